@@ -1,0 +1,13 @@
+// POST /koodrive/ose/verify/code/send — SPEC §2.1.
+import { containerDeps, type DepsProvider } from '../lib/container';
+import { sendCode } from '../lib/domain/verification';
+import { httpEndpoint } from '../lib/http/endpoint';
+import { sendCodeSchema } from '../lib/schemas';
+
+export const createHandler = (deps: DepsProvider) =>
+  httpEndpoint({
+    schema: sendCodeSchema,
+    handle: async ({ body, sourceIp }) => sendCode(await deps(), body, sourceIp),
+  });
+
+export const handler = createHandler(containerDeps);

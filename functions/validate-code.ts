@@ -1,0 +1,10 @@
+// POST /koodrive/ose/verify/code/validate — SPEC §2.2.
+import { containerDeps, type DepsProvider } from '../lib/container';
+import { validateCode } from '../lib/domain/verification';
+import { httpEndpoint } from '../lib/http/endpoint';
+import { validateCodeSchema } from '../lib/schemas';
+
+export const createHandler = (deps: DepsProvider) =>
+  httpEndpoint({ schema: validateCodeSchema, handle: async ({ body }) => validateCode(await deps(), body) });
+
+export const handler = createHandler(containerDeps);

@@ -1,0 +1,44 @@
+// The functions' environment for a stage, resolved by serverless.yml (`${file(infra/environment.cjs)}`).
+// Tunables come from lib/tunables.cjs, overridable from the shell that runs `serverless`.
+'use strict';
+
+const { tableEnvironment } = require('./tables.cjs');
+const tunables = require('../lib/tunables.cjs');
+
+const LOCAL_STAGE = 'local';
+
+/**
+ * @param {{ resolveVariable: (name: string) => Promise<string> }} serverless
+ * @returns {Promise<Record<string, string>>}
+ */
+module.exports = async ({ resolveVariable }) => {
+  const service = await resolveVariable('self:service');
+  const stage = await resolveVariable('sls:stage');
+  const local = stage === LOCAL_STAGE;
+  const tuned = Object.fromEntries(
+    Object.entries(tunables).map(([name, fallback]) => [name, process.env[name] || String(fallback)]),
+  );
+  const stageSettings = local
+    ? {
+        // Laptop: DynamoDB Local, SMS codes to a file, a signing key generated on first start.
+        SMS_SENDER: 'outbox',
+        SMS_OUTBOX_FILE: process.env.SMS_OUTBOX_FILE || '.local/sms-outbox.jsonl',
+        SIGNING_KEY_FILE: process.env.SIGNING_KEY_FILE || '.local/keys/signing-key.json',
+        DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || 'http://127.0.0.1:8000',
+        POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || 'INFO',
+      }
+    : {
+        SMS_SENDER: 'sns',
+        SIGNING_KEY_PARAMETER: await resolveVariable('self:custom.signingKeyParameter'),
+        POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || 'INFO',
+      };
+  return {
+    STAGE: stage,
+    NODE_OPTIONS: '--enable-source-maps',
+    POWERTOOLS_SERVICE_NAME: service,
+    ...tableEnvironment(`${service}-${stage}`),
+    ...tuned,
+    ...stageSettings,
+  };
+};
+module.exports.LOCAL_STAGE = LOCAL_STAGE;

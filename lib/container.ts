@@ -1,0 +1,43 @@
+// What a request needs, built once per container: configuration, the storage client, the SMS
+// sender and the signing key. Loading starts at init (so the first request does not pay for it
+// in sequence) and handlers await the same promise.
+import { SNSClient } from '@aws-sdk/client-sns';
+import { getConfig, type Config } from './config';
+import { createDocumentClient } from './store/client';
+import { DynamoStore } from './store/dynamo-store';
+import type { Store } from './store/store';
+import { OutboxSmsSender } from './sms/outbox';
+import { SnsSmsSender } from './sms/sns';
+import type { SmsSender } from './sms/sender';
+import { loadSigningKey, type SigningKey } from './tokens/signing-key';
+
+export interface Deps {
+  config: Config;
+  store: Store;
+  sms: SmsSender;
+  signingKey: SigningKey;
+  /** Epoch milliseconds; injectable so tests can move time. */
+  now: () => number;
+}
+
+export type DepsProvider = () => Promise<Deps>;
+
+export async function createDeps(config: Config = getConfig()): Promise<Deps> {
+  const store = new DynamoStore(createDocumentClient(config), config.tables);
+  const sms =
+    config.sms.sender === 'outbox'
+      ? new OutboxSmsSender(config.sms.outboxFile)
+      : new SnsSmsSender(new SNSClient({ region: config.region }));
+  return { config, store, sms, signingKey: await loadSigningKey(config), now: Date.now };
+}
+
+let shared: Promise<Deps> | undefined;
+
+/** The container's dependencies; a failed load is retried by the next request, not cached. */
+export const containerDeps: DepsProvider = () => {
+  shared ??= createDeps().catch((error: unknown) => {
+    shared = undefined;
+    throw error;
+  });
+  return shared;
+};

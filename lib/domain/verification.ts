@@ -1,0 +1,67 @@
+// SPEC §2: a 6-digit code by SMS, exchanged for a single-use captcha token bound to phone + codeType.
+import { ApiError } from '../errors';
+import { nextId } from '../ids';
+import { logger } from '../logger';
+import { maskPhone } from '../phone';
+import { codeHash, randomCode, randomToken, sameDigest, sha256 } from '../secrets';
+import type { Deps } from '../container';
+import type { Quota } from '../store/store';
+import type { SendCodeInput, ValidateCodeInput } from '../schemas';
+
+const HOUR = 3600;
+
+export async function sendCode(deps: Deps, input: SendCodeInput, sourceIp: string | undefined) {
+  const { limits } = deps.config;
+  const now = deps.now();
+  const requestId = nextId();
+  const code = randomCode();
+  const expiresAt = now + limits.codeTtlSeconds * 1000;
+
+  const quotas: Quota[] = [{ key: `phone#${input.phone}`, max: limits.smsMaxPerPhonePerHour, windowSeconds: HOUR }];
+  if (sourceIp) quotas.push({ key: `ip#${sourceIp}`, max: limits.smsMaxPerIpPerHour, windowSeconds: HOUR });
+
+  await deps.store.saveCode(
+    {
+      requestId,
+      phone: input.phone,
+      codeType: input.codeType,
+      codeHash: codeHash(deps.signingKey.codeHashKey, requestId, code),
+      expiresAt,
+      failCount: 0,
+      redeemed: false,
+    },
+    { quotas, cooldown: { key: `phone#${input.phone}`, seconds: limits.smsResendCooldownSeconds }, now },
+  );
+  await deps.sms.send({ phone: input.phone, code, codeType: input.codeType, requestId });
+  logger.info('verification code sent', { phone: maskPhone(input.phone), codeType: input.codeType, requestId });
+
+  return { requestId, expireAt: new Date(expiresAt).toISOString(), resendAfter: limits.smsResendCooldownSeconds };
+}
+
+export async function validateCode(deps: Deps, input: ValidateCodeInput) {
+  const { limits } = deps.config;
+  const now = deps.now();
+  const stored = await deps.store.findCode(input.requestId);
+
+  // An unknown request and one for another scenario look alike: nothing to learn from the answer.
+  if (!stored || stored.codeType !== input.codeType || stored.redeemed) {
+    throw new ApiError('wrongCode', { data: { verified: false } });
+  }
+  if (stored.failCount >= limits.codeMaxAttempts) throw new ApiError('tooManyAttempts');
+  if (stored.expiresAt <= now) throw new ApiError('tokenExpired');
+
+  if (!sameDigest(codeHash(deps.signingKey.codeHashKey, input.requestId, input.code), stored.codeHash)) {
+    const failCount = await deps.store.countWrongCode(input.requestId, limits.codeMaxAttempts);
+    throw new ApiError('wrongCode', { data: { verified: false, failCount: String(failCount) } });
+  }
+
+  const token = randomToken();
+  const expiresAt = now + limits.captchaTokenTtlSeconds * 1000;
+  await deps.store.redeemCode(
+    input.requestId,
+    limits.codeMaxAttempts,
+    { tokenHash: sha256(token), phone: stored.phone, codeType: stored.codeType, expiresAt },
+    now,
+  );
+  return { verified: true, token, expireAt: new Date(expiresAt).toISOString() };
+}

@@ -1,0 +1,131 @@
+// Every HTTP endpoint is the same middy chain around a plain async function:
+//   normalise headers → logger context + trace id → (error envelope) → size/media-type guard
+//   → JSON parse → schema validation → handler.
+// Only ApiErrors carry their message to the client; anything else becomes a generic 5xx.
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { ApiError, parameterError } from '../errors';
+import { logger } from '../logger';
+import { isTransientStorageError } from '../store/errors';
+import { failure, success, type HttpResponse } from './envelope';
+import { MAX_BODY_BYTES, TRACE_ID, type EndpointSchema } from '../schemas';
+
+export interface EndpointRequest<S extends EndpointSchema> {
+  body: S['body'] extends z.ZodType ? z.output<S['body']> : undefined;
+  headers: z.output<S['headers']>;
+  sourceIp: string | undefined;
+}
+
+export interface EndpointOptions<S extends EndpointSchema> {
+  schema: S;
+  /** Returns the envelope's `data`; throws ApiError for answers that are not a success. */
+  handle: (request: EndpointRequest<S>) => Promise<unknown>;
+  /** Extra headers on every answer (default `Cache-Control: no-store`, since most carry tokens). */
+  headers?: Record<string, string>;
+}
+
+type Event = APIGatewayProxyEventV2 & { body?: unknown };
+type Request = middy.Request<Event, HttpResponse, Error, Context, { traceId?: string }>;
+
+const JSON_MEDIA_TYPE = /^application\/json\s*(;.*)?$/i;
+
+const traceMiddleware = (): middy.MiddlewareObj<Event, HttpResponse, Error, Context> => ({
+  before: (request: Request) => {
+    const offered = request.event.headers?.['x-traceid'];
+    const valid = offered !== undefined && TRACE_ID.test(offered);
+    request.internal.traceId = valid ? offered : randomUUID();
+    logger.appendKeys({ traceId: request.internal.traceId });
+    if (offered !== undefined && !valid) throw parameterError('X-Traceid', 'must be 1-64 characters of A-Z a-z 0-9 _ -');
+  },
+  after: (request: Request) => {
+    if (request.response) request.response.headers['X-Traceid'] = String(request.internal.traceId);
+  },
+  onError: (request: Request) => {
+    if (request.response) request.response.headers['X-Traceid'] = String(request.internal.traceId ?? randomUUID());
+  },
+});
+
+/** Turns any error into the SPEC envelope; logs it without request data. */
+const errorEnvelopeMiddleware = (extraHeaders: Record<string, string>): middy.MiddlewareObj<Event, HttpResponse> => ({
+  onError: (request) => {
+    const error = request.error;
+    let apiError: ApiError;
+    if (error instanceof ApiError) {
+      apiError = error;
+      logger.info('request refused', { status: error.status, code: error.code });
+    } else if (isTransientStorageError(error)) {
+      apiError = new ApiError('serviceBusy', { retryAfterSeconds: 1 });
+      logger.warn('storage unavailable', { errorName: error?.name });
+    } else {
+      apiError = new ApiError('internal');
+      logger.error('unexpected error', { errorName: error?.name, stack: error?.stack });
+    }
+    request.response = failure(apiError);
+    Object.assign(request.response.headers, extraHeaders);
+  },
+});
+
+/** 413 and 415 before anything reads the body. */
+const bodyGuardMiddleware = (): middy.MiddlewareObj<Event, HttpResponse> => ({
+  before: (request) => {
+    const { body, isBase64Encoded, headers } = request.event;
+    if (typeof body === 'string' && Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8') > MAX_BODY_BYTES) {
+      throw new ApiError('bodyTooLarge');
+    }
+    if (body === undefined || body === '') throw parameterError('body', 'a JSON object is required');
+    if (!JSON_MEDIA_TYPE.test(headers?.['content-type'] ?? '')) throw new ApiError('unsupportedMediaType');
+  },
+});
+
+/** The JSON parser reports bad JSON as an HTTP error of its own; SPEC wants 400/13000102. */
+const malformedJsonMiddleware = (): middy.MiddlewareObj<Event, HttpResponse> => ({
+  onError: (request) => {
+    const cause = (request.error as { cause?: { package?: string } } | null)?.cause;
+    if (cause?.package === '@middy/http-json-body-parser') request.error = parameterError('body', 'malformed JSON');
+  },
+});
+
+function firstIssue(error: z.ZodError, where: string): ApiError {
+  const issue = error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : where;
+  return parameterError(field, issue?.message ?? 'invalid');
+}
+
+function validate<S extends EndpointSchema>(schema: S, event: Event): Pick<EndpointRequest<S>, 'body' | 'headers'> {
+  const headers = schema.headers.safeParse(event.headers ?? {});
+  if (!headers.success) throw firstIssue(headers.error, 'headers');
+  let body: unknown;
+  if (schema.body) {
+    if (typeof event.body !== 'object' || event.body === null || Array.isArray(event.body)) {
+      throw parameterError('body', 'must be a JSON object');
+    }
+    const parsed = schema.body.safeParse(event.body);
+    if (!parsed.success) throw firstIssue(parsed.error, 'body');
+    body = parsed.data;
+  }
+  return { headers: headers.data, body } as Pick<EndpointRequest<S>, 'body' | 'headers'>;
+}
+
+export function httpEndpoint<S extends EndpointSchema>(options: EndpointOptions<S>) {
+  const extraHeaders = options.headers ?? { 'Cache-Control': 'no-store' };
+  const core = async (event: Event): Promise<HttpResponse> => {
+    const { body, headers } = validate(options.schema, event);
+    const data = await options.handle({ body, headers, sourceIp: event.requestContext?.http?.sourceIp });
+    return success(data, extraHeaders);
+  };
+
+  const chain = middy<Event, HttpResponse, Error, Context>()
+    .use(httpHeaderNormalizer())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(traceMiddleware())
+    .use(errorEnvelopeMiddleware(extraHeaders));
+  if (options.schema.body) {
+    chain.use(bodyGuardMiddleware()).use(malformedJsonMiddleware()).use(httpJsonBodyParser());
+  }
+  return chain.handler(core);
+}

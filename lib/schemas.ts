@@ -1,0 +1,90 @@
+// One declared request schema per endpoint: the validator at the edge and, later, the API docs.
+import { z } from 'zod';
+import { canonicalPhone } from './phone';
+
+export const MAX_BODY_BYTES = 16 * 1024;
+export const TRACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface EndpointSchema {
+  headers: z.ZodType<Record<string, unknown>>;
+  body?: z.ZodType;
+}
+
+const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
+
+/** Header names arrive lower-cased (middy's header normaliser). */
+const agentHeaders = z.object({
+  'x-hw-agentname': z
+    .string({ error: 'is required' })
+    .min(1, 'must not be empty')
+    .max(64, 'must be at most 64 characters')
+    .regex(/^[\x20-\x7e]+$/, 'must be printable characters')
+    .refine((v) => v.trim().length > 0, 'must not be blank'),
+});
+
+const phone = z
+  .string({ error: 'must be a string' })
+  .max(32, 'is not a phone number')
+  .transform((value, ctx) => {
+    const canonical = canonicalPhone(value);
+    if (!canonical) {
+      ctx.addIssue({ code: 'custom', message: 'must be 8-15 digits after a 00 or + prefix' });
+      return z.NEVER;
+    }
+    return canonical;
+  });
+
+const text = (min: number, max: number) =>
+  z
+    .string({ error: 'must be a string' })
+    .transform((v) => v.trim())
+    .pipe(
+      z
+        .string()
+        .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
+        .max(max, `must be at most ${max} characters`)
+        .regex(NO_CONTROL_CHARS, 'must not contain control characters'),
+    );
+
+// The policy (SPEC §1, 13001004) is checked by the domain; this only bounds the work.
+const password = z.string({ error: 'must be a string' }).min(1, 'is required').max(1024, 'is too long');
+const secret = z.string({ error: 'must be a string' }).min(1, 'is required').max(256, 'is too long');
+const codeType = z.enum(['1', '2', '3', '4'], { error: 'must be "1", "2", "3" or "4"' });
+
+const email = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.union([z.literal(''), z.email({ error: 'must be a valid email address' })]))
+  .transform((v) => v.toLowerCase());
+
+export const registerSchema = {
+  headers: agentHeaders,
+  body: z.object({
+    firstname: text(1, 64),
+    surname: text(0, 64).optional(),
+    phone,
+    email: email.optional(),
+    captchaToken: secret,
+    password,
+  }),
+} satisfies EndpointSchema;
+
+export const sendCodeSchema = {
+  headers: agentHeaders,
+  body: z.object({ phone, codeType }),
+} satisfies EndpointSchema;
+
+export const validateCodeSchema = {
+  headers: agentHeaders,
+  body: z.object({
+    requestId: z.string({ error: 'must be a string' }).regex(/^[0-9]{1,20}$/, 'must be a request id'),
+    code: z.string({ error: 'must be a string' }).regex(/^[0-9]{6}$/, 'must be 6 digits'),
+    codeType,
+  }),
+} satisfies EndpointSchema;
+
+export type CodeType = z.output<typeof codeType>;
+export type RegisterInput = z.output<typeof registerSchema.body>;
+export type SendCodeInput = z.output<typeof sendCodeSchema.body>;
+export type ValidateCodeInput = z.output<typeof validateCodeSchema.body>;

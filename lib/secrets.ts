@@ -1,0 +1,25 @@
+// Random secrets and the hashes they are stored as.
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+
+/** 24 random bytes (192 bits) as 48 lowercase hex characters: refresh and captcha tokens. */
+export const randomToken = (): string => randomBytes(24).toString('hex');
+
+/** A uniformly random 6-digit code. */
+export const randomCode = (): string => randomInt(0, 1_000_000).toString().padStart(6, '0');
+
+/** High-entropy secrets (tokens) need no salt or key: a plain SHA-256 cannot be reversed. */
+export const sha256 = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex');
+
+/**
+ * A 6-digit code has only a million values, so its stored hash is keyed: without the key a
+ * leaked table cannot be brute-forced. The request id binds the hash to one request.
+ */
+export const codeHash = (key: Uint8Array, requestId: string, code: string): string =>
+  createHmac('sha256', key).update(`${requestId}:${code}`, 'utf8').digest('hex');
+
+/** Compares two hex digests in constant time. */
+export function sameDigest(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,18 @@
+// Development sender: appends one JSON line per SMS to a file a developer (or a test) reads.
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { logger } from '../logger';
+import { maskPhone } from '../phone';
+import type { SmsMessage, SmsSender } from './sender';
+
+export class OutboxSmsSender implements SmsSender {
+  constructor(private readonly file: string) {}
+
+  async send(message: SmsMessage): Promise<void> {
+    const line = JSON.stringify({ ...message, sentAt: new Date().toISOString() });
+    await mkdir(dirname(this.file), { recursive: true });
+    await appendFile(this.file, line + '\n', { mode: 0o600 });
+    // The console is a log like any other: the masked phone and where to look, never the code.
+    logger.info(`SMS for ${maskPhone(message.phone)} written to ${this.file}`, { requestId: message.requestId });
+  }
+}

@@ -1,0 +1,20 @@
+// Deployed sender: a transactional SMS through Amazon SNS.
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { phoneDigits } from '../phone';
+import { smsText, type SmsMessage, type SmsSender } from './sender';
+
+export class SnsSmsSender implements SmsSender {
+  constructor(private readonly sns: SNSClient) {}
+
+  async send(message: SmsMessage): Promise<void> {
+    await this.sns.send(
+      new PublishCommand({
+        PhoneNumber: `+${phoneDigits(message.phone)}`,
+        Message: smsText(message.code),
+        MessageAttributes: {
+          'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+        },
+      }),
+    );
+  }
+}

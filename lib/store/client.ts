@@ -1,0 +1,37 @@
+// The one DynamoDB client of a container: created on first use, reused by every invocation.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Agent } from 'node:https';
+import { Agent as HttpAgent } from 'node:http';
+import type { Config } from '../config';
+
+// Well inside the functions' timeout: a request that cannot finish gives up and is retried,
+// and an exhausted retry becomes a 503 the client may repeat.
+const CONNECTION_TIMEOUT_MS = 1_000;
+const REQUEST_TIMEOUT_MS = 2_000;
+const MAX_ATTEMPTS = 3;
+
+type ClientConfig = Pick<Config, 'region' | 'dynamodbEndpoint'>;
+
+export function createDynamoClient(config: ClientConfig): DynamoDBClient {
+  const local = config.dynamodbEndpoint !== undefined;
+  return new DynamoDBClient({
+    region: config.region,
+    maxAttempts: MAX_ATTEMPTS,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      httpsAgent: new Agent({ keepAlive: true }),
+      httpAgent: new HttpAgent({ keepAlive: true }),
+    }),
+    // DynamoDB Local accepts any credentials; fixed ones keep every local tool on the same data.
+    ...(local ? { endpoint: config.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+}
+
+export function createDocumentClient(config: ClientConfig): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(createDynamoClient(config), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
