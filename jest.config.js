@@ -1,6 +1,6 @@
 // Tests run as CommonJS compiled by SWC. Middy and jose ship ESM only, so they are compiled too.
 // The AWS SDK warns on Node 20 at every load; the code runs on nodejs22.x in AWS.
-process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= '1';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -6,6 +6,7 @@ import tunables from './tunables.cjs';
 
 type Tunable = keyof typeof tunables;
 const positiveInt = (name: Tunable) => z.coerce.number().int().positive().default(tunables[name]);
+const nonNegativeInt = (name: Tunable) => z.coerce.number().int().nonnegative().default(tunables[name]);
 
 const tableNames = Object.fromEntries(
   Object.values(infra.tables).map((t) => [t.envVar, z.string().min(3, `${t.envVar} must name a table`)]),
@@ -26,7 +27,8 @@ export const configSchema = z
     JWT_ISSUER: z.string().min(1).default('koodrive-signup'),
     JWT_AUDIENCE: z.string().min(1).default('koodrive'),
 
-    SMS_RESEND_COOLDOWN_SECONDS: positiveInt('SMS_RESEND_COOLDOWN_SECONDS'),
+    // 0 turns the cooldown off (the hourly caps still hold).
+    SMS_RESEND_COOLDOWN_SECONDS: nonNegativeInt('SMS_RESEND_COOLDOWN_SECONDS'),
     SMS_MAX_PER_PHONE_PER_HOUR: positiveInt('SMS_MAX_PER_PHONE_PER_HOUR'),
     SMS_MAX_PER_IP_PER_HOUR: positiveInt('SMS_MAX_PER_IP_PER_HOUR'),
     CODE_TTL_SECONDS: positiveInt('CODE_TTL_SECONDS'),

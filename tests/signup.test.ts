@@ -9,7 +9,7 @@ beforeAll(async () => {
 describe('sign-up end to end through the handlers', () => {
   it('sends a code, validates it and registers with the captcha token', async () => {
     const phone = randomPhone();
-    const token = await captchaToken(svc, phone);
+    const token = await captchaToken(phone, '1', svc);
     const answer = await call(svc.register, { body: registration(`+${phone.slice(2)}`, token) });
 
     expect(answer.status).toBe(200);

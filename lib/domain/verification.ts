@@ -30,7 +30,13 @@ export async function sendCode(deps: Deps, input: SendCodeInput, sourceIp: strin
       failCount: 0,
       redeemed: false,
     },
-    { quotas, cooldown: { key: `phone#${input.phone}`, seconds: limits.smsResendCooldownSeconds }, now },
+    {
+      quotas,
+      ...(limits.smsResendCooldownSeconds > 0
+        ? { cooldown: { key: `phone#${input.phone}`, seconds: limits.smsResendCooldownSeconds } }
+        : {}),
+      now,
+    },
   );
   await deps.sms.send({ phone: input.phone, code, codeType: input.codeType, requestId });
   logger.info('verification code sent', { phone: maskPhone(input.phone), codeType: input.codeType, requestId });

@@ -72,36 +72,45 @@ export class DynamoStore implements Store {
     }
   }
 
-  async saveCode(code: VerificationCode, spend: { quotas: Quota[]; cooldown: Cooldown; now: number }): Promise<void> {
+  async saveCode(code: VerificationCode, spend: { quotas: Quota[]; cooldown?: Cooldown; now: number }): Promise<void> {
     const { now, cooldown, quotas } = spend;
-    const cooldownUntil = now + cooldown.seconds * 1000;
-    const windows = quotas.map((q) => {
-      const windowMs = q.windowSeconds * 1000;
+    // Each limit written, with the time its refusal would last.
+    const limits: Array<{ item: TransactItems[number]; retryAfterMs: (old?: Record<string, unknown>) => number }> = [];
+    if (cooldown) {
+      const until = now + cooldown.seconds * 1000;
+      limits.push({
+        item: {
+          Put: {
+            TableName: this.tables.rateLimits,
+            Item: { pk: keys.cooldown(cooldown.key), until, ttl: epochSeconds(until) },
+            ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now',
+            ExpressionAttributeNames: { '#until': 'until' },
+            ExpressionAttributeValues: { ':now': now },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        retryAfterMs: (old) => Number(old?.['until'] ?? until) - now,
+      });
+    }
+    for (const quota of quotas) {
+      const windowMs = quota.windowSeconds * 1000;
       const windowEnd = (Math.floor(now / windowMs) + 1) * windowMs;
-      return { quota: q, windowEnd, pk: keys.quota(q.key, windowEnd) };
-    });
-    const items: TransactItems = [
-      {
-        Put: {
-          TableName: this.tables.rateLimits,
-          Item: { pk: keys.cooldown(cooldown.key), until: cooldownUntil, ttl: epochSeconds(cooldownUntil) },
-          ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now',
-          ExpressionAttributeNames: { '#until': 'until' },
-          ExpressionAttributeValues: { ':now': now },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      limits.push({
+        item: {
+          Update: {
+            TableName: this.tables.rateLimits,
+            Key: { pk: keys.quota(quota.key, windowEnd) },
+            UpdateExpression: 'ADD hits :one SET #ttl = :ttl',
+            ConditionExpression: 'attribute_not_exists(hits) OR hits < :max',
+            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ExpressionAttributeValues: { ':one': 1, ':max': quota.max, ':ttl': epochSeconds(windowEnd) },
+          },
         },
-      },
-      ...windows.map(({ quota, windowEnd, pk }) => ({
-        Update: {
-          TableName: this.tables.rateLimits,
-          Key: { pk },
-          UpdateExpression: 'ADD hits :one SET windowEnd = :end, #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(hits) OR hits < :max',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':one': 1, ':max': quota.max, ':end': windowEnd, ':ttl': epochSeconds(windowEnd) },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-        },
-      })),
+        retryAfterMs: () => windowEnd - now,
+      });
+    }
+    const failures = await this.transact([
+      ...limits.map((l) => l.item),
       {
         Put: {
           TableName: this.tables.verifications,
@@ -117,19 +126,15 @@ export class DynamoStore implements Store {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-    ];
-    const failures = await this.transact(items);
+    ]);
     if (failures.length === 0) return;
+    const refusals = failures.map(({ index, item }) => {
+      const limit = limits[index];
+      if (!limit) throw new Error('request id collision'); // the code Put: ids are unique per container and ms
+      return limit.retryAfterMs(item);
+    });
     // Wait for the latest of the exhausted limits.
-    const retryAfterMs = Math.max(
-      ...failures.map(({ index, item }) => {
-        if (index === 0) return Number(item?.['until'] ?? cooldownUntil) - now;
-        const window = windows[index - 1];
-        if (window) return window.windowEnd - now;
-        throw new Error('request id collision'); // the code Put: ids are unique per container and ms
-      }),
-    );
-    throw new ApiError('tooManyAttempts', { retryAfterSeconds: retryAfterMs / 1000 });
+    throw new ApiError('tooManyAttempts', { retryAfterSeconds: Math.max(...refusals) / 1000 });
   }
 
   async findCode(requestId: string): Promise<VerificationCode | undefined> {

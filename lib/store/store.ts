@@ -59,7 +59,7 @@ export interface Store {
    * ApiError tooManyAttempts (with retryAfterSeconds) when a quota or cooldown is exhausted;
    * then nothing is stored or spent.
    */
-  saveCode(code: VerificationCode, spend: { quotas: Quota[]; cooldown: Cooldown; now: number }): Promise<void>;
+  saveCode(code: VerificationCode, spend: { quotas: Quota[]; cooldown?: Cooldown; now: number }): Promise<void>;
 
   findCode(requestId: string): Promise<VerificationCode | undefined>;
 

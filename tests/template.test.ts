@@ -1,0 +1,96 @@
+// What `serverless package --stage prod` would deploy: tables, runtime, IAM scope, prod settings.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import infra from '../infra/tables.cjs';
+
+type Resource = { Type: string; DeletionPolicy?: string; Properties: Record<string, any> };
+
+// serverless-esbuild bundles into <service dir>/.esbuild and `package` deletes that folder when done,
+// so runs sharing the repo folder (parallel jest workers, a developer's `npm start`) would pull the
+// bundles from under each other. This run gets a folder of its own that links to the real sources.
+function privateServiceDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'koodrive-sls-'));
+  copyFileSync('serverless.yml', join(dir, 'serverless.yml')); // osls refuses a symlinked config
+  for (const entry of ['package.json', 'tsconfig.json', 'node_modules', 'functions', 'lib', 'infra']) {
+    symlinkSync(resolve(entry), join(dir, entry));
+  }
+  return dir;
+}
+
+let serviceDir: string;
+let out: string;
+let resources: Record<string, Resource>;
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+beforeAll(() => {
+  serviceDir = privateServiceDir();
+  out = mkdtempSync(join(tmpdir(), 'koodrive-package-'));
+  // The inherited environment carries the test run's local-stage settings (outbox, key file):
+  // the prod stage must not pick them up.
+  execFileSync(process.execPath, ['node_modules/serverless/bin/serverless.js', 'package', '--stage', 'prod', '--package', out], {
+    cwd: serviceDir,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    stdio: 'pipe',
+    timeout: 110_000,
+  });
+  resources = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+}, 120_000);
+
+afterAll(() => {
+  for (const dir of [out, serviceDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('prod CloudFormation template', () => {
+  const tables = Object.values(infra.tables);
+
+  it.each(tables.map((t) => [t.logicalId, t] as const))('declares %s on demand, TTL where the table has one', (id, t) => {
+    const table = resources[id];
+    expect(table?.Type).toBe('AWS::DynamoDB::Table');
+    expect(table?.Properties['BillingMode']).toBe('PAY_PER_REQUEST');
+    if (t.ttlAttribute) {
+      expect(table?.Properties['TimeToLiveSpecification']).toEqual({ AttributeName: t.ttlAttribute, Enabled: true });
+    }
+  });
+
+  it('protects the users table from loss', () => {
+    const users = resources[infra.tables.users.logicalId]!;
+    expect(users.Properties['PointInTimeRecoverySpecification']).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(users.Properties['DeletionProtectionEnabled']).toBe(true);
+    expect(users.DeletionPolicy).toBe('Retain');
+  });
+
+  it('runs every function on nodejs22.x arm64 with prod settings and a packaged artifact', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    for (const [, fn] of functions) {
+      expect(fn.Properties['Runtime']).toBe('nodejs22.x');
+      expect(fn.Properties['Architectures']).toEqual(['arm64']);
+      const env = fn.Properties['Environment'].Variables;
+      expect(env).toMatchObject({ SMS_SENDER: 'sns', SIGNING_KEY_PARAMETER: expect.stringMatching(/^\/.+/) });
+      expect(env).not.toHaveProperty('SMS_OUTBOX_FILE');
+      expect(env).not.toHaveProperty('SIGNING_KEY_FILE');
+      expect(env).not.toHaveProperty('DYNAMODB_ENDPOINT');
+      const artifact = String(fn.Properties['Code'].S3Key).split('/').pop()!;
+      expect(existsSync(join(out, artifact))).toBe(true);
+    }
+  });
+
+  it('scopes DynamoDB permissions to the service tables', () => {
+    const tableIds = tables.map((t) => t.logicalId);
+    const statements = ofType('AWS::IAM::Role').flatMap(([, role]) =>
+      (role.Properties['Policies'] ?? []).flatMap((p: any) => p.PolicyDocument.Statement),
+    );
+    const dynamo = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
+    expect(dynamo.length).toBeGreaterThan(0);
+    for (const statement of dynamo) {
+      const targets = [statement.Resource].flat();
+      expect(targets).not.toContain('*');
+      for (const target of targets) {
+        expect(target).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+        expect(tableIds).toContain(target['Fn::GetAtt'][0]);
+      }
+    }
+  });
+});

@@ -1,0 +1,59 @@
+import { parseConfig } from '../../lib/config';
+import tunables from '../../lib/tunables.cjs';
+
+const base = {
+  USERS_TABLE: 'u-users',
+  VERIFICATIONS_TABLE: 'u-verifications',
+  SESSIONS_TABLE: 'u-sessions',
+  RATE_LIMITS_TABLE: 'u-rate-limits',
+  SIGNING_KEY_FILE: 'key.json',
+};
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const config = parseConfig(base);
+    expect(config.limits).toEqual({
+      smsResendCooldownSeconds: 60,
+      smsMaxPerPhonePerHour: 5,
+      smsMaxPerIpPerHour: 30,
+      codeTtlSeconds: 300,
+      codeMaxAttempts: 5,
+      captchaTokenTtlSeconds: 600,
+      refreshTokenTtlSeconds: 2592000,
+    });
+    expect(config.jwt.accessTokenTtlSeconds).toBe(1800);
+    expect(config.bcryptCost).toBe(11);
+    expect(config.bcryptCost).toBe(tunables.BCRYPT_COST);
+  });
+
+  it('reads every tunable from the environment', () => {
+    const config = parseConfig({ ...base, CODE_MAX_ATTEMPTS: '3', BCRYPT_COST: '12', SMS_MAX_PER_IP_PER_HOUR: '7' });
+    expect(config.limits.codeMaxAttempts).toBe(3);
+    expect(config.limits.smsMaxPerIpPerHour).toBe(7);
+    expect(config.bcryptCost).toBe(12);
+  });
+
+  it.each([
+    ['CODE_TTL_SECONDS', 'five'],
+    ['CODE_MAX_ATTEMPTS', '0'],
+    ['BCRYPT_COST', '40'],
+    ['SMS_MAX_PER_PHONE_PER_HOUR', '-1'],
+    ['SMS_SENDER', 'carrier-pigeon'],
+  ])('fails fast on %s=%s, naming the variable', (name, value) => {
+    expect(() => parseConfig({ ...base, [name]: value })).toThrow(new RegExp(`Invalid configuration: .*${name}`));
+  });
+
+  it('requires the table names and exactly one signing-key source', () => {
+    expect(() => parseConfig({ ...base, USERS_TABLE: undefined })).toThrow(/USERS_TABLE/);
+    expect(() => parseConfig({ ...base, SIGNING_KEY_FILE: undefined })).toThrow(/SIGNING_KEY_PARAMETER/);
+    expect(() => parseConfig({ ...base, SIGNING_KEY_PARAMETER: '/x/signing-key' })).toThrow(/exactly one/);
+  });
+
+  it('never lets a deployed function use the local outbox or a key file', () => {
+    const inLambda = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' };
+    expect(() => parseConfig({ ...base, ...inLambda, SMS_SENDER: 'outbox' })).toThrow(/SMS_SENDER/);
+    expect(() => parseConfig({ ...base, ...inLambda })).toThrow(/SIGNING_KEY_FILE/);
+    const deployed = { ...base, SIGNING_KEY_FILE: undefined, SIGNING_KEY_PARAMETER: '/x/signing-key', ...inLambda };
+    expect(parseConfig(deployed).sms.sender).toBe('sns');
+  });
+});
