@@ -29,7 +29,7 @@ async function main(): Promise<void> {
 
   const offline = spawn(process.execPath, ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', LOCAL_STAGE], {
     stdio: 'inherit',
-    env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   let stopping = false;
   const stop = async (code: number) => {
