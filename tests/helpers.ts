@@ -1,84 +1,14 @@
 // Drives the real handlers (full middy chain) against DynamoDB Local, the way API Gateway would.
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createDeps, type Deps, type DepsProvider } from '../lib/container';
 import { parseConfig, type Config } from '../lib/config';
 import { createHandler as registerHandler } from '../functions/register';
 import { createHandler as sendCodeHandler } from '../functions/send-code';
 import { createHandler as validateCodeHandler } from '../functions/validate-code';
+import { call } from '../scripts/invoke';
 
-export interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  /** The parsed envelope. */
-  body: { code: number; msg: string; data?: Record<string, any> };
-  raw: string;
-}
-
-type Handler = (event: any, context: Context) => Promise<unknown>;
-
-export function lambdaContext(): Context {
-  const id = randomUUID();
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'test',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test',
-    memoryLimitInMB: '1024',
-    awsRequestId: id,
-    logGroupName: '/aws/lambda/test',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-export interface EventOptions {
-  body?: unknown;
-  /** A raw body string, sent as is. */
-  rawBody?: string;
-  headers?: Record<string, string>;
-  sourceIp?: string;
-  path?: string;
-}
-
-export function httpEvent(options: EventOptions = {}): APIGatewayProxyEventV2 {
-  const headers = options.headers ?? { 'x-hw-agentName': 'test-agent', 'Content-Type': 'application/json' };
-  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  return {
-    version: '2.0',
-    routeKey: `POST ${options.path ?? '/'}`,
-    rawPath: options.path ?? '/',
-    rawQueryString: '',
-    headers,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'test',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: { method: 'POST', path: options.path ?? '/', protocol: 'HTTP/1.1', sourceIp: options.sourceIp ?? '', userAgent: 'jest' },
-      requestId: randomUUID(),
-      routeKey: `POST ${options.path ?? '/'}`,
-      stage: '$default',
-      time: new Date().toISOString(),
-      timeEpoch: Date.now(),
-    },
-    body,
-    isBase64Encoded: false,
-  } as APIGatewayProxyEventV2;
-}
-
-export async function call(handler: Handler, options: EventOptions = {}): Promise<Answer> {
-  const result = (await handler(httpEvent(options), lambdaContext())) as {
-    statusCode: number;
-    headers: Record<string, string>;
-    body: string;
-  };
-  return { status: result.statusCode, headers: result.headers, body: JSON.parse(result.body), raw: result.body };
-}
+export { call, httpEvent, lambdaContext, type Answer, type EventOptions } from '../scripts/invoke';
 
 /** A phone number nobody else in this run uses, in canonical form. */
 export const randomPhone = (): string => `0099${randomInt(10_000_000, 99_999_999)}`;

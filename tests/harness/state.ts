@@ -1,4 +1,5 @@
-// Shared between global setup and teardown, which jest runs in the same process.
-export const harnessState: { stopDynamoDb?: () => Promise<void>; scratch?: string } = ((
-  globalThis as { __koodriveHarness?: object }
-).__koodriveHarness ??= {});
+import type { TestStack } from '../../scripts/test-stack';
+
+// Shared between global setup and teardown, which jest runs in the same process but may load as
+// separate module instances.
+export const harnessState: { stack?: TestStack } = ((globalThis as { __koodriveHarness?: object }).__koodriveHarness ??= {});

@@ -1,0 +1,35 @@
+// A throwaway stack for tests and benchmarks: DynamoDB Local in memory on a free port (or the
+// DYNAMODB_ENDPOINT given), the local stage's tables, and a scratch folder for the signing key and
+// the SMS outbox. Sets process.env so that this process and its children use it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTables } from './create-tables';
+import { startDynamoDbLocal } from './dynamodb-local';
+import { stageEnvironment } from './local-env';
+import { ensureKeyFile } from '../lib/tokens/signing-key';
+
+export interface TestStack {
+  stop(): Promise<void>;
+}
+
+export async function startTestStack(): Promise<TestStack> {
+  const dynamo = process.env['DYNAMODB_ENDPOINT'] ? undefined : await startDynamoDbLocal();
+  if (dynamo) process.env['DYNAMODB_ENDPOINT'] = dynamo.endpoint;
+  const scratch = mkdtempSync(join(tmpdir(), 'koodrive-test-'));
+  process.env['SIGNING_KEY_FILE'] = join(scratch, 'signing-key.json');
+  process.env['SMS_OUTBOX_FILE'] = join(scratch, 'sms-outbox.jsonl');
+
+  const env = await stageEnvironment();
+  await createTables(String(process.env['DYNAMODB_ENDPOINT']), env);
+  await ensureKeyFile(String(process.env['SIGNING_KEY_FILE']));
+  // The functions' local-stage environment, as serverless.yml gives it; settings made above win.
+  for (const [name, value] of Object.entries(env)) process.env[name] ??= value;
+
+  return {
+    stop: async () => {
+      await dynamo?.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
