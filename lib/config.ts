@@ -38,6 +38,10 @@ export const configSchema = z
     REFRESH_TOKEN_TTL_SECONDS: positiveInt('REFRESH_TOKEN_TTL_SECONDS'),
     // bcryptjs accepts 4..31; above 14 one hash takes seconds on a Lambda core.
     BCRYPT_COST: z.coerce.number().int().min(4).max(14).default(tunables.BCRYPT_COST),
+    LOGIN_MAX_FAILURES: positiveInt('LOGIN_MAX_FAILURES'),
+    LOGIN_FAILURE_WINDOW_SECONDS: positiveInt('LOGIN_FAILURE_WINDOW_SECONDS'),
+    // 0 turns the grace off: any second use of a rotated refresh token ends the session.
+    REFRESH_REUSE_GRACE_SECONDS: nonNegativeInt('REFRESH_REUSE_GRACE_SECONDS'),
 
     // Set by the real Lambda runtime only; used to refuse local-only settings in AWS.
     AWS_EXECUTION_ENV: z.string().optional(),
@@ -79,6 +83,9 @@ export interface Config {
     codeMaxAttempts: number;
     captchaTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
+    loginMaxFailures: number;
+    loginFailureWindowSeconds: number;
+    refreshReuseGraceSeconds: number;
   };
   bcryptCost: number;
 }
@@ -116,6 +123,9 @@ export function parseConfig(source: NodeJS.ProcessEnv): Config {
       codeMaxAttempts: env.CODE_MAX_ATTEMPTS,
       captchaTokenTtlSeconds: env.CAPTCHA_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+      loginMaxFailures: env.LOGIN_MAX_FAILURES,
+      loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+      refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
     },
     bcryptCost: env.BCRYPT_COST,
   };

@@ -4,8 +4,10 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { getConfig, type Config } from './config';
 import { createDocumentClient } from './store/client';
-import { DynamoStore } from './store/dynamo-store';
-import type { Store } from './store/store';
+import { DynamoAccountStore } from './store/dynamo/accounts';
+import { DynamoSessionStore } from './store/dynamo/sessions';
+import { DynamoVerificationStore } from './store/dynamo/verifications';
+import type { AccountStore, SessionStore, VerificationStore } from './store/store';
 import { OutboxSmsSender } from './sms/outbox';
 import { SnsSmsSender } from './sms/sns';
 import type { SmsSender } from './sms/sender';
@@ -13,7 +15,9 @@ import { loadSigningKey, type SigningKey } from './tokens/signing-key';
 
 export interface Deps {
   config: Config;
-  store: Store;
+  verifications: VerificationStore;
+  accounts: AccountStore;
+  sessions: SessionStore;
   sms: SmsSender;
   signingKey: SigningKey;
   /** Epoch milliseconds; injectable so tests can move time. */
@@ -23,12 +27,20 @@ export interface Deps {
 export type DepsProvider = () => Promise<Deps>;
 
 export async function createDeps(config: Config = getConfig()): Promise<Deps> {
-  const store = new DynamoStore(createDocumentClient(config), config.tables);
+  const db = createDocumentClient(config);
   const sms =
     config.sms.sender === 'outbox'
       ? new OutboxSmsSender(config.sms.outboxFile)
       : new SnsSmsSender(new SNSClient({ region: config.region }));
-  return { config, store, sms, signingKey: await loadSigningKey(config), now: Date.now };
+  return {
+    config,
+    verifications: new DynamoVerificationStore(db, config.tables),
+    accounts: new DynamoAccountStore(db, config.tables),
+    sessions: new DynamoSessionStore(db, config.tables),
+    sms,
+    signingKey: await loadSigningKey(config),
+    now: Date.now,
+  };
 }
 
 let shared: Promise<Deps> | undefined;

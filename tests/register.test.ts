@@ -40,10 +40,12 @@ describe('a successful registration', () => {
     expect(await getItem(tables().users, `PHONE#${phone}`)).toMatchObject({ userId });
     expect((await tokenItem(token))?.['usedBy']).toBe(userId);
 
-    const { Items = [] } = await db.send(new ScanCommand({ TableName: tables().sessions }));
-    const session = Items.find((s) => s['userId'] === userId);
-    expect(session?.['refreshHash']).toBe(sha256(sessionInfo.refreshToken));
-    expect(JSON.stringify(session)).not.toContain(sessionInfo.refreshToken);
+    const refreshHash = sha256(sessionInfo.refreshToken);
+    const refresh = await getItem(tables().sessions, `REFRESH#${refreshHash}`);
+    expect(refresh).toMatchObject({ userId });
+    const session = await getItem(tables().sessions, `SESSION#${String(refresh?.['sessionId'])}`);
+    expect(session).toMatchObject({ userId, currentRefreshHash: refreshHash });
+    expect(JSON.stringify([refresh, session])).not.toContain(sessionInfo.refreshToken);
   });
 });
 

@@ -23,9 +23,8 @@ export async function register(deps: Deps, input: RegisterInput) {
   // Signed before the write: once the user exists, nothing is left that could fail.
   const { session, info } = await openSession(deps, userId, now);
 
-  await deps.store.registerUser({
-    tokenHash: sha256(input.captchaToken),
-    codeType: REGISTRATION_CODE_TYPE,
+  await deps.accounts.registerUser({
+    token: { tokenHash: sha256(input.captchaToken), phone: input.phone, codeType: REGISTRATION_CODE_TYPE },
     user: {
       userId,
       phone: input.phone,

@@ -20,7 +20,7 @@ export async function sendCode(deps: Deps, input: SendCodeInput, sourceIp: strin
   const quotas: Quota[] = [{ key: `phone#${input.phone}`, max: limits.smsMaxPerPhonePerHour, windowSeconds: HOUR }];
   if (sourceIp) quotas.push({ key: `ip#${sourceIp}`, max: limits.smsMaxPerIpPerHour, windowSeconds: HOUR });
 
-  await deps.store.saveCode(
+  await deps.verifications.saveCode(
     {
       requestId,
       phone: input.phone,
@@ -47,7 +47,7 @@ export async function sendCode(deps: Deps, input: SendCodeInput, sourceIp: strin
 export async function validateCode(deps: Deps, input: ValidateCodeInput) {
   const { limits } = deps.config;
   const now = deps.now();
-  const stored = await deps.store.findCode(input.requestId);
+  const stored = await deps.verifications.findCode(input.requestId);
 
   // An unknown request and one for another scenario look alike: nothing to learn from the answer.
   if (!stored || stored.codeType !== input.codeType || stored.redeemed) {
@@ -57,13 +57,13 @@ export async function validateCode(deps: Deps, input: ValidateCodeInput) {
   if (stored.expiresAt <= now) throw new ApiError('tokenExpired');
 
   if (!sameDigest(codeHash(deps.signingKey.codeHashKey, input.requestId, input.code), stored.codeHash)) {
-    const failCount = await deps.store.countWrongCode(input.requestId, limits.codeMaxAttempts);
+    const failCount = await deps.verifications.countWrongCode(input.requestId, limits.codeMaxAttempts);
     throw new ApiError('wrongCode', { data: { verified: false, failCount: String(failCount) } });
   }
 
   const token = randomToken();
   const expiresAt = now + limits.captchaTokenTtlSeconds * 1000;
-  await deps.store.redeemCode(
+  await deps.verifications.redeemCode(
     input.requestId,
     limits.codeMaxAttempts,
     { tokenHash: sha256(token), phone: stored.phone, codeType: stored.codeType, expiresAt },

@@ -1,5 +1,5 @@
-// What the domain needs from storage, in domain terms. The DynamoDB implementation is in
-// dynamo-store.ts; nothing outside lib/store sees an SDK type.
+// What the domain needs from storage, in domain terms. The DynamoDB implementations are in
+// lib/store/dynamo/; nothing outside lib/store sees an SDK type.
 import type { CodeType } from '../schemas';
 
 export interface VerificationCode {
@@ -21,6 +21,13 @@ export interface CaptchaToken {
   expiresAt: number;
 }
 
+/** A captcha token to spend in the same write as what it pays for. */
+export interface TokenSpend {
+  tokenHash: string;
+  phone: string;
+  codeType: CodeType;
+}
+
 export interface User {
   userId: string;
   phone: string;
@@ -31,6 +38,7 @@ export interface User {
   createdAt: number;
 }
 
+/** A new session: its current refresh token (hash) and how long that token lives. */
 export interface Session {
   sessionId: string;
   userId: string;
@@ -38,6 +46,22 @@ export interface Session {
   refreshHash: string;
   expiresAt: number;
   createdAt: number;
+}
+
+/** What a presented refresh token (by hash) is. */
+export interface RefreshRecord {
+  sessionId: string;
+  userId: string;
+  expiresAt: number;
+  /** When it was exchanged for its successor; undefined while it is the session's current token. */
+  rotatedAt: number | undefined;
+}
+
+export interface SessionState {
+  userId: string;
+  currentRefreshHash: string;
+  expiresAt: number;
+  revoked: boolean;
 }
 
 /** At most `max` events per fixed window of `windowSeconds` for `key`. */
@@ -53,7 +77,7 @@ export interface Cooldown {
   seconds: number;
 }
 
-export interface Store {
+export interface VerificationStore {
   /**
    * Stores a new code, atomically with spending the sender's quotas. Throws
    * ApiError tooManyAttempts (with retryAfterSeconds) when a quota or cooldown is exhausted;
@@ -71,11 +95,41 @@ export interface Store {
    * tooManyAttempts when the attempts ran out meanwhile, wrongCode when it was already redeemed.
    */
   redeemCode(requestId: string, maxAttempts: number, token: CaptchaToken, now: number): Promise<void>;
+}
+
+export interface AccountStore {
+  /**
+   * The whole registration in one atomic write: spends the captcha token (issued for this
+   * phone and scenario, unexpired, unused), claims the phone, stores the user and the first
+   * session. Throws tokenInvalid / tokenExpired / phoneTaken; nothing is written then.
+   */
+  registerUser(input: { token: TokenSpend; user: User; session: Session; now: number }): Promise<void>;
+
+  findUserByPhone(phone: string): Promise<User | undefined>;
+
+  /** Spends one login attempt of the quota; tooManyAttempts (with retryAfterSeconds) when none is left. */
+  spendLoginAttempt(quota: Quota, now: number): Promise<void>;
 
   /**
-   * The whole registration in one atomic write: consumes the captcha token (issued for
-   * user.phone and `codeType`, unexpired, unused), claims the phone, stores the user and the
-   * first session. Throws tokenInvalid / tokenExpired / phoneTaken; nothing is written then.
+   * Stores a session opened by a login, in one write with what the login spends: the captcha
+   * token (authType 2) and the reset of the account's failed-attempt quota.
    */
-  registerUser(input: { tokenHash: string; codeType: CodeType; user: User; session: Session; now: number }): Promise<void>;
+  openSession(input: { session: Session; now: number; token?: TokenSpend; resetQuota?: Quota }): Promise<void>;
+}
+
+export interface SessionStore {
+  findRefresh(refreshHash: string): Promise<RefreshRecord | undefined>;
+  findSession(sessionId: string): Promise<SessionState | undefined>;
+
+  /**
+   * Exchanges the session's current refresh token for its successor, atomically. False when the
+   * presented token is no longer current (another request rotated it first); throws
+   * invalidRefreshToken when the session was revoked.
+   */
+  rotateRefresh(input: { sessionId: string; userId: string; oldHash: string; newHash: string; expiresAt: number; now: number }): Promise<boolean>;
+
+  /** Ends the session: no refresh token of it works again, no access token of it verifies. */
+  revokeSession(sessionId: string, now: number, accessTokenTtlSeconds: number): Promise<void>;
+
+  isSessionRevoked(sessionId: string): Promise<boolean>;
 }

@@ -1,5 +1,8 @@
-// The ES256 key that signs access tokens. Deployed: a private JWK in an SSM SecureString, read once
-// per container. Local: a JWK file, generated on first start into a git-ignored folder.
+// The ES256 key that signs access tokens. Deployed: an SSM SecureString, read once per container.
+// Local: a file, generated on first start into a git-ignored folder.
+//
+// The stored value is a private JWK, or a JWK Set during a key rotation: the first key with a
+// private part signs, and the public part of every key is published (README, "Rotating the key").
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { hkdfSync } from 'node:crypto';
@@ -9,22 +12,46 @@ import type { Config } from '../config';
 
 export const SIGNING_ALG = 'ES256';
 
+/** What the key source holds: one private JWK, or a set during a rotation. */
+type Stored = JWK | { keys: JWK[] };
+
 export interface SigningKey {
   kid: string;
   privateKey: CryptoKey;
-  /** The public half, as published in the JWKS. */
+  /** The public half of the signing key. */
   publicJwk: JWK;
-  /** Key for the HMAC of stored SMS codes, derived from the private key (one secret to manage). */
+  /** Every public key verifiers should accept (the JWKS): the signing key first. */
+  publishedKeys: JWK[];
+  /** HMAC key of stored SMS codes, derived from the private key (one secret to manage). */
   codeHashKey: Uint8Array;
+  /** HMAC key that derives a rotated refresh token from its predecessor. */
+  refreshKey: Uint8Array;
 }
 
-async function fromJwk(jwk: JWK): Promise<SigningKey> {
-  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.d) throw new Error('signing key must be a private P-256 JWK');
-  const kid = jwk.kid ?? (await calculateJwkThumbprint(jwk));
-  const { d: _private, ...publicJwk } = jwk;
-  const privateKey = (await importJWK({ ...jwk, alg: SIGNING_ALG }, SIGNING_ALG)) as CryptoKey;
-  const codeHashKey = new Uint8Array(hkdfSync('sha256', Buffer.from(jwk.d, 'base64url'), '', 'sms-code-hash', 32));
-  return { kid, privateKey, publicJwk: { ...publicJwk, kid, alg: SIGNING_ALG, use: 'sig' }, codeHashKey };
+async function publicPart(jwk: JWK): Promise<JWK> {
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256') throw new Error('keys must be P-256 JWKs');
+  const { d: _private, ...rest } = jwk;
+  return { ...rest, kid: jwk.kid ?? (await calculateJwkThumbprint(jwk)), alg: SIGNING_ALG, use: 'sig' };
+}
+
+const derive = (d: string, purpose: string) =>
+  new Uint8Array(hkdfSync('sha256', Buffer.from(d, 'base64url'), '', purpose, 32));
+
+async function fromStored(stored: JWK | { keys: JWK[] }): Promise<SigningKey> {
+  const keys = 'keys' in stored ? stored.keys : [stored];
+  const signing = keys.find((k) => k.d);
+  if (!signing?.d) throw new Error('the signing key set holds no private key');
+  const publicJwk = await publicPart(signing);
+  const others = await Promise.all(keys.filter((k) => k !== signing).map(publicPart));
+  const privateKey = (await importJWK({ ...signing, alg: SIGNING_ALG }, SIGNING_ALG)) as CryptoKey;
+  return {
+    kid: String(publicJwk.kid),
+    privateKey,
+    publicJwk,
+    publishedKeys: [publicJwk, ...others],
+    codeHashKey: derive(signing.d, 'sms-code-hash'),
+    refreshKey: derive(signing.d, 'refresh-rotation'),
+  };
 }
 
 /** A new private JWK with its thumbprint as kid. */
@@ -35,9 +62,9 @@ export async function generateSigningJwk(): Promise<JWK> {
 }
 
 /** Reads the key file, creating it first when it does not exist (never overwriting one). */
-export async function ensureKeyFile(file: string): Promise<JWK> {
+export async function ensureKeyFile(file: string): Promise<Stored> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as JWK;
+    return JSON.parse(await readFile(file, 'utf8')) as Stored;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
@@ -53,15 +80,15 @@ export async function ensureKeyFile(file: string): Promise<JWK> {
   }
 }
 
-async function fromSsm(name: string, region: string): Promise<JWK> {
+async function fromSsm(name: string, region: string): Promise<Stored> {
   const ssm = new SSMClient({ region });
   const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
   if (!Parameter?.Value) throw new Error('signing key parameter is empty');
-  return JSON.parse(Parameter.Value) as JWK;
+  return JSON.parse(Parameter.Value) as Stored;
 }
 
 export async function loadSigningKey(config: Pick<Config, 'signingKey' | 'region'>): Promise<SigningKey> {
   const { parameter, file } = config.signingKey;
   const jwk = parameter ? await fromSsm(parameter, config.region) : await ensureKeyFile(String(file));
-  return fromJwk(jwk);
+  return fromStored(jwk);
 }

@@ -20,6 +20,9 @@ describe('configuration', () => {
       codeMaxAttempts: 5,
       captchaTokenTtlSeconds: 600,
       refreshTokenTtlSeconds: 2592000,
+      loginMaxFailures: 10,
+      loginFailureWindowSeconds: 900,
+      refreshReuseGraceSeconds: 10,
     });
     expect(config.jwt.accessTokenTtlSeconds).toBe(1800);
     expect(config.bcryptCost).toBe(11);

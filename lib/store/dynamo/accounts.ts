@@ -1,0 +1,101 @@
+// Users, the phone claims that keep phones unique (users table), and the writes that open a session.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ApiError } from '../../errors';
+import type { AccountStore, Quota, Session, TokenSpend, User } from '../store';
+import {
+  collision,
+  keys,
+  quotaReset,
+  quotaSpend,
+  sessionPuts,
+  tokenRefusal,
+  tokenSpend,
+  transact,
+  type Item,
+  type Tables,
+  type TransactItem,
+} from './shared';
+
+export class DynamoAccountStore implements AccountStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: Tables,
+  ) {}
+
+  async registerUser(input: { token: TokenSpend; user: User; session: Session; now: number }): Promise<void> {
+    const { token, user, session, now } = input;
+    const failures = await transact(this.db, [
+      tokenSpend(this.tables.verifications, token, user.userId, now),
+      {
+        Put: {
+          TableName: this.tables.users,
+          Item: { pk: keys.phone(user.phone), userId: user.userId, createdAt: user.createdAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tables.users,
+          Item: { pk: keys.user(user.userId), ...userAttributes(user) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...sessionPuts(this.tables.sessions, session),
+    ]);
+    if (failures.length === 0) return;
+    // The token is judged first: without a valid token nobody learns whether a phone is taken.
+    const spent = failures.find((f) => f.index === 0);
+    if (spent) throw tokenRefusal(spent.item, token, now);
+    if (failures.some((f) => f.index === 1)) throw new ApiError('phoneTaken');
+    throw collision('user or session id');
+  }
+
+  async findUserByPhone(phone: string): Promise<User | undefined> {
+    const claim = await this.get(keys.phone(phone));
+    if (!claim) return undefined;
+    const item = await this.get(keys.user(String(claim['userId'])));
+    if (!item) return undefined;
+    return {
+      userId: String(claim['userId']),
+      phone: String(item['phone']),
+      firstname: String(item['firstname']),
+      surname: String(item['surname'] ?? ''),
+      email: String(item['email'] ?? ''),
+      passwordHash: String(item['passwordHash']),
+      createdAt: Number(item['createdAt']),
+    };
+  }
+
+  async spendLoginAttempt(quota: Quota, now: number): Promise<void> {
+    const { item, retryAfterMs } = quotaSpend(this.tables.rateLimits, quota, now);
+    try {
+      await this.db.send(new UpdateCommand(item.Update as ConstructorParameters<typeof UpdateCommand>[0]));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      throw new ApiError('tooManyAttempts', { retryAfterSeconds: retryAfterMs / 1000 });
+    }
+  }
+
+  async openSession(input: { session: Session; now: number; token?: TokenSpend; resetQuota?: Quota }): Promise<void> {
+    const { session, now, token, resetQuota } = input;
+    const items: TransactItem[] = [];
+    if (token) items.push(tokenSpend(this.tables.verifications, token, session.userId, now));
+    items.push(...sessionPuts(this.tables.sessions, session));
+    if (resetQuota) items.push(quotaReset(this.tables.rateLimits, resetQuota, now));
+    const failures = await transact(this.db, items);
+    if (failures.length === 0) return;
+    if (token && failures.some((f) => f.index === 0)) throw tokenRefusal(failures[0]?.item, token, now);
+    throw collision('session id');
+  }
+
+  private async get(pk: string): Promise<Item | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.users, Key: { pk }, ConsistentRead: true }));
+    return Item;
+  }
+}
+
+function userAttributes(user: User): Item {
+  const { userId: _key, ...attributes } = user;
+  return attributes;
+}

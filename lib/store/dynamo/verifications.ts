@@ -1,0 +1,143 @@
+// SMS codes and the captcha tokens they buy (verifications table), and the send limits (rate-limits table).
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ApiError } from '../../errors';
+import type { CaptchaToken, Cooldown, Quota, VerificationCode, VerificationStore } from '../store';
+import { collision, epochSeconds, keys, quotaSpend, transact, ttlFor, type Item, type Tables, type TransactItem } from './shared';
+
+export class DynamoVerificationStore implements VerificationStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: Tables,
+  ) {}
+
+  async saveCode(code: VerificationCode, spend: { quotas: Quota[]; cooldown?: Cooldown; now: number }): Promise<void> {
+    const { now, cooldown, quotas } = spend;
+    // Each limit written, with how long its refusal would last.
+    const limits: Array<{ item: TransactItem; retryAfterMs: (old?: Item) => number }> = [];
+    if (cooldown) {
+      const until = now + cooldown.seconds * 1000;
+      limits.push({
+        item: {
+          Put: {
+            TableName: this.tables.rateLimits,
+            Item: { pk: keys.cooldown(cooldown.key), until, ttl: epochSeconds(until) },
+            ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now',
+            ExpressionAttributeNames: { '#until': 'until' },
+            ExpressionAttributeValues: { ':now': now },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        retryAfterMs: (old) => Number(old?.['until'] ?? until) - now,
+      });
+    }
+    for (const quota of quotas) {
+      const { item, retryAfterMs } = quotaSpend(this.tables.rateLimits, quota, now);
+      limits.push({ item, retryAfterMs: () => retryAfterMs });
+    }
+    const failures = await transact(this.db, [
+      ...limits.map((l) => l.item),
+      {
+        Put: {
+          TableName: this.tables.verifications,
+          Item: {
+            pk: keys.code(code.requestId),
+            phone: code.phone,
+            codeType: code.codeType,
+            codeHash: code.codeHash,
+            expiresAt: code.expiresAt,
+            failCount: 0,
+            ttl: ttlFor(code.expiresAt),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ]);
+    if (failures.length === 0) return;
+    const waits = failures.map(({ index, item }) => {
+      const limit = limits[index];
+      if (!limit) throw collision('request id');
+      return limit.retryAfterMs(item);
+    });
+    // Wait for the latest of the exhausted limits.
+    throw new ApiError('tooManyAttempts', { retryAfterSeconds: Math.max(...waits) / 1000 });
+  }
+
+  async findCode(requestId: string): Promise<VerificationCode | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.verifications, Key: { pk: keys.code(requestId) }, ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    return {
+      requestId,
+      phone: String(Item['phone']),
+      codeType: Item['codeType'],
+      codeHash: String(Item['codeHash']),
+      expiresAt: Number(Item['expiresAt']),
+      failCount: Number(Item['failCount'] ?? 0),
+      redeemed: Item['redeemedAt'] !== undefined,
+    };
+  }
+
+  async countWrongCode(requestId: string, maxAttempts: number): Promise<number> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.verifications,
+          Key: { pk: keys.code(requestId) },
+          UpdateExpression: 'ADD failCount :one',
+          ConditionExpression: 'attribute_exists(pk) AND failCount < :max AND attribute_not_exists(redeemedAt)',
+          ExpressionAttributeValues: { ':one': 1, ':max': maxAttempts },
+          ReturnValues: 'UPDATED_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return Number(Attributes?.['failCount']);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      throw deadCodeError(error.Item ? unmarshall(error.Item) : undefined, maxAttempts);
+    }
+  }
+
+  async redeemCode(requestId: string, maxAttempts: number, token: CaptchaToken, now: number): Promise<void> {
+    const failures = await transact(this.db, [
+      {
+        Update: {
+          TableName: this.tables.verifications,
+          Key: { pk: keys.code(requestId) },
+          UpdateExpression: 'SET redeemedAt = :now',
+          ConditionExpression:
+            'attribute_exists(pk) AND failCount < :max AND attribute_not_exists(redeemedAt) AND expiresAt > :now',
+          ExpressionAttributeValues: { ':now': now, ':max': maxAttempts },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tables.verifications,
+          Item: {
+            pk: keys.token(token.tokenHash),
+            phone: token.phone,
+            codeType: token.codeType,
+            expiresAt: token.expiresAt,
+            ttl: ttlFor(token.expiresAt),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ]);
+    const codeFailure = failures.find((f) => f.index === 0);
+    if (codeFailure) {
+      if (codeFailure.item && Number(codeFailure.item['expiresAt']) <= now) throw new ApiError('tokenExpired');
+      throw deadCodeError(codeFailure.item, maxAttempts);
+    }
+    if (failures.length > 0) throw collision('captcha token');
+  }
+}
+
+/** A code that can take no more guesses: spent by attempts (429) or already redeemed. */
+function deadCodeError(item: Item | undefined, maxAttempts: number): ApiError {
+  if (item && Number(item['failCount'] ?? 0) >= maxAttempts) return new ApiError('tooManyAttempts');
+  return new ApiError('wrongCode', { data: { verified: false } });
+}
