@@ -1,5 +1,5 @@
 // POST /koodrive/ose/v1/user/register — SPEC §1.
-import { containerDeps, type DepsProvider } from '../lib/container';
+import { warmContainer, type DepsProvider } from '../lib/container';
 import { register } from '../lib/domain/registration';
 import { httpEndpoint } from '../lib/http/endpoint';
 import { registerSchema } from '../lib/schemas';
@@ -7,4 +7,4 @@ import { registerSchema } from '../lib/schemas';
 export const createHandler = (deps: DepsProvider) =>
   httpEndpoint({ schema: registerSchema, handle: async ({ body }) => register(await deps(), body) });
 
-export const handler = createHandler(containerDeps);
+export const handler = createHandler(warmContainer());

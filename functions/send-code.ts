@@ -1,5 +1,5 @@
 // POST /koodrive/ose/verify/code/send — SPEC §2.1.
-import { containerDeps, type DepsProvider } from '../lib/container';
+import { warmContainer, type DepsProvider } from '../lib/container';
 import { sendCode } from '../lib/domain/verification';
 import { httpEndpoint } from '../lib/http/endpoint';
 import { sendCodeSchema } from '../lib/schemas';
@@ -10,4 +10,4 @@ export const createHandler = (deps: DepsProvider) =>
     handle: async ({ body, sourceIp }) => sendCode(await deps(), body, sourceIp),
   });
 
-export const handler = createHandler(containerDeps);
+export const handler = createHandler(warmContainer());

@@ -1,5 +1,5 @@
 // POST /koodrive/ose/verify/code/validate — SPEC §2.2.
-import { containerDeps, type DepsProvider } from '../lib/container';
+import { warmContainer, type DepsProvider } from '../lib/container';
 import { validateCode } from '../lib/domain/verification';
 import { httpEndpoint } from '../lib/http/endpoint';
 import { validateCodeSchema } from '../lib/schemas';
@@ -7,4 +7,4 @@ import { validateCodeSchema } from '../lib/schemas';
 export const createHandler = (deps: DepsProvider) =>
   httpEndpoint({ schema: validateCodeSchema, handle: async ({ body }) => validateCode(await deps(), body) });
 
-export const handler = createHandler(containerDeps);
+export const handler = createHandler(warmContainer());

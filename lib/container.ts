@@ -12,6 +12,8 @@ import { OutboxSmsSender } from './sms/outbox';
 import { SnsSmsSender } from './sms/sns';
 import type { SmsSender } from './sms/sender';
 import { loadSigningKey, type SigningKey } from './tokens/signing-key';
+import { createVerifier, type AccessTokenVerifier } from './tokens/verifier';
+import { createLocalJWKSet } from 'jose';
 
 export interface Deps {
   config: Config;
@@ -20,6 +22,8 @@ export interface Deps {
   sessions: SessionStore;
   sms: SmsSender;
   signingKey: SigningKey;
+  /** Checks access tokens against the published keys and this service's revocations. */
+  verifyAccessToken: AccessTokenVerifier;
   /** Epoch milliseconds; injectable so tests can move time. */
   now: () => number;
 }
@@ -32,13 +36,20 @@ export async function createDeps(config: Config = getConfig()): Promise<Deps> {
     config.sms.sender === 'outbox'
       ? new OutboxSmsSender(config.sms.outboxFile)
       : new SnsSmsSender(new SNSClient({ region: config.region }));
+  const sessions = new DynamoSessionStore(db, config.tables);
+  const signingKey = await loadSigningKey(config);
   return {
     config,
     verifications: new DynamoVerificationStore(db, config.tables),
     accounts: new DynamoAccountStore(db, config.tables),
-    sessions: new DynamoSessionStore(db, config.tables),
+    sessions,
     sms,
-    signingKey: await loadSigningKey(config),
+    signingKey,
+    verifyAccessToken: createVerifier({
+      keys: createLocalJWKSet({ keys: signingKey.publishedKeys }),
+      jwt: config.jwt,
+      revocations: sessions,
+    }),
     now: Date.now,
   };
 }
@@ -53,3 +64,12 @@ export const containerDeps: DepsProvider = () => {
   });
   return shared;
 };
+
+/**
+ * The container's dependencies, loading from now on: called at init, so the clients and the key
+ * are ready before the first request (a failure there is retried by that request).
+ */
+export function warmContainer(): DepsProvider {
+  containerDeps().catch(() => undefined);
+  return containerDeps;
+}

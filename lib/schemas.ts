@@ -84,7 +84,40 @@ export const validateCodeSchema = {
   }),
 } satisfies EndpointSchema;
 
+export const loginSchema = {
+  headers: agentHeaders,
+  body: z.discriminatedUnion(
+    'authType',
+    [
+      z.object({ account: phone, authType: z.literal('1'), password }),
+      z.object({ account: phone, authType: z.literal('2'), captchaToken: secret }),
+    ],
+    { error: 'authType must be "1" (password) or "2" (captcha token)' },
+  ),
+} satisfies EndpointSchema;
+
+// The access token is checked by the verifier; the schema only bounds it.
+const authorizationHeaders = z.object({
+  authorization: z.string({ error: 'is required' }).min(1, 'is required').max(4096, 'is too long'),
+});
+
+export const refreshSchema = {
+  headers: authorizationHeaders,
+  body: z.object({ refreshToken: secret }),
+} satisfies EndpointSchema;
+
+export const logoutSchema = {
+  headers: authorizationHeaders,
+  body: z.object({
+    userId: z.string({ error: 'must be a string' }).regex(/^[0-9]{1,20}$/, 'must be a user id'),
+    accessToken: z.string({ error: 'must be a string' }).min(1, 'is required').max(4096, 'is too long'),
+  }),
+} satisfies EndpointSchema;
+
+export const jwksSchema = { headers: z.object({}) } satisfies EndpointSchema;
+
 export type CodeType = z.output<typeof codeType>;
+export type LoginInput = z.output<typeof loginSchema.body>;
 export type RegisterInput = z.output<typeof registerSchema.body>;
 export type SendCodeInput = z.output<typeof sendCodeSchema.body>;
 export type ValidateCodeInput = z.output<typeof validateCodeSchema.body>;

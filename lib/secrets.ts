@@ -4,6 +4,14 @@ import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 
 /** 24 random bytes (192 bits) as 48 lowercase hex characters: refresh and captcha tokens. */
 export const randomToken = (): string => randomBytes(24).toString('hex');
 
+/**
+ * The refresh token that replaces `token` on rotation: derived, not drawn, so that a client
+ * repeating a refresh (a retry, a second tab) within the grace window gets the same successor
+ * back although only hashes are stored. 192 bits, like the first token of a session.
+ */
+export const successorToken = (key: Uint8Array, token: string): string =>
+  createHmac('sha256', key).update(token, 'utf8').digest('hex').slice(0, 48);
+
 /** A uniformly random 6-digit code. */
 export const randomCode = (): string => randomInt(0, 1_000_000).toString().padStart(6, '0');
 

@@ -6,6 +6,11 @@ import { parseConfig, type Config } from '../lib/config';
 import { createHandler as registerHandler } from '../functions/register';
 import { createHandler as sendCodeHandler } from '../functions/send-code';
 import { createHandler as validateCodeHandler } from '../functions/validate-code';
+import { createHandler as loginHandler } from '../functions/login';
+import { createHandler as refreshHandler } from '../functions/refresh-token';
+import { createHandler as logoutHandler } from '../functions/logout';
+import { createHandler as jwksHandler } from '../functions/jwks';
+import { createHandler as authorizerHandler } from '../functions/authorizer';
 import { call } from '../scripts/invoke';
 
 export { call, httpEvent, lambdaContext, type Answer, type EventOptions } from '../scripts/invoke';
@@ -34,6 +39,11 @@ export async function service(options: { env?: Record<string, string>; now?: () 
     sendCode: sendCodeHandler(provider),
     validateCode: validateCodeHandler(provider),
     register: registerHandler(provider),
+    login: loginHandler(provider),
+    refresh: refreshHandler(provider),
+    logout: logoutHandler(provider),
+    jwks: jwksHandler(provider),
+    authorizer: authorizerHandler(provider),
   };
 }
 
@@ -71,3 +81,19 @@ export const registration = (phone: string, captchaToken: string, extra: Record<
   password: '01ASDAa1',
   ...extra,
 });
+
+export interface SessionInfo {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  issuedAt: string;
+}
+
+/** Registers a new user with the reference password: its phone, id and first session. */
+export async function registeredUser(svc: Service, password = '01ASDAa1') {
+  const phone = randomPhone();
+  const answer = await call(svc.register, { body: registration(phone, await captchaToken(phone), { password }) });
+  if (answer.status !== 200) throw new Error(`register failed: ${answer.raw}`);
+  const data = answer.body.data as { userId: string; sessionInfo: SessionInfo };
+  return { phone, password, userId: data.userId, session: data.sessionInfo };
+}

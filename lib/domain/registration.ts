@@ -8,7 +8,7 @@ import { passwordProblem } from '../password-policy';
 import { sha256 } from '../secrets';
 import type { Deps } from '../container';
 import type { RegisterInput } from '../schemas';
-import { openSession } from './sessions';
+import { newSession } from './sessions';
 
 const REGISTRATION_CODE_TYPE = '1';
 
@@ -21,7 +21,7 @@ export async function register(deps: Deps, input: RegisterInput) {
   const userId = nextId();
   const passwordHash = await bcrypt.hash(input.password, deps.config.bcryptCost);
   // Signed before the write: once the user exists, nothing is left that could fail.
-  const { session, info } = await openSession(deps, userId, now);
+  const { session, info } = await newSession(deps, userId, now);
 
   await deps.accounts.registerUser({
     token: { tokenHash: sha256(input.captchaToken), phone: input.phone, codeType: REGISTRATION_CODE_TYPE },

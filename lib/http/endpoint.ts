@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import { ApiError, parameterError } from '../errors';
 import { logger } from '../logger';
 import { isTransientStorageError } from '../store/errors';
-import { failure, success, type HttpResponse } from './envelope';
+import { failure, json, success, type HttpResponse } from './envelope';
 import { MAX_BODY_BYTES, TRACE_ID, type EndpointSchema } from '../schemas';
 
 export interface EndpointRequest<S extends EndpointSchema> {
@@ -27,6 +27,8 @@ export interface EndpointOptions<S extends EndpointSchema> {
   handle: (request: EndpointRequest<S>) => Promise<unknown>;
   /** Extra headers on every answer (default `Cache-Control: no-store`, since most carry tokens). */
   headers?: Record<string, string>;
+  /** Answer the handler's result as the whole JSON body instead of the envelope's data (JWKS). */
+  bare?: boolean;
 }
 
 type Event = APIGatewayProxyEventV2 & { body?: unknown };
@@ -116,7 +118,7 @@ export function httpEndpoint<S extends EndpointSchema>(options: EndpointOptions<
   const core = async (event: Event): Promise<HttpResponse> => {
     const { body, headers } = validate(options.schema, event);
     const data = await options.handle({ body, headers, sourceIp: event.requestContext?.http?.sourceIp });
-    return success(data, extraHeaders);
+    return options.bare ? json(data, extraHeaders) : success(data, extraHeaders);
   };
 
   const chain = middy<Event, HttpResponse, Error, Context>()

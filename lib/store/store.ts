@@ -112,7 +112,8 @@ export interface AccountStore {
 
   /**
    * Stores a session opened by a login, in one write with what the login spends: the captcha
-   * token (authType 2) and the reset of the account's failed-attempt quota.
+   * token (authType 2: throws tokenInvalid / tokenExpired, then badCredentials when token.phone
+   * is not this user's) or the reset of the account's failed-attempt quota.
    */
   openSession(input: { session: Session; now: number; token?: TokenSpend; resetQuota?: Quota }): Promise<void>;
 }

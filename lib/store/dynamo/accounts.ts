@@ -80,12 +80,26 @@ export class DynamoAccountStore implements AccountStore {
   async openSession(input: { session: Session; now: number; token?: TokenSpend; resetQuota?: Quota }): Promise<void> {
     const { session, now, token, resetQuota } = input;
     const items: TransactItem[] = [];
-    if (token) items.push(tokenSpend(this.tables.verifications, token, session.userId, now));
+    if (token) {
+      items.push(tokenSpend(this.tables.verifications, token, session.userId, now), {
+        // The token's phone must be this user's, still.
+        ConditionCheck: {
+          TableName: this.tables.users,
+          Key: { pk: keys.phone(token.phone) },
+          ConditionExpression: 'userId = :userId',
+          ExpressionAttributeValues: { ':userId': session.userId },
+        },
+      });
+    }
     items.push(...sessionPuts(this.tables.sessions, session));
     if (resetQuota) items.push(quotaReset(this.tables.rateLimits, resetQuota, now));
     const failures = await transact(this.db, items);
     if (failures.length === 0) return;
-    if (token && failures.some((f) => f.index === 0)) throw tokenRefusal(failures[0]?.item, token, now);
+    if (token) {
+      const spent = failures.find((f) => f.index === 0);
+      if (spent) throw tokenRefusal(spent.item, token, now);
+      if (failures.some((f) => f.index === 1)) throw new ApiError('badCredentials');
+    }
     throw collision('session id');
   }
 
