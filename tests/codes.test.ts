@@ -72,6 +72,7 @@ describe('validate', () => {
     const dead = await call(svc.validateCode, { body: { requestId, code, codeType: '1' } });
     expect(dead.status).toBe(429);
     expect(dead.body.code).toBe(13001006);
+    expect(Number(dead.headers['Retry-After'])).toBeGreaterThan(0);
   });
 
   it('refuses the right code for another scenario, and an unknown request', async () => {

@@ -148,7 +148,7 @@ describe('refresh', () => {
     expect((await refresh(svc, { ...session, accessToken: tampered })).body.code).toBe(13001010);
     const missing = await call(svc.refresh, { body: { refreshToken: session.refreshToken } });
     expect(missing.status).toBe(400);
-    expect(missing.body.msg).toContain('authorization');
+    expect(missing.body.msg).toContain('Authorization');
   });
 
   it('twenty concurrent refreshes of one token leave one live chain', async () => {
@@ -185,5 +185,39 @@ describe('logout', () => {
     expect(answer.status).toBe(401);
     expect(answer.body.code).toBe(13001010);
     expect((await authorize(svc, user.session.accessToken)).isAuthorized).toBe(true);
+  });
+});
+
+describe('the whole life of a session, in order', () => {
+  it('register → login (both types) → refresh → old token inside, then outside the grace → logout → all refused', async () => {
+    let now = Date.now();
+    const timed = await service({ now: () => now });
+    const user = await registeredUser(timed);
+
+    const byPassword = await loginWithPassword(timed, user.phone, user.password);
+    expect(byPassword.status).toBe(200);
+    const byCode = await call(timed.login, {
+      body: { account: user.phone, authType: '2', captchaToken: await captchaToken(user.phone, '2') },
+      headers: agent,
+    });
+    expect(byCode.status).toBe(200);
+
+    const session = byPassword.body.data?.['sessionInfo'] as SessionInfo;
+    const rotated = (await refresh(timed, session)).body.data?.['sessionInfo'] as SessionInfo;
+    now += 2_000;
+    expect((await refresh(timed, session)).status).toBe(200); // inside the grace: a retry
+    now += 20_000;
+    const current = (await refresh(timed, rotated)).body.data?.['sessionInfo'] as SessionInfo;
+    expect(current.refreshToken).not.toBe(rotated.refreshToken);
+
+    expect((await logout(timed, user.userId, current.accessToken)).status).toBe(200);
+    expect((await refresh(timed, current)).body.code).toBe(13001009);
+    expect((await authorize(timed, current.accessToken)).isAuthorized).toBe(false);
+    expect((await authorize(timed, session.accessToken)).isAuthorized).toBe(false); // same session, older token
+    // The other sessions (registration's, the code login's) are untouched.
+    const other = byCode.body.data?.['sessionInfo'] as SessionInfo;
+    expect((await authorize(timed, other.accessToken)).isAuthorized).toBe(true);
+    // Outside the grace, the first token is a reuse: that session is already ended, and stays so.
+    expect((await refresh(timed, session)).status).toBe(401);
   });
 });

@@ -45,6 +45,18 @@ export async function sendCode(deps: Deps, input: SendCodeInput, sourceIp: strin
 }
 
 export async function validateCode(deps: Deps, input: ValidateCodeInput) {
+  try {
+    return await checkCode(deps, input);
+  } catch (error) {
+    // Out of attempts: only a new code helps, and one may be sent once the cooldown allows.
+    if (error instanceof ApiError && error.kind === 'tooManyAttempts') {
+      throw new ApiError('tooManyAttempts', { retryAfterSeconds: Math.max(1, deps.config.limits.smsResendCooldownSeconds) });
+    }
+    throw error;
+  }
+}
+
+async function checkCode(deps: Deps, input: ValidateCodeInput) {
   const { limits } = deps.config;
   const now = deps.now();
   const stored = await deps.verifications.findCode(input.requestId);

@@ -92,10 +92,13 @@ const malformedJsonMiddleware = (): middy.MiddlewareObj<Event, HttpResponse> => 
   },
 });
 
+// Headers are validated lower-cased; errors name them as the SPEC spells them.
+const HEADER_NAMES: Record<string, string> = { 'x-hw-agentname': 'x-hw-agentName', authorization: 'Authorization' };
+
 function firstIssue(error: z.ZodError, where: string): ApiError {
   const issue = error.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.join('.') : where;
-  return parameterError(field, issue?.message ?? 'invalid');
+  const path = issue && issue.path.length > 0 ? issue.path.join('.') : where;
+  return parameterError(HEADER_NAMES[path] ?? path, issue?.message ?? 'invalid');
 }
 
 function validate<S extends EndpointSchema>(schema: S, event: Event): Pick<EndpointRequest<S>, 'body' | 'headers'> {

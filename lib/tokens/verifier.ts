@@ -35,11 +35,16 @@ export interface VerifierOptions {
 export function createVerifier(options: VerifierOptions) {
   /**
    * Throws ApiError invalidAccessToken unless the token is genuine and live. With
-   * `allowExpired`, a genuine token past its expiry passes too (marked `expired`).
+   * `allowExpired`, a genuine token past its expiry passes too (marked `expired`); with
+   * `ignoreRevocation`, one of an ended session too (refresh judges its session itself).
    */
   return async function verifyAccessToken(
     authorization: string | undefined,
-    { allowExpired = false, now = Date.now() }: { allowExpired?: boolean; now?: number } = {},
+    {
+      allowExpired = false,
+      ignoreRevocation = false,
+      now = Date.now(),
+    }: { allowExpired?: boolean; ignoreRevocation?: boolean; now?: number } = {},
   ): Promise<VerifiedAccessToken> {
     const token = stripScheme(authorization ?? '');
     if (!COMPACT_JWS.test(token)) throw invalid();
@@ -63,7 +68,7 @@ export function createVerifier(options: VerifierOptions) {
     if (typeof sub !== 'string' || typeof jti !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') {
       throw invalid();
     }
-    if (options.revocations && (await options.revocations.isSessionRevoked(sid))) throw invalid();
+    if (!ignoreRevocation && options.revocations && (await options.revocations.isSessionRevoked(sid))) throw invalid();
     return { userId: sub, sessionId: sid, jti, expiresAt: exp * 1000, expired };
   };
 }
