@@ -25,12 +25,12 @@ module.exports = async ({ resolveVariable }) => {
         SMS_OUTBOX_FILE: process.env.SMS_OUTBOX_FILE || '.local/sms-outbox.jsonl',
         SIGNING_KEY_FILE: process.env.SIGNING_KEY_FILE || '.local/keys/signing-key.json',
         DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || 'http://127.0.0.1:8000',
-        POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || 'INFO',
+        POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || process.env.POWERTOOLS_LOG_LEVEL || 'INFO',
       }
     : {
         SMS_SENDER: 'sns',
         SIGNING_KEY_PARAMETER: await resolveVariable('self:custom.signingKeyParameter'),
-        POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || 'INFO',
+        POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || process.env.POWERTOOLS_LOG_LEVEL || 'INFO',
       };
   return {
     STAGE: stage,

@@ -5,6 +5,8 @@ import infra from '../infra/tables.cjs';
 import tunables from './tunables.cjs';
 
 type Tunable = keyof typeof tunables;
+// Cheaper hashes are for tests and laptops only.
+const MIN_DEPLOYED_BCRYPT_COST = 10;
 const positiveInt = (name: Tunable) => z.coerce.number().int().positive().default(tunables[name]);
 const nonNegativeInt = (name: Tunable) => z.coerce.number().int().nonnegative().default(tunables[name]);
 
@@ -59,6 +61,9 @@ export const configSchema = z
     const inAws = env.AWS_EXECUTION_ENV?.startsWith('AWS_Lambda') ?? false;
     if (inAws && env.SMS_SENDER === 'outbox') {
       ctx.addIssue({ code: 'custom', path: ['SMS_SENDER'], message: 'the local outbox cannot be used in a deployed stage' });
+    }
+    if (inAws && env.BCRYPT_COST < MIN_DEPLOYED_BCRYPT_COST) {
+      ctx.addIssue({ code: 'custom', path: ['BCRYPT_COST'], message: `a deployed stage hashes at cost ${MIN_DEPLOYED_BCRYPT_COST} or more` });
     }
     if (inAws && env.SIGNING_KEY_FILE) {
       ctx.addIssue({ code: 'custom', path: ['SIGNING_KEY_FILE'], message: 'a deployed stage reads its key from SSM' });

@@ -1,83 +1,36 @@
 // The sign-up over real HTTP: serverless-offline in front of the esbuild bundles, as `npm start` runs it.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../scripts/dynamodb-local';
 import { codeFromOutbox, randomPhone, registration } from './helpers';
+import { startServerless, type RunningCli } from './serverless-cli';
 
 const STARTUP_TIMEOUT_MS = 90_000;
 
-// serverless-esbuild bundles into <service dir>/.esbuild, which `package` and other serverless runs
-// (parallel jest workers, a developer's `npm start`) rewrite or delete, so this server gets a folder
-// of its own that links to the real sources.
-function privateServiceDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'koodrive-sls-'));
-  copyFileSync('serverless.yml', join(dir, 'serverless.yml')); // osls refuses a symlinked config
-  for (const entry of ['package.json', 'tsconfig.json', 'node_modules', 'functions', 'lib', 'infra']) {
-    symlinkSync(resolve(entry), join(dir, entry));
-  }
-  return dir;
-}
-
-let serviceDir: string;
-let offline: ChildProcess | undefined;
+let offline: RunningCli | undefined;
 let baseUrl: string;
-let output = '';
-
-const alive = () => offline !== undefined && offline.exitCode === null && offline.signalCode === null;
-// The whole process group, so helpers such as esbuild's service process go too.
-const killGroup = (signal: NodeJS.Signals) => {
-  if (offline?.pid === undefined) return;
-  try {
-    process.kill(-offline.pid, signal);
-  } catch {
-    // already gone
-  }
-};
-// Last resort if the worker exits without running afterAll.
-const killOnExit = () => killGroup('SIGKILL');
 
 beforeAll(async () => {
-  serviceDir = privateServiceDir();
   const port = await freePort();
   let lambdaPort = await freePort();
   while (lambdaPort === port) lambdaPort = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  offline = spawn(process.execPath, ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', 'local'], {
-    cwd: serviceDir,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // LOG_LEVEL: the local stage's log level for the functions (default INFO); the inherited
-    // POWERTOOLS_LOG_LEVEL does not reach them.
-    env: { ...process.env, PORT: String(port), OFFLINE_LAMBDA_PORT: String(lambdaPort), LOG_LEVEL: 'SILENT' },
-  });
-  process.once('exit', killOnExit);
-  // Kept (bounded) to explain a failed start.
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000));
-  offline.stdout?.on('data', keep);
-  offline.stderr?.on('data', keep);
+  offline = startServerless(['offline', 'start', '--stage', 'local'], { PORT: String(port), OFFLINE_LAMBDA_PORT: String(lambdaPort) });
 
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   for (;;) {
-    if (!alive()) throw new Error(`serverless offline exited at start:\n${output}`);
+    if (!offline.alive()) throw new Error(`serverless offline exited at start:\n${offline.output()}`);
     try {
       await fetch(baseUrl); // any answer, even 404, means the server listens
       return;
     } catch {
-      if (Date.now() > deadline) throw new Error(`serverless offline did not answer on ${baseUrl}:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`serverless offline did not answer on ${baseUrl}:\n${offline.output()}`);
       await sleep(250);
     }
   }
 }, 120_000);
 
 afterAll(async () => {
-  process.removeListener('exit', killOnExit);
-  if (alive()) killGroup('SIGTERM');
-  for (let i = 0; i < 50 && alive(); i++) await sleep(100);
-  killGroup('SIGKILL'); // whatever of the group outlived its leader
-  if (serviceDir) rmSync(serviceDir, { recursive: true, force: true });
+  await offline?.stop();
 });
 
 interface Reply {
@@ -155,7 +108,7 @@ describe('sign-up over HTTP (serverless-offline)', () => {
     });
     const raw = await response.text();
     expect(response.status).toBe(400);
-    expect(JSON.parse(raw)).toEqual({ code: 13000102, msg: expect.stringContaining('x-hw-agentname') });
+    expect(JSON.parse(raw)).toEqual({ code: 13000102, msg: expect.stringContaining('x-hw-agentName') });
     expectNoInternals(raw);
   });
 });

@@ -1,45 +1,27 @@
 // What `serverless package --stage prod` would deploy: tables, runtime, IAM scope, prod settings.
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import infra from '../infra/tables.cjs';
+import tunables from '../lib/tunables.cjs';
+import { runServerless } from './serverless-cli';
 
 type Resource = { Type: string; DeletionPolicy?: string; Properties: Record<string, any> };
 
-// serverless-esbuild bundles into <service dir>/.esbuild and `package` deletes that folder when done,
-// so runs sharing the repo folder (parallel jest workers, a developer's `npm start`) would pull the
-// bundles from under each other. This run gets a folder of its own that links to the real sources.
-function privateServiceDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'koodrive-sls-'));
-  copyFileSync('serverless.yml', join(dir, 'serverless.yml')); // osls refuses a symlinked config
-  for (const entry of ['package.json', 'tsconfig.json', 'node_modules', 'functions', 'lib', 'infra']) {
-    symlinkSync(resolve(entry), join(dir, entry));
-  }
-  return dir;
-}
-
-let serviceDir: string;
 let out: string;
 let resources: Record<string, Resource>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 beforeAll(() => {
-  serviceDir = privateServiceDir();
   out = mkdtempSync(join(tmpdir(), 'koodrive-package-'));
   // The inherited environment carries the test run's local-stage settings (outbox, key file):
-  // the prod stage must not pick them up.
-  execFileSync(process.execPath, ['node_modules/serverless/bin/serverless.js', 'package', '--stage', 'prod', '--package', out], {
-    cwd: serviceDir,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    stdio: 'pipe',
-    timeout: 110_000,
-  });
+  // the prod stage must not pick them up. The test run's cheap bcrypt cost is not a deployer's.
+  runServerless(['package', '--stage', 'prod', '--package', out], { BCRYPT_COST: '' });
   resources = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
 }, 120_000);
 
 afterAll(() => {
-  for (const dir of [out, serviceDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  if (out) rmSync(out, { recursive: true, force: true });
 });
 
 describe('prod CloudFormation template', () => {
@@ -69,6 +51,7 @@ describe('prod CloudFormation template', () => {
       expect(fn.Properties['Architectures']).toEqual(['arm64']);
       const env = fn.Properties['Environment'].Variables;
       expect(env).toMatchObject({ SMS_SENDER: 'sns', SIGNING_KEY_PARAMETER: expect.stringMatching(/^\/.+/) });
+      expect(env).toMatchObject({ BCRYPT_COST: String(tunables.BCRYPT_COST), CODE_MAX_ATTEMPTS: String(tunables.CODE_MAX_ATTEMPTS) });
       expect(env).not.toHaveProperty('SMS_OUTBOX_FILE');
       expect(env).not.toHaveProperty('SIGNING_KEY_FILE');
       expect(env).not.toHaveProperty('DYNAMODB_ENDPOINT');

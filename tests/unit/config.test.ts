@@ -56,6 +56,7 @@ describe('configuration', () => {
     const inLambda = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' };
     expect(() => parseConfig({ ...base, ...inLambda, SMS_SENDER: 'outbox' })).toThrow(/SMS_SENDER/);
     expect(() => parseConfig({ ...base, ...inLambda })).toThrow(/SIGNING_KEY_FILE/);
+    expect(() => parseConfig({ ...base, ...inLambda, BCRYPT_COST: '4' })).toThrow(/BCRYPT_COST/);
     const deployed = { ...base, SIGNING_KEY_FILE: undefined, SIGNING_KEY_PARAMETER: '/x/signing-key', ...inLambda };
     expect(parseConfig(deployed).sms.sender).toBe('sns');
   });

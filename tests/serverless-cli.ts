@@ -1,0 +1,69 @@
+// Runs the Serverless CLI (osls) from a test. serverless-esbuild bundles into a work folder of the
+// service directory that `package` deletes when done, so each run gets a folder of its own: runs
+// in parallel jest workers, or beside a developer's `npm start`, cannot pull bundles from under
+// each other.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+
+const CLI = 'node_modules/serverless/bin/serverless.js';
+
+function isolated(extraEnv: Record<string, string>) {
+  const workFolder = `.esbuild-test-${randomUUID().slice(0, 8)}`;
+  return {
+    // LOG_LEVEL: the local stage's level for the functions (they print nothing but their result).
+    env: { ...process.env, ESBUILD_WORK_FOLDER: workFolder, LOG_LEVEL: 'SILENT', ...extraEnv },
+    cleanup: () => rmSync(workFolder, { recursive: true, force: true }),
+  };
+}
+
+/** Runs a CLI command to its end and returns what it printed on stdout. */
+export function runServerless(args: string[], extraEnv: Record<string, string> = {}): string {
+  const { env, cleanup } = isolated(extraEnv);
+  try {
+    return execFileSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8', timeout: 110_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  } finally {
+    cleanup();
+  }
+}
+
+export interface RunningCli {
+  process: ChildProcess;
+  /** The last few KB it printed, to explain a failure. */
+  output(): string;
+  alive(): boolean;
+  stop(): Promise<void>;
+}
+
+/** Starts a long-running CLI command (`offline start`) in a process group of its own. */
+export function startServerless(args: string[], extraEnv: Record<string, string> = {}): RunningCli {
+  const { env, cleanup } = isolated(extraEnv);
+  const child = spawn(process.execPath, [CLI, ...args], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  // The whole group, so helpers such as esbuild's service process go too.
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const killOnExit = () => killGroup('SIGKILL'); // last resort if the worker exits without stop()
+  process.once('exit', killOnExit);
+  return {
+    process: child,
+    output: () => output,
+    alive,
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      if (alive()) killGroup('SIGTERM');
+      for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+      killGroup('SIGKILL'); // whatever of the group outlived its leader
+      cleanup();
+    },
+  };
+}
