@@ -1,5 +1,6 @@
 // The sign-up over real HTTP: serverless-offline in front of the esbuild bundles, as `npm start` runs it.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { freePort } from '../scripts/dynamodb-local';
 import { codeFromOutbox, randomPhone, registration } from './helpers';
 import { startServerless, type RunningCli } from './serverless-cli';
@@ -119,3 +120,38 @@ function expectNoInternals(raw: string): void {
   expect(raw).not.toMatch(/\b\w*(Error|Exception)\b/);
   expect(raw).not.toMatch(/\/[\w.-]+\/[\w./-]+|\.[cm]?[jt]s\b|node_modules/);
 }
+
+describe('sessions over HTTP (serverless-offline)', () => {
+  it('login → refresh → logout, with the token checked against the published JWKS alone', async () => {
+    const phone = randomPhone();
+    const sent = await post(SEND, { phone, codeType: '1' });
+    const requestId: string = sent.body.data!['requestId'];
+    const validated = await post(VALIDATE, { requestId, code: codeFromOutbox(requestId), codeType: '1' });
+    const registered = await post(REGISTER, registration(phone, validated.body.data!['token']));
+    const userId: string = registered.body.data!['userId'];
+
+    const login = await post('/koodrive/ose/v1/auth/login', { account: phone, authType: '1', password: '01ASDAa1' });
+    expect(login.status).toBe(200);
+    const { accessToken, refreshToken } = login.body.data!['sessionInfo'];
+
+    const keys = createRemoteJWKSet(new URL(`${baseUrl}/.well-known/jwks.json`));
+    const { payload } = await jwtVerify(accessToken.replace(/^AT /, ''), keys, { issuer: 'koodrive-signup', audience: 'koodrive' });
+    expect(payload.sub).toBe(userId);
+
+    const refreshed = await post('/koodrive/ose/v1/auth/refreshToken', { refreshToken }, { Authorization: accessToken });
+    expect(refreshed.status).toBe(200);
+    const next = refreshed.body.data!['sessionInfo'];
+
+    const logout = await post('/koodrive/ose/v1/auth/logout', { userId, accessToken: next.accessToken }, { Authorization: next.accessToken });
+    expect(logout.status).toBe(200);
+    expect(logout.body).toEqual({ code: 0, msg: 'Success.' });
+
+    const after = await post('/koodrive/ose/v1/auth/refreshToken', { refreshToken: next.refreshToken }, { Authorization: next.accessToken });
+    expect(after.status).toBe(401);
+    expect(after.body.code).toBe(13001009);
+    // The ended session's access token is refused, in the SPEC envelope.
+    const again = await post('/koodrive/ose/v1/auth/logout', { userId, accessToken: next.accessToken }, { Authorization: next.accessToken });
+    expect(again.status).toBe(401);
+    expect(again.body).toEqual({ code: 13001010, msg: 'Invalid access token.' });
+  });
+});

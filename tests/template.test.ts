@@ -76,4 +76,19 @@ describe('prod CloudFormation template', () => {
       }
     }
   });
+
+  it('declares the access-token REQUEST authorizer on its Lambda, invocable by API Gateway only', () => {
+    const [[, authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      IdentitySource: ['$request.header.Authorization'],
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 0,
+    });
+    expect(JSON.stringify(authorizer.Properties['AuthorizerUri'])).toContain('AuthorizerLambdaFunction');
+    const permissions = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties);
+    expect(permissions).toContainEqual(
+      expect.objectContaining({ Principal: 'apigateway.amazonaws.com', FunctionName: expect.objectContaining({ 'Fn::GetAtt': ['AuthorizerLambdaFunction', 'Arn'] }) }),
+    );
+  });
 });
