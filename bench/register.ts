@@ -3,6 +3,7 @@
 // A script that prints figures, never a test: these machines are noisy, so read the ratio.
 import bcrypt from 'bcryptjs';
 import { build } from 'esbuild';
+import { esbuildOptions } from '../esbuild.config.cjs';
 import { gzipSync } from 'node:zlib';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -24,18 +25,8 @@ const percentile = (values: number[], p: number) => {
 const ms = (v: number) => v.toFixed(1).padStart(7);
 
 async function bundleSize(entry: string) {
-  // The options of serverless.yml's custom.esbuild.
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    write: false,
-    logLevel: 'silent',
-  });
-  const code = result.outputFiles[0]!.contents;
+  const result = await build({ ...esbuildOptions, entryPoints: [entry], write: false, logLevel: 'silent' });
+  const code = result.outputFiles?.[0]?.contents ?? new Uint8Array();
   return { raw: code.byteLength, gzip: gzipSync(code).byteLength };
 }
 

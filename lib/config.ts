@@ -1,6 +1,6 @@
 // Configuration: read from the environment once per container, validated, and failing fast with
 // a message that names every bad variable. The defaults below are the only place they are written.
-import { z } from 'zod';
+import * as z from 'zod';
 import infra from '../infra/tables.cjs';
 import tunables from './tunables.cjs';
 

@@ -1,5 +1,5 @@
 // One declared request schema per endpoint: the validator at the edge and, later, the API docs.
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalPhone } from './phone';
 
 export const MAX_BODY_BYTES = 16 * 1024;

@@ -1,0 +1,44 @@
+// How every function is bundled: read by serverless-esbuild (serverless.yml custom.esbuild.config)
+// and by the bench scripts, so that what is measured is what is deployed.
+'use strict';
+
+const { readFileSync } = require('node:fs');
+
+// The policy refuses passwords under 8 characters before it looks at the common-password list,
+// so shorter entries of that list are dead weight in every bundle (more than half of it).
+// Keep in step with PASSWORD_MIN_CHARS in lib/password-policy.ts.
+const COMMON_PASSWORD_MIN_CHARS = 8;
+
+/** @type {import('esbuild').Plugin} */
+const trimCommonPasswords = {
+  name: 'trim-common-passwords',
+  setup(build) {
+    build.onLoad({ filter: /@zxcvbn-ts[\\/]language-common[\\/]src[\\/]passwords\.json$/ }, (args) => {
+      const list = JSON.parse(readFileSync(args.path, 'utf8'));
+      return { contents: JSON.stringify(list.filter((p) => p.length >= COMMON_PASSWORD_MIN_CHARS)), loader: 'json' };
+    });
+  },
+};
+
+/** Options esbuild itself understands. @type {import('esbuild').BuildOptions} */
+const esbuildOptions = {
+  bundle: true,
+  minify: true,
+  target: 'node22',
+  platform: 'node',
+  format: 'cjs',
+  // Prefer packages' ES modules: they tree-shake, their CommonJS builds do not.
+  mainFields: ['module', 'main'],
+  plugins: [trimCommonPasswords],
+};
+
+module.exports = () => ({
+  ...esbuildOptions,
+  sourcemap: 'linked',
+  // Bundle the AWS SDK too: pinned versions, tree-shaken, no dependency on the runtime's copy.
+  exclude: [],
+  packager: 'npm',
+  // Overridable so that concurrent CLI runs (tests) do not delete each other's bundles.
+  outputWorkFolder: process.env.ESBUILD_WORK_FOLDER || '.esbuild',
+});
+module.exports.esbuildOptions = esbuildOptions;
