@@ -2,6 +2,7 @@
 // Tunables come from lib/tunables.cjs, overridable from the shell that runs `serverless`.
 'use strict';
 
+const { resolve } = require('node:path');
 const { tableEnvironment } = require('./tables.cjs');
 const tunables = require('../lib/tunables.cjs');
 
@@ -22,14 +23,18 @@ module.exports = async ({ resolveVariable }) => {
     ? {
         // Laptop: DynamoDB Local, SMS codes to a file, a signing key generated on first start.
         SMS_SENDER: 'outbox',
-        SMS_OUTBOX_FILE: process.env.SMS_OUTBOX_FILE || '.local/sms-outbox.jsonl',
-        SIGNING_KEY_FILE: process.env.SIGNING_KEY_FILE || '.local/keys/signing-key.json',
+        // Absolute: `invoke local` runs the bundle from the esbuild folder, and must share the
+        // key and the outbox with `npm start` (and never leave copies where a package picks them up).
+        SMS_OUTBOX_FILE: resolve(process.env.SMS_OUTBOX_FILE || '.local/sms-outbox.jsonl'),
+        SIGNING_KEY_FILE: resolve(process.env.SIGNING_KEY_FILE || '.local/keys/signing-key.json'),
         DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || 'http://127.0.0.1:8000',
         POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || process.env.POWERTOOLS_LOG_LEVEL || 'INFO',
       }
     : {
         SMS_SENDER: 'sns',
         SIGNING_KEY_PARAMETER: await resolveVariable('self:custom.signingKeyParameter'),
+        // Not read by the code: bump it on deploy after a key rotation so every container reloads the key.
+        SIGNING_KEY_VERSION: process.env.SIGNING_KEY_VERSION || '1',
         POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || process.env.POWERTOOLS_LOG_LEVEL || 'INFO',
       };
   return {

@@ -1,7 +1,7 @@
 // What `serverless package --stage prod` would deploy: tables, runtime, IAM scope, prod settings.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import infra from '../infra/tables.cjs';
 import tunables from '../lib/tunables.cjs';
 import { runServerless } from './serverless-cli';
@@ -57,6 +57,10 @@ describe('prod CloudFormation template', () => {
       expect(env).not.toHaveProperty('DYNAMODB_ENDPOINT');
       const artifact = String(fn.Properties['Code'].S3Key).split('/').pop()!;
       expect(existsSync(join(out, artifact))).toBe(true);
+      // Only the bundle ships: no local keys, outbox or data a local run may have left behind.
+      const entries = zipEntries(join(out, artifact));
+      expect(entries).toContain(`functions/${basename(String(fn.Properties['Handler']).replace(/\.handler$/, ''))}.js`);
+      for (const entry of entries) expect(entry).toMatch(/^functions\/[\w-]+\.js(\.map)?$/);
     }
   });
 
@@ -92,3 +96,17 @@ describe('prod CloudFormation template', () => {
     );
   });
 });
+
+/** The file names in a zip, read from its central directory (found through the end record). */
+function zipEntries(file: string): string[] {
+  const zip = readFileSync(file);
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  const names: string[] = [];
+  for (let i = 0, at = zip.readUInt32LE(end + 16); i < count; i++) {
+    const nameLength = zip.readUInt16LE(at + 28);
+    names.push(zip.toString('utf8', at + 46, at + 46 + nameLength));
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return names;
+}
