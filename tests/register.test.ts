@@ -60,13 +60,42 @@ describe('refusals', () => {
     expect((await tokenItem(second))?.['usedAt']).toBeUndefined();
   });
 
-  it('a used token is invalid', async () => {
+  it('a retry of the same request with its spent token gets the same user and a fresh session', async () => {
+    const phone = randomPhone();
+    const token = await captchaToken(phone);
+    const body = registration(phone, token, { email: 'ann@example.com' });
+    const first = await call(svc.register, { body });
+    expect(first.status).toBe(200);
+    const retry = await call(svc.register, { body: { ...body, phone: `+${phone.slice(2)}`, email: 'ANN@example.com' } });
+    expect(retry.status).toBe(200);
+    expect(retry.body.data?.['userId']).toBe(first.body.data?.['userId']);
+    const [a, b] = [first, retry].map((r) => r.body.data?.['sessionInfo'] as { refreshToken: string });
+    expect(b?.refreshToken).not.toBe(a?.refreshToken);
+    expect(await footprint(phone)).toBe(2); // still one claim and one user
+  });
+
+  it.each([
+    ['another password', { password: 'Other-Pass-9' }],
+    ['another name', { firstname: 'Bob' }],
+    ['another surname', { surname: 'Li' }],
+    ['another email', { email: 'other@example.com' }],
+  ])('a spent token with %s is invalid', async (_why, change) => {
     const phone = randomPhone();
     const token = await captchaToken(phone);
     expect((await call(svc.register, { body: registration(phone, token) })).status).toBe(200);
-    const again = await call(svc.register, { body: registration(phone, token) });
+    const again = await call(svc.register, { body: registration(phone, token, change) });
     expect(again.status).toBe(400);
     expect(again.body.code).toBe(13001002);
+  });
+
+  it('a spent token is invalid once its lifetime is over, even for the same request', async () => {
+    let now = Date.now();
+    const timed = await service({ now: () => now });
+    const phone = randomPhone();
+    const token = await captchaToken(phone, '1', timed);
+    expect((await call(timed.register, { body: registration(phone, token) })).status).toBe(200);
+    now += 600_001;
+    expect((await call(timed.register, { body: registration(phone, token) })).body.code).toBe(13001002);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 // SPEC §1: register a user with a captcha token, in one atomic write.
 import bcrypt from 'bcryptjs';
-import { ApiError } from '../errors';
+import { ApiError, TokenAlreadyUsed } from '../errors';
 import { nextId } from '../ids';
 import { logger } from '../logger';
 import { maskPhone } from '../phone';
@@ -23,20 +23,46 @@ export async function register(deps: Deps, input: RegisterInput) {
   // Signed before the write: once the user exists, nothing is left that could fail.
   const { session, info } = await newSession(deps, userId, now);
 
-  await deps.accounts.registerUser({
-    token: { tokenHash: sha256(input.captchaToken), phone: input.phone, codeType: REGISTRATION_CODE_TYPE },
-    user: {
+  try {
+    await deps.accounts.registerUser({
+      token: { tokenHash: sha256(input.captchaToken), phone: input.phone, codeType: REGISTRATION_CODE_TYPE },
+      user: {
       userId,
       phone: input.phone,
       firstname: input.firstname,
       surname: input.surname ?? '',
       email: input.email ?? '',
-      passwordHash,
-      createdAt: now,
-    },
-    session,
-    now,
-  });
+        passwordHash,
+        createdAt: now,
+      },
+      session,
+      now,
+    });
+  } catch (error) {
+    if (error instanceof TokenAlreadyUsed) return replay(deps, input, error.usedBy, now);
+    throw error;
+  }
   logger.info('user registered', { userId, phone: maskPhone(input.phone) });
+  return { userId, phone: input.phone, sessionInfo: info };
+}
+
+/**
+ * The same request again with a token it already spent: a client retrying after a lost answer.
+ * When the stored user matches it field for field (the password by its bcrypt hash, so nothing
+ * new is stored), the client gets that user with a fresh session; any other body is refused.
+ */
+async function replay(deps: Deps, input: RegisterInput, userId: string, now: number) {
+  const user = await deps.accounts.findUser(userId);
+  const sameRequest =
+    user !== undefined &&
+    user.phone === input.phone &&
+    user.firstname === input.firstname &&
+    user.surname === (input.surname ?? '') &&
+    user.email === (input.email ?? '') &&
+    (await bcrypt.compare(input.password, user.passwordHash));
+  if (!sameRequest) throw new ApiError('tokenInvalid');
+  const { session, info } = await newSession(deps, userId, now);
+  await deps.accounts.openSession({ session, now });
+  logger.info('registration retried', { userId, phone: maskPhone(input.phone) });
   return { userId, phone: input.phone, sessionInfo: info };
 }

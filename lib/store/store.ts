@@ -101,11 +101,13 @@ export interface AccountStore {
   /**
    * The whole registration in one atomic write: spends the captcha token (issued for this
    * phone and scenario, unexpired, unused), claims the phone, stores the user and the first
-   * session. Throws tokenInvalid / tokenExpired / phoneTaken; nothing is written then.
+   * session. Throws tokenInvalid (TokenAlreadyUsed when it paid for a registration already) /
+   * tokenExpired / phoneTaken; nothing is written then.
    */
   registerUser(input: { token: TokenSpend; user: User; session: Session; now: number }): Promise<void>;
 
   findUserByPhone(phone: string): Promise<User | undefined>;
+  findUser(userId: string): Promise<User | undefined>;
 
   /** Spends one login attempt of the quota; tooManyAttempts (with retryAfterSeconds) when none is left. */
   spendLoginAttempt(quota: Quota, now: number): Promise<void>;

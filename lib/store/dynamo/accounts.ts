@@ -53,11 +53,14 @@ export class DynamoAccountStore implements AccountStore {
 
   async findUserByPhone(phone: string): Promise<User | undefined> {
     const claim = await this.get(keys.phone(phone));
-    if (!claim) return undefined;
-    const item = await this.get(keys.user(String(claim['userId'])));
+    return claim ? this.findUser(String(claim['userId'])) : undefined;
+  }
+
+  async findUser(userId: string): Promise<User | undefined> {
+    const item = await this.get(keys.user(userId));
     if (!item) return undefined;
     return {
-      userId: String(claim['userId']),
+      userId,
       phone: String(item['phone']),
       firstname: String(item['firstname']),
       surname: String(item['surname'] ?? ''),

@@ -4,7 +4,7 @@ import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError } from '../../errors';
+import { ApiError, TokenAlreadyUsed } from '../../errors';
 import type { Config } from '../../config';
 import type { Quota, Session, TokenSpend } from '../store';
 
@@ -105,10 +105,16 @@ export const tokenSpend = (table: string, token: TokenSpend, usedBy: string, now
   },
 });
 
-/** Why a token spend failed, from the token's old item: expired if that is all, invalid otherwise. */
+/**
+ * Why a token spend failed, from the token's old item: used (by whom, while still in its
+ * lifetime), expired if that is all, invalid otherwise.
+ */
 export function tokenRefusal(old: Item | undefined, token: TokenSpend, now: number): ApiError {
-  const genuine = old && old['usedAt'] === undefined && old['phone'] === token.phone && old['codeType'] === token.codeType;
-  return new ApiError(genuine && Number(old['expiresAt']) <= now ? 'tokenExpired' : 'tokenInvalid');
+  const issuedForThis = old !== undefined && old['phone'] === token.phone && old['codeType'] === token.codeType;
+  if (!issuedForThis) return new ApiError('tokenInvalid');
+  const live = Number(old['expiresAt']) > now;
+  if (old['usedAt'] !== undefined) return live && typeof old['usedBy'] === 'string' ? new TokenAlreadyUsed(old['usedBy']) : new ApiError('tokenInvalid');
+  return new ApiError(live ? 'tokenInvalid' : 'tokenExpired');
 }
 
 /** The session and its first refresh token. */
