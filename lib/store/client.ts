@@ -6,8 +6,9 @@ import { Agent } from 'node:https';
 import { Agent as HttpAgent } from 'node:http';
 import type { Config } from '../config';
 
-// Well inside the functions' timeout: a request that cannot finish gives up and is retried,
-// and an exhausted retry becomes a 503 the client may repeat.
+// Well inside the functions' timeout (10 s): three attempts of at most 1 s to connect and 2 s to
+// answer, then a 503 the client may repeat. DynamoDB answers in milliseconds; a request this slow
+// is stuck, and a fresh one has better odds.
 const CONNECTION_TIMEOUT_MS = 1_000;
 const REQUEST_TIMEOUT_MS = 2_000;
 const MAX_ATTEMPTS = 3;
@@ -22,6 +23,8 @@ export function createDynamoClient(config: ClientConfig): DynamoDBClient {
     requestHandler: new NodeHttpHandler({
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       requestTimeout: REQUEST_TIMEOUT_MS,
+      // Without this the SDK only warns when the timeout passes, and keeps waiting.
+      throwOnRequestTimeout: true,
       httpsAgent: new Agent({ keepAlive: true }),
       httpAgent: new HttpAgent({ keepAlive: true }),
     }),

@@ -1,0 +1,91 @@
+// A fault-injecting HTTP proxy to put between the service and DynamoDB Local. For a chosen share
+// of requests it delays them, drops the connection (before the request reaches DynamoDB, or after,
+// so that the write happened but its answer is lost), or answers an error of DynamoDB's own shape.
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type InjectedError = 'ProvisionedThroughputExceededException' | 'ThrottlingException' | 'InternalServerError';
+
+export interface FaultPlan {
+  /** Each share is of all requests; what is left is forwarded untouched. */
+  error?: { share: number; type: InjectedError };
+  dropBefore?: number;
+  dropAfter?: number;
+  delay?: { share: number; ms: number };
+}
+
+const ERROR_SHAPES: Record<InjectedError, { status: number; type: string }> = {
+  ProvisionedThroughputExceededException: { status: 400, type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException' },
+  ThrottlingException: { status: 400, type: 'com.amazon.coral.availability#ThrottlingException' },
+  InternalServerError: { status: 500, type: 'com.amazonaws.dynamodb.v20120810#InternalServerError' },
+};
+
+export interface FaultProxy {
+  endpoint: string;
+  setPlan(plan: FaultPlan): void;
+  /** What happened to the requests so far, by kind. */
+  counts: Record<'forwarded' | 'error' | 'dropBefore' | 'dropAfter' | 'delayed', number>;
+  stop(): Promise<void>;
+}
+
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  let plan: FaultPlan = {};
+  const delayed = new Set<NodeJS.Timeout>();
+  const counts = { forwarded: 0, error: 0, dropBefore: 0, dropAfter: 0, delayed: 0 };
+  const upstream = new URL(target);
+
+  const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse, loseAnswer: boolean) => {
+    const out = request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          if (loseAnswer) return void req.socket.destroy(); // DynamoDB did the work; the client never hears
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.end(Buffer.concat(chunks));
+        });
+      },
+    );
+    out.on('error', () => req.socket.destroy());
+    out.end(body);
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      let roll = Math.random();
+      const hit = (share = 0) => (roll < share ? true : ((roll -= share), false));
+      if (plan.error && hit(plan.error.share)) {
+        counts.error++;
+        const shape = ERROR_SHAPES[plan.error.type];
+        res.writeHead(shape.status, { 'Content-Type': 'application/x-amz-json-1.0' });
+        return void res.end(JSON.stringify({ __type: shape.type, message: 'injected by the fault proxy' }));
+      }
+      if (hit(plan.dropBefore)) return void (counts.dropBefore++, req.socket.destroy());
+      if (hit(plan.dropAfter)) return void (counts.dropAfter++, forward(req, body, res, true));
+      if (plan.delay && hit(plan.delay.share)) {
+        counts.delayed++;
+        const timer = setTimeout(() => (delayed.delete(timer), forward(req, body, res, false)), plan.delay.ms);
+        return void delayed.add(timer);
+      }
+      counts.forwarded++;
+      forward(req, body, res, false);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    setPlan: (next) => void (plan = next),
+    counts,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of delayed) clearTimeout(timer);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
