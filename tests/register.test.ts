@@ -88,6 +88,17 @@ describe('refusals', () => {
     expect(again.body.code).toBe(13001002);
   });
 
+  it('a retry with a wrong password spends a login try, so a spent token cannot guess passwords', async () => {
+    const phone = randomPhone();
+    const token = await captchaToken(phone);
+    expect((await call(svc.register, { body: registration(phone, token) })).status).toBe(200);
+    for (let i = 0; i < 10; i++) {
+      expect((await call(svc.register, { body: registration(phone, token, { password: `Guess-${i}-pass` }) })).body.code).toBe(13001002);
+    }
+    const locked = await call(svc.register, { body: registration(phone, token) });
+    expect(locked.status).toBe(429);
+  });
+
   it('a spent token is invalid once its lifetime is over, even for the same request', async () => {
     let now = Date.now();
     const timed = await service({ now: () => now });

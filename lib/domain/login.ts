@@ -52,7 +52,8 @@ export async function login(deps: Deps, input: LoginInput) {
   return { userInfo: userInfo(user), sessionInfo: info };
 }
 
-const failureQuota = (deps: Deps, phone: string) => ({
+/** Password tries per account and window: every check of a password against a user spends one. */
+export const failureQuota = (deps: Deps, phone: string) => ({
   key: `login#${phone}`,
   max: deps.config.limits.loginMaxFailures,
   windowSeconds: deps.config.limits.loginFailureWindowSeconds,

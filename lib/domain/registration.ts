@@ -8,6 +8,7 @@ import { passwordProblem } from '../password-policy';
 import { sha256 } from '../secrets';
 import type { Deps } from '../container';
 import type { RegisterInput } from '../schemas';
+import { failureQuota } from './login';
 import { newSession } from './sessions';
 
 const REGISTRATION_CODE_TYPE = '1';
@@ -53,16 +54,19 @@ export async function register(deps: Deps, input: RegisterInput) {
  */
 async function replay(deps: Deps, input: RegisterInput, userId: string, now: number) {
   const user = await deps.accounts.findUser(userId);
-  const sameRequest =
+  const sameFields =
     user !== undefined &&
     user.phone === input.phone &&
     user.firstname === input.firstname &&
     user.surname === (input.surname ?? '') &&
-    user.email === (input.email ?? '') &&
-    (await bcrypt.compare(input.password, user.passwordHash));
-  if (!sameRequest) throw new ApiError('tokenInvalid');
+    user.email === (input.email ?? '');
+  if (!sameFields) throw new ApiError('tokenInvalid');
+  // Checking the password is a login in all but name: it spends one of the account's tries.
+  const quota = failureQuota(deps, input.phone);
+  await deps.accounts.spendLoginAttempt(quota, now);
+  if (!(await bcrypt.compare(input.password, user.passwordHash))) throw new ApiError('tokenInvalid');
   const { session, info } = await newSession(deps, userId, now);
-  await deps.accounts.openSession({ session, now });
+  await deps.accounts.openSession({ session, now, resetQuota: quota });
   logger.info('registration retried', { userId, phone: maskPhone(input.phone) });
   return { userId, phone: input.phone, sessionInfo: info };
 }
