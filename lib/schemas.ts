@@ -10,7 +10,8 @@ export interface EndpointSchema {
   body?: z.ZodType;
 }
 
-const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
+// No control characters, and no lone surrogates (not valid Unicode, refused by DynamoDB).
+const NO_CONTROL_CHARS = /^[^\p{Cc}\p{Cs}]*$/u;
 
 /** Header names arrive lower-cased (middy's header normaliser). */
 const agentHeaders = z.object({

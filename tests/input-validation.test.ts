@@ -34,6 +34,14 @@ describe('headers', () => {
     expectParameterError(answer, 'x-hw-agentName');
   });
 
+  it.each(['APPLICATION/JSON', 'Application/Json; charset=utf-8', 'application/json;', 'application/json ; charset=utf-8'])(
+    'reads media type %j as JSON',
+    async (type) => {
+      const answer = await call(svc.sendCode, { body: { phone: randomPhone(), codeType: '1' }, headers: { 'x-hw-agentName': 'a', 'Content-Type': type } });
+      expect(answer.status).toBe(200);
+    },
+  );
+
   it('reads header names case-insensitively', async () => {
     const answer = await call(svc.sendCode, {
       body: { phone: randomPhone(), codeType: '1' },
@@ -95,6 +103,7 @@ describe('register fields', () => {
     ['firstname', { firstname: '   ' }],
     ['firstname', { firstname: 'a'.repeat(65) }],
     ['firstname', { firstname: 'Ann\u0000' }],
+    ['firstname', { firstname: 'Ann\ud800' }],
     ['firstname', { firstname: 42 }],
     ['surname', { surname: 'b'.repeat(65) }],
     ['surname', { surname: ['Lee'] }],

@@ -130,7 +130,10 @@ export function httpEndpoint<S extends EndpointSchema>(options: EndpointOptions<
     .use(traceMiddleware())
     .use(errorEnvelopeMiddleware(extraHeaders));
   if (options.schema.body) {
-    chain.use(bodyGuardMiddleware()).use(malformedJsonMiddleware()).use(httpJsonBodyParser());
+    // The guard has checked the media type (case-insensitively, as RFC 9110 wants); the parser's own
+    // check is stricter and would call a valid `APPLICATION/JSON` body malformed.
+    const parserOptions = { disableContentTypeCheck: true } as Parameters<typeof httpJsonBodyParser>[0];
+    chain.use(bodyGuardMiddleware()).use(malformedJsonMiddleware()).use(httpJsonBodyParser(parserOptions));
   }
   return chain.handler(core);
 }
