@@ -1,0 +1,81 @@
+// `npm run fuzz`: the hostile-input property of tests/fuzz.test.ts at scale: FUZZ_RUNS generated
+// requests per endpoint (default 10,000) through the real handlers, on a throwaway stack of its own.
+// Prints per endpoint the cases run, the status histogram and the failures (0 expected), the first
+// few failing cases in full, and exits non-zero on any failure. FUZZ_SEED replays a run.
+import { cpus } from 'node:os';
+import { createHandler as jwksHandler } from '../functions/jwks';
+import { createHandler as loginHandler } from '../functions/login';
+import { createHandler as logoutHandler } from '../functions/logout';
+import { createHandler as refreshHandler } from '../functions/refresh-token';
+import { createHandler as registerHandler } from '../functions/register';
+import { createHandler as sendCodeHandler } from '../functions/send-code';
+import { createHandler as validateCodeHandler } from '../functions/validate-code';
+import { parseConfig } from '../lib/config';
+import { createDeps, type Deps } from '../lib/container';
+import { startTestStack } from '../scripts/test-stack';
+import { ENDPOINTS, assertNoPollution, formatReport, fuzzEndpoint, prepareContext, type FuzzReport, type Handlers } from '../tests/fuzz-cases';
+
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
+const BASE_SEED = Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31);
+
+async function main(): Promise<number> {
+  // Cheap hashes, as in the tests; the logger reads its level at import (the npm script sets it too).
+  process.env['BCRYPT_COST'] = '4';
+  process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+  const stack = await startTestStack();
+  try {
+    const codes = new Map<string, string>();
+    // The deployed limits (cooldown, hourly caps, lockout): valid-shaped cases may meet them, and 429 is an answer like any 4xx.
+    const base = await createDeps(parseConfig(process.env));
+    const deps: Deps = { ...base, sms: { send: async (m) => void codes.set(m.requestId, m.code) } };
+    const provider = async () => deps;
+    const handlers: Handlers = {
+      sendCode: sendCodeHandler(provider),
+      validateCode: validateCodeHandler(provider),
+      register: registerHandler(provider),
+      login: loginHandler(provider),
+      refresh: refreshHandler(provider),
+      logout: logoutHandler(provider),
+      jwks: jwksHandler(provider),
+    };
+    const codeOf = (requestId: string) => {
+      const code = codes.get(requestId);
+      if (code === undefined) throw new Error(`no SMS for request ${requestId}`);
+      return code;
+    };
+    const ctx = await prepareContext(handlers, codeOf, { users: 5, tokens: 5, codes: 5 });
+
+    console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, node ${process.version}, bcrypt cost ${deps.config.bcryptCost}`);
+    console.log(`fuzzing ${ENDPOINTS.length} endpoints, ${RUNS} cases each, seed ${BASE_SEED} (endpoint i uses seed + i), endpoints in parallel`);
+    const started = Date.now();
+    // The endpoints run side by side: each is a sequential fast-check run, their waits on DynamoDB overlap.
+    const reports: FuzzReport[] = await Promise.all(
+      ENDPOINTS.map(async (endpoint, i) => {
+        const report = await fuzzEndpoint(endpoint, handlers[endpoint], ctx, { runs: RUNS, seed: BASE_SEED + i, stopOnFailure: false, keepExamples: 3 });
+        console.log(`  done ${endpoint} in ${(report.ms / 1000).toFixed(1)} s`);
+        return report;
+      }),
+    );
+    assertNoPollution();
+
+    console.log('');
+    for (const report of reports) console.log(formatReport(report));
+    const total = reports.reduce((n, r) => n + r.runs, 0);
+    const failures = reports.reduce((n, r) => n + r.failures, 0);
+    console.log(`total: ${total} cases, ${failures} failures, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const report of reports) {
+      for (const example of report.examples) console.log(`\nFAILURE (${report.endpoint}, seed ${report.seed}):\n  ${example}`);
+    }
+    return failures === 0 ? 0 : 1;
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
