@@ -15,6 +15,7 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
   globalSetup: '<rootDir>/tests/harness/global-setup.ts',
+  setupFiles: ['<rootDir>/tests/harness/capture-logs.ts'],
   globalTeardown: '<rootDir>/tests/harness/global-teardown.ts',
   testTimeout: 60_000,
 };

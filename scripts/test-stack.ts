@@ -10,6 +10,8 @@ import { stageEnvironment } from './local-env';
 import { ensureKeyFile } from '../lib/tokens/signing-key';
 
 export interface TestStack {
+  /** A folder for the run's own files (key, outbox, captured logs), removed by stop(). */
+  scratch: string;
   stop(): Promise<void>;
 }
 
@@ -17,6 +19,7 @@ export async function startTestStack(): Promise<TestStack> {
   const dynamo = process.env['DYNAMODB_ENDPOINT'] ? undefined : await startDynamoDbLocal();
   if (dynamo) process.env['DYNAMODB_ENDPOINT'] = dynamo.endpoint;
   const scratch = mkdtempSync(join(tmpdir(), 'koodrive-test-'));
+  process.env['TEST_SCRATCH_DIR'] = scratch;
   process.env['SIGNING_KEY_FILE'] = join(scratch, 'signing-key.json');
   process.env['SMS_OUTBOX_FILE'] = join(scratch, 'sms-outbox.jsonl');
 
@@ -27,6 +30,7 @@ export async function startTestStack(): Promise<TestStack> {
   for (const [name, value] of Object.entries(env)) process.env[name] ??= value;
 
   return {
+    scratch,
     stop: async () => {
       await dynamo?.stop();
       rmSync(scratch, { recursive: true, force: true });

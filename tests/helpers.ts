@@ -11,9 +11,17 @@ import { createHandler as refreshHandler } from '../functions/refresh-token';
 import { createHandler as logoutHandler } from '../functions/logout';
 import { createHandler as jwksHandler } from '../functions/jwks';
 import { createHandler as authorizerHandler } from '../functions/authorizer';
-import { call } from '../scripts/invoke';
+import { call as invoke, type Answer, type EventOptions } from '../scripts/invoke';
+import { recordSecrets } from './harness/leak-watch';
 
-export { call, httpEvent, lambdaContext, type Answer, type EventOptions } from '../scripts/invoke';
+export { httpEvent, lambdaContext, type Answer, type EventOptions } from '../scripts/invoke';
+
+/** Invokes a handler; the secrets a successful call used or got are recorded for the leak scan. */
+export async function call(handler: Parameters<typeof invoke>[0], options: EventOptions = {}): Promise<Answer> {
+  const answer = await invoke(handler, options);
+  if (answer.status === 200) recordSecrets(options.body, answer.body.data);
+  return answer;
+}
 
 /** A phone number nobody else in this run uses, in canonical form. */
 export const randomPhone = (): string => `0099${randomInt(10_000_000, 99_999_999)}`;

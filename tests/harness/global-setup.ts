@@ -6,7 +6,7 @@ import { harnessState } from './state';
 export default async function globalSetup(): Promise<void> {
   // Cheap hashes keep the suite fast; the default cost is asserted in the config tests.
   process.env['BCRYPT_COST'] ??= '4';
-  // Tests that read logs raise the level themselves.
-  process.env['POWERTOOLS_LOG_LEVEL'] ??= 'SILENT';
+  // Logs are written to the run's log file (harness/capture-logs.ts) and scanned for secrets.
+  process.env['POWERTOOLS_LOG_LEVEL'] ??= 'INFO';
   harnessState.stack = await startTestStack();
 }
