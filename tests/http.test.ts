@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { freePort } from '../scripts/dynamodb-local';
 import { codeFromOutbox, randomPhone, registration } from './helpers';
-import { startServerless, type RunningCli } from './serverless-cli';
+import { startServerless, type RunningCli } from '../scripts/serverless-cli';
 
 const STARTUP_TIMEOUT_MS = 90_000;
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import infra from '../infra/tables.cjs';
 import tunables from '../lib/tunables.cjs';
-import { runServerless } from './serverless-cli';
+import { runServerless } from '../scripts/serverless-cli';
 
 type Resource = { Type: string; DeletionPolicy?: string; Properties: Record<string, any> };
 
