@@ -3,16 +3,10 @@
 // Prints per endpoint the cases run, the status histogram and the failures (0 expected), the first
 // few failing cases in full, and exits non-zero on any failure. FUZZ_SEED replays a run.
 import { cpus } from 'node:os';
-import { createHandler as jwksHandler } from '../functions/jwks';
-import { createHandler as loginHandler } from '../functions/login';
-import { createHandler as logoutHandler } from '../functions/logout';
-import { createHandler as refreshHandler } from '../functions/refresh-token';
-import { createHandler as registerHandler } from '../functions/register';
-import { createHandler as sendCodeHandler } from '../functions/send-code';
-import { createHandler as validateCodeHandler } from '../functions/validate-code';
 import { parseConfig } from '../lib/config';
 import { createDeps, type Deps } from '../lib/container';
 import { startTestStack } from '../scripts/test-stack';
+import { createHandlers } from '../scripts/handlers';
 import { ENDPOINTS, assertNoPollution, formatReport, fuzzEndpoint, prepareContext, type FuzzReport, type Handlers } from '../tests/fuzz-cases';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
@@ -29,15 +23,7 @@ async function main(): Promise<number> {
     const base = await createDeps(parseConfig(process.env));
     const deps: Deps = { ...base, sms: { send: async (m) => void codes.set(m.requestId, m.code) } };
     const provider = async () => deps;
-    const handlers: Handlers = {
-      sendCode: sendCodeHandler(provider),
-      validateCode: validateCodeHandler(provider),
-      register: registerHandler(provider),
-      login: loginHandler(provider),
-      refresh: refreshHandler(provider),
-      logout: logoutHandler(provider),
-      jwks: jwksHandler(provider),
-    };
+    const handlers: Handlers = createHandlers(provider);
     const codeOf = (requestId: string) => {
       const code = codes.get(requestId);
       if (code === undefined) throw new Error(`no SMS for request ${requestId}`);

@@ -3,14 +3,7 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createDeps, type Deps, type DepsProvider } from '../lib/container';
 import { parseConfig, type Config } from '../lib/config';
-import { createHandler as registerHandler } from '../functions/register';
-import { createHandler as sendCodeHandler } from '../functions/send-code';
-import { createHandler as validateCodeHandler } from '../functions/validate-code';
-import { createHandler as loginHandler } from '../functions/login';
-import { createHandler as refreshHandler } from '../functions/refresh-token';
-import { createHandler as logoutHandler } from '../functions/logout';
-import { createHandler as jwksHandler } from '../functions/jwks';
-import { createHandler as authorizerHandler } from '../functions/authorizer';
+import { createHandlers } from '../scripts/handlers';
 import { call as invoke, type Answer, type EventOptions } from '../scripts/invoke';
 import { recordSecrets } from './harness/leak-watch';
 
@@ -42,17 +35,7 @@ export async function service(options: { env?: Record<string, string>; now?: () 
     deps = createDeps(configWith(options.env)).then((d) => (options.now ? { ...d, now: options.now } : d));
   }
   const provider: DepsProvider = () => deps;
-  return {
-    deps: await deps,
-    sendCode: sendCodeHandler(provider),
-    validateCode: validateCodeHandler(provider),
-    register: registerHandler(provider),
-    login: loginHandler(provider),
-    refresh: refreshHandler(provider),
-    logout: logoutHandler(provider),
-    jwks: jwksHandler(provider),
-    authorizer: authorizerHandler(provider),
-  };
+  return { deps: await deps, ...createHandlers(provider) };
 }
 
 export type Service = Awaited<ReturnType<typeof service>>;
