@@ -34,6 +34,8 @@ const esbuildOptions = {
 
 module.exports = () => ({
   ...esbuildOptions,
+  // Shipped beside the bundle for reading stack traces, not loaded at run time: with
+  // --enable-source-maps, parsing the map added about 45 ms (+28%) to the register module's load.
   sourcemap: 'linked',
   // Bundle the AWS SDK too: pinned versions, tree-shaken, no dependency on the runtime's copy.
   exclude: [],

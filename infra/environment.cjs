@@ -39,7 +39,6 @@ module.exports = async ({ resolveVariable }) => {
       };
   return {
     STAGE: stage,
-    NODE_OPTIONS: '--enable-source-maps',
     POWERTOOLS_SERVICE_NAME: service,
     ...tableEnvironment(`${service}-${stage}`),
     ...tuned,
