@@ -1,0 +1,94 @@
+// The functions bundled as deployed: esbuild with `esbuildOptions` of esbuild.config.cjs, one bundle
+// per function of serverless.yml, into a temporary folder removed at exit. The metafile says which
+// packages the bytes come from.
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { esbuildOptions } from '../esbuild.config.cjs';
+
+export interface BundleInfo {
+  name: string;
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+  /** Bytes of the linked source map, when built with one. */
+  mapBytes: number | undefined;
+  /** Output bytes by package (`service` for the code of this repository), largest first. */
+  packages: Array<{ name: string; bytes: number }>;
+}
+
+export interface FunctionEntry {
+  /** The function's name in serverless.yml. */
+  name: string;
+  /** Its handler module, `functions/<file>.ts`. */
+  entry: string;
+}
+
+/** The functions of serverless.yml, in its order: `<name>:` followed by `handler: functions/<file>.handler`. */
+export function serverlessFunctions(file = 'serverless.yml'): FunctionEntry[] {
+  const yaml = readFileSync(file, 'utf8');
+  return [...yaml.matchAll(/^ {2}([A-Za-z0-9_-]+):\s*\n\s+handler:\s*(functions\/[\w-]+)\.handler\s*$/gm)].map((m) => ({
+    name: m[1]!,
+    entry: `${m[2]}.ts`,
+  }));
+}
+
+export function packageBytes(metafile: Metafile): Array<{ name: string; bytes: number }> {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? 'service';
+      totals.set(name, (totals.get(name) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+export class Bundles {
+  readonly dir = mkdtempSync(join(tmpdir(), 'koodrive-bench-bundles-'));
+  private readonly built = new Map<string, Promise<BundleInfo>>();
+  private readonly onExit = () => this.remove();
+
+  constructor() {
+    process.once('exit', this.onExit);
+  }
+
+  /** `entry` bundled as `name`; `extra` on top of esbuildOptions (a source map, say). */
+  get(name: string, entry: string, extra: BuildOptions = {}): Promise<BundleInfo> {
+    let info = this.built.get(name);
+    if (!info) {
+      info = this.build(name, entry, extra);
+      this.built.set(name, info);
+    }
+    return info;
+  }
+
+  /** A handler that returns a constant, bundled the same way: what any function costs at least. */
+  helloWorld(): Promise<BundleInfo> {
+    const entry = join(this.dir, 'hello-world.ts');
+    writeFileSync(entry, "export const handler = async () => ({ statusCode: 200, body: '{\"code\":0,\"msg\":\"Success.\"}' });\n");
+    return this.get('hello-world', entry);
+  }
+
+  private async build(name: string, entry: string, extra: BuildOptions): Promise<BundleInfo> {
+    const outdir = join(this.dir, name);
+    mkdirSync(outdir, { recursive: true });
+    const file = join(outdir, 'index.js');
+    const result = await build({ ...esbuildOptions, ...extra, entryPoints: [entry], outfile: file, metafile: true, logLevel: 'silent' });
+    const code = readFileSync(file);
+    let mapBytes: number | undefined;
+    try {
+      mapBytes = statSync(`${file}.map`).size;
+    } catch {
+      mapBytes = undefined;
+    }
+    return { name, file, bytes: code.byteLength, gzipBytes: gzipSync(code).byteLength, mapBytes, packages: packageBytes(result.metafile) };
+  }
+
+  remove(): void {
+    process.removeListener('exit', this.onExit);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,218 @@
+// Cold start: every function of serverless.yml bundled as deployed (bench/bundles.ts), then in
+// fresh `node` processes (bench/fn-runner.cjs) the time to require the bundle and to serve a first
+// request, next to a hello-world bundle measured the same way in the same run. The processes get
+// the stack's environment (process.env: endpoint, tables, key file, NODE_OPTIONS, ...), as the
+// functions do from serverless.yml. Bundles are visited round-robin, one process at a time.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { newSession } from '../lib/domain/sessions';
+import { nextId } from '../lib/ids';
+import { createHandlers } from '../scripts/handlers';
+import { httpEvent } from '../scripts/invoke';
+import { Bundles, serverlessFunctions, type BundleInfo } from './bundles';
+import { benchDeps, median, PASSWORD, Phones, preparedRegistration, progress, sentCode, timeHandler, type Bench } from './lib';
+import { coldRun, functionEnv, type ColdResult } from './processes';
+import { fmt, kib, type SectionResult, type Table, type Target } from './report-model';
+
+export const BUNDLE_TARGET_BYTES = 250 * 1024;
+export const LOAD_RATIO_TARGET = 1.5;
+const HELLO = 'hello-world';
+const REGISTER_WITH_MAP = 'register +source map';
+const AGENT_HEADERS = { 'x-hw-agentName': 'bench', 'Content-Type': 'application/json' };
+
+type EventMaker = () => Promise<unknown>;
+
+/** First-request events by function name (serverless.yml), built the way scripts/invoke.ts builds them. */
+function eventMakers(bench: Bench, phones: Phones, account: { phone: string }): Record<string, EventMaker> {
+  const session = async () => {
+    const now = bench.deps.now();
+    const userId = nextId();
+    const { session: s, info } = await newSession(bench.deps, userId, now);
+    await bench.deps.accounts.openSession({ session: s, now });
+    return { userId, ...info };
+  };
+  const register: EventMaker = async () => httpEvent({ body: await preparedRegistration(bench, phones), path: '/koodrive/ose/v1/user/register' });
+  return {
+    [HELLO]: async () => httpEvent({ body: {} }),
+    register,
+    [REGISTER_WITH_MAP]: register,
+    sendCode: async () => httpEvent({ body: { phone: phones.next(), codeType: '1' }, path: '/koodrive/ose/verify/code/send' }),
+    validateCode: async () => {
+      const { requestId, code } = await sentCode(bench, phones.next());
+      return httpEvent({ body: { requestId, code, codeType: '1' }, path: '/koodrive/ose/verify/code/validate' });
+    },
+    login: async () => httpEvent({ body: { account: account.phone, authType: '1', password: PASSWORD }, path: '/koodrive/ose/v1/auth/login' }),
+    refreshToken: async () => {
+      const s = await session();
+      return httpEvent({
+        body: { refreshToken: s.refreshToken },
+        headers: { ...AGENT_HEADERS, Authorization: s.accessToken },
+        path: '/koodrive/ose/v1/auth/refreshToken',
+      });
+    },
+    logout: async () => {
+      const s = await session();
+      return httpEvent({
+        body: { userId: s.userId, accessToken: s.accessToken },
+        headers: { ...AGENT_HEADERS, Authorization: s.accessToken },
+        path: '/koodrive/ose/v1/auth/logout',
+      });
+    },
+    jwks: async () => {
+      const event = httpEvent({ path: '/.well-known/jwks.json' });
+      return { ...event, routeKey: 'GET /.well-known/jwks.json', requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method: 'GET' } } };
+    },
+    authorizer: async () => {
+      const s = await session();
+      const base = httpEvent({ path: '/koodrive/ose/v1/user/info' });
+      return {
+        version: '2.0',
+        type: 'REQUEST',
+        routeArn: 'arn:aws:execute-api:us-east-1:000000000000:bench/$default/GET/koodrive/ose/v1/user/info',
+        identitySource: [s.accessToken],
+        routeKey: 'GET /koodrive/ose/v1/user/info',
+        rawPath: '/koodrive/ose/v1/user/info',
+        rawQueryString: '',
+        headers: { authorization: s.accessToken },
+        requestContext: base.requestContext,
+      };
+    },
+  };
+}
+
+interface Variant {
+  name: string;
+  bundle: BundleInfo;
+  makeEvent: EventMaker;
+  runs: ColdResult[];
+}
+
+export async function coldStart(bundles: Bundles, options: { runs: number; defaultCost: number }): Promise<SectionResult> {
+  const functions = serverlessFunctions();
+  const bench = await benchDeps({ BCRYPT_COST: String(options.defaultCost) });
+  const phones = new Phones('82');
+  const account = await preparedRegistration(bench, phones);
+  await timeHandler(createHandlers(bench.provider).register, { body: account });
+  const makers = eventMakers(bench, phones, account);
+
+  progress(`  bundling ${functions.length} functions, hello-world and register with a linked source map`);
+  const variants: Variant[] = [{ name: HELLO, bundle: await bundles.helloWorld(), makeEvent: makers[HELLO]!, runs: [] }];
+  const skipped: string[] = [];
+  for (const f of functions) {
+    const makeEvent = makers[f.name];
+    const bundle = await bundles.get(f.name, f.entry);
+    if (makeEvent) variants.push({ name: f.name, bundle, makeEvent, runs: [] });
+    else skipped.push(f.name);
+  }
+  const registerEntry = functions.find((f) => f.name === 'register');
+  if (registerEntry) {
+    const bundle = await bundles.get(REGISTER_WITH_MAP, registerEntry.entry, { sourcemap: 'linked' });
+    variants.push({ name: REGISTER_WITH_MAP, bundle, makeEvent: makers[REGISTER_WITH_MAP]!, runs: [] });
+  }
+
+  const eventsDir = join(bundles.dir, 'events');
+  mkdirSync(eventsDir, { recursive: true });
+  const env = functionEnv();
+  for (let run = 0; run < options.runs; run++) {
+    // Round-robin, starting one further each round, so no bundle always follows the same one.
+    for (let k = 0; k < variants.length; k++) {
+      const variant = variants[(run + k) % variants.length]!;
+      const eventFile = join(eventsDir, `${variant.name.replace(/\W+/g, '-')}-${run}.json`);
+      writeFileSync(eventFile, JSON.stringify(await variant.makeEvent()));
+      const result = await coldRun(variant.bundle.file, eventFile, env);
+      if (!result.ok) throw new Error(`${variant.name}: first request failed: ${result.detail}`);
+      variant.runs.push(result);
+    }
+    progress(`  cold run ${run + 1}/${options.runs} done`);
+  }
+  return report(variants, skipped, options.runs, String(env['NODE_OPTIONS'] ?? ''));
+}
+
+function report(variants: Variant[], skipped: string[], runs: number, nodeOptions: string): SectionResult {
+  const med = (v: Variant, key: keyof Omit<ColdResult, 'ok' | 'detail'>) => median(v.runs.map((r) => r[key]));
+  const hello = variants.find((v) => v.name === HELLO)!;
+  const helloLoaded = med(hello, 'loaded');
+  const helloAnswered = med(hello, 'answered');
+  const functions = variants.filter((v) => v.name !== HELLO && v.name !== REGISTER_WITH_MAP);
+
+  const sizes: Table = {
+    title: `Bundles (esbuildOptions of esbuild.config.cjs; target ≤ ${kib(BUNDLE_TARGET_BYTES)} KiB minified)`,
+    headers: ['bundle', 'minified KiB', 'gzip KiB', 'source map KiB', 'within target', 'largest packages (KiB in bundle)'],
+    rows: variants.map((v) => [
+      v.name,
+      kib(v.bundle.bytes),
+      kib(v.bundle.gzipBytes),
+      v.bundle.mapBytes === undefined ? '-' : kib(v.bundle.mapBytes),
+      v.name === HELLO || v.name === REGISTER_WITH_MAP ? '-' : v.bundle.bytes <= BUNDLE_TARGET_BYTES ? 'yes' : 'no',
+      v.bundle.packages
+        .slice(0, 7)
+        .map((p) => `${p.name} ${kib(p.bytes)}`)
+        .join(', '),
+    ]),
+  };
+  const timings: Table = {
+    title: `Cold start, median of ${runs} fresh node processes per bundle (ms; "process →" counts from the process's start)`,
+    headers: ['bundle', 'node start → require', 'require', 'process → loaded', '÷ hello', 'first request', 'process → answered', '÷ hello', 'spawn → exit'],
+    rows: variants.map((v) => [
+      v.name,
+      fmt(med(v, 'beforeRequire')),
+      fmt(med(v, 'requireMs')),
+      fmt(med(v, 'loaded')),
+      fmt(med(v, 'loaded') / helloLoaded, 2),
+      fmt(med(v, 'firstRequestMs')),
+      fmt(med(v, 'answered')),
+      fmt(med(v, 'answered') / helloAnswered, 2),
+      fmt(med(v, 'wallMs')),
+    ]),
+  };
+
+  const within = functions.filter((v) => v.bundle.bytes <= BUNDLE_TARGET_BYTES);
+  const bySize = [...functions].sort((a, b) => a.bundle.bytes - b.bundle.bytes);
+  const ratios = functions.map((v) => ({ name: v.name, ratio: med(v, 'loaded') / helloLoaded })).sort((a, b) => a.ratio - b.ratio);
+  const loadWithin = ratios.filter((r) => r.ratio <= LOAD_RATIO_TARGET);
+  const targets: Target[] = [
+    {
+      name: `minified bundle ≤ ${kib(BUNDLE_TARGET_BYTES)} KiB, each of ${functions.length} functions`,
+      target: `${functions.length} of ${functions.length}`,
+      measured: `${within.length} of ${functions.length} (${kib(bySize[0]?.bundle.bytes ?? 0)}–${kib(bySize.at(-1)?.bundle.bytes ?? 0)} KiB)`,
+      pass: within.length === functions.length,
+    },
+    {
+      name: `module load ≤ ${LOAD_RATIO_TARGET} × hello-world (process start → loaded, median), each function`,
+      target: `${functions.length} of ${functions.length}`,
+      measured: `${loadWithin.length} of ${functions.length} (${fmt(ratios[0]?.ratio ?? NaN, 2)}–${fmt(ratios.at(-1)?.ratio ?? NaN, 2)}×; hello-world ${fmt(helloLoaded)} ms)`,
+      pass: loadWithin.length === functions.length,
+    },
+  ];
+  const top = (v: Variant | undefined) =>
+    v?.bundle.packages
+      .slice(0, 4)
+      .map((p) => `${p.name} ${kib(p.bytes)} KiB`)
+      .join(', ') ?? '';
+  return {
+    title: 'Cold start and bundle size',
+    tables: [sizes, timings],
+    targets,
+    notes: [
+      `Each process: \`node bench/fn-runner.cjs cold <bundle> <event>\` reads the event, requires the bundle, calls handler(event, context) once (a fresh captcha token, code or session per process, prepared by the parent), checks the answer is 200 (the authorizer's: isAuthorized) and exits. Environment: the stack's, NODE_OPTIONS=${JSON.stringify(nodeOptions)}.`,
+      '"first request" includes what the container loads on its first use (config, signing key, DynamoDB client and its first connection) and, for register and login, one bcrypt at the default cost.',
+      `"${REGISTER_WITH_MAP}": the register bundle as serverless-esbuild deploys it (sourcemap: 'linked' + NODE_OPTIONS --enable-source-maps from infra/environment.cjs), to show what parsing the map costs at load.`,
+      `Largest contributors, register: ${top(variants.find((v) => v.name === 'register'))}.`,
+      ...(skipped.length > 0 ? [`No first-request event for: ${skipped.join(', ')} (new functions?): bundled, not run.`] : []),
+    ],
+    panels: [
+      {
+        title: 'Cold start: process start → bundle loaded (median ms)',
+        unit: 'ms',
+        bars: variants.map((v) => ({ label: v.name, value: med(v, 'loaded'), text: `${fmt(med(v, 'loaded'))} ms (${fmt(med(v, 'loaded') / helloLoaded, 2)}×)` })),
+        target: { value: LOAD_RATIO_TARGET * helloLoaded, label: `${LOAD_RATIO_TARGET} × hello-world` },
+      },
+      {
+        title: 'Bundle size (KiB minified)',
+        unit: 'KiB',
+        bars: variants.map((v) => ({ label: v.name, value: v.bundle.bytes / 1024, text: `${kib(v.bundle.bytes)} KiB (gzip ${kib(v.bundle.gzipBytes)})` })),
+        target: { value: BUNDLE_TARGET_BYTES / 1024, label: `${kib(BUNDLE_TARGET_BYTES)} KiB` },
+      },
+    ],
+  };
+}
