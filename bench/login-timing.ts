@@ -8,7 +8,6 @@ import { createHandler as registerHandler } from '../functions/register';
 import { createDeps, type Deps } from '../lib/container';
 import { parseConfig } from '../lib/config';
 import { sendCode, validateCode } from '../lib/domain/verification';
-import { warmLogin } from '../lib/domain/login';
 import { call } from '../scripts/invoke';
 import { startTestStack } from '../scripts/test-stack';
 
@@ -30,7 +29,6 @@ async function main() {
     const deps: Deps = { ...(await createDeps(config)), sms: { send: async (m) => void codes.set(m.requestId, m.code) } };
     const provider = async () => deps;
     const login = loginHandler(provider);
-    warmLogin(provider);
 
     const phone = `0097${10_000_000 + Math.floor(Math.random() * 80_000_000)}`;
     const sent = await sendCode(deps, { phone, codeType: '1' }, undefined);

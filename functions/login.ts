@@ -1,12 +1,10 @@
 // POST /koodrive/ose/v1/auth/login — SPEC §3.1.
 import { warmContainer, type DepsProvider } from '../lib/container';
-import { login, warmLogin } from '../lib/domain/login';
+import { login } from '../lib/domain/login';
 import { httpEndpoint } from '../lib/http/endpoint';
 import { loginSchema } from '../lib/schemas';
 
 export const createHandler = (deps: DepsProvider) =>
   httpEndpoint({ schema: loginSchema, handle: async ({ body }) => login(await deps(), body) });
 
-const deps = warmContainer();
-export const handler = createHandler(deps);
-warmLogin(deps);
+export const handler = createHandler(warmContainer());

@@ -4,28 +4,31 @@ import { ApiError } from '../errors';
 import { logger } from '../logger';
 import { maskPhone } from '../phone';
 import { sha256 } from '../secrets';
-import type { Deps, DepsProvider } from '../container';
+import type { Deps } from '../container';
 import type { LoginInput } from '../schemas';
 import type { User } from '../store/store';
 import { newSession } from './sessions';
 
 const LOGIN_CODE_TYPE = '2';
 
-// An unknown phone is checked against this hash, so it costs what a wrong password costs and
-// the two answers cannot be told apart by their timing. Made once per container and cost.
-const dummyHashes = new Map<number, Promise<string>>();
-const dummyHash = (cost: number): Promise<string> => {
-  let hash = dummyHashes.get(cost);
-  if (!hash) dummyHashes.set(cost, (hash = bcrypt.hash('not-a-real-password', cost)));
-  return hash;
+// An unknown phone is checked against a hash of a password nobody has, so it costs what a wrong
+// password costs and the two answers cannot be told apart by their timing. Written out for every
+// cost the configuration accepts (4-14): nothing is hashed at start-up, so a container's first
+// login does not share its core with a dummy hash. Made by
+//   node -e "const b=require('bcryptjs');for(let c=4;c<=14;c++)console.log(c,b.hashSync('not-a-real-password',c))"
+export const DUMMY_HASHES: Readonly<Record<number, string>> = {
+  4: '$2b$04$aJVPG9npXjzxGkSnvdNIne9WZ37T1v3y5g8baNmdR191nxS8iKvRS',
+  5: '$2b$05$B5G258TeVGxA8Hkv0MBSP.DklQHdjabY4CVkCcWL37Ro0uHFrsKd.',
+  6: '$2b$06$Xs.q.wufZrY.t1yk1QbRH.BtQA3cNwxNDzfBdM5TvEsVcKZnT/53C',
+  7: '$2b$07$aY2e4r/tx5loRE/TkTT/qe/a8lQVt3b5WIcOniQvzQLwYCReZhR9G',
+  8: '$2b$08$iAHsVpR7ynWKb.N5auS7hepSvE9hHYn2gYK3PGFjVQOFCxxr/Udve',
+  9: '$2b$09$zYa71kYSxBwNB7YF1CgqoOLSDX.lk9Wm2z9/iUSxO90rDjOokr/r2',
+  10: '$2b$10$rSdOvhhpB4mh1T6OuQFYRObac7Olb.jDnMYJ5.AY.0L8lcEL9mwD6',
+  11: '$2b$11$h9O0qBzIjyamlKPAgqP4NebF7r0Eluzuo8IJWA1cTDBsDAoMk4Tsa',
+  12: '$2b$12$bovEr/8a6vNA0VbUL/.CZeOZXalQlztXQBhAH3CfW58bQD5BsKOgO',
+  13: '$2b$13$r4uOvwODrRvMoYfpCybmX.7ss5NuGN/Pk6EmeJ4vjXYICsSsOb5cu',
+  14: '$2b$14$I8cc4blFgtj4u68Ui16/yOLNMN1Zv/FPn570lHtcuLxWC/XM.puMG',
 };
-
-/** Prepares the dummy hash at init, so that the first unknown-phone login costs what any other does. */
-export function warmLogin(deps: DepsProvider): void {
-  deps()
-    .then((d) => dummyHash(d.config.bcryptCost))
-    .catch(() => undefined);
-}
 
 const userInfo = (user: User) => ({
   userId: user.userId,
@@ -63,7 +66,7 @@ export const failureQuota = (deps: Deps, phone: string) => ({
 async function passwordLogin(deps: Deps, input: Extract<LoginInput, { authType: '1' }>, now: number): Promise<User> {
   await deps.accounts.spendLoginAttempt(failureQuota(deps, input.account), now);
   const user = await deps.accounts.findUserByPhone(input.account);
-  const matches = await bcrypt.compare(input.password, user?.passwordHash ?? (await dummyHash(deps.config.bcryptCost)));
+  const matches = await bcrypt.compare(input.password, user?.passwordHash ?? String(DUMMY_HASHES[deps.config.bcryptCost]));
   if (!user || !matches) throw new ApiError('badCredentials');
   return user;
 }
