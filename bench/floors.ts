@@ -23,17 +23,9 @@ import type { Deps } from '../lib/container';
 import { nextId } from '../lib/ids';
 import { randomToken, sha256 } from '../lib/secrets';
 import { createDocumentClient } from '../lib/store/client';
-import {
-  epochSeconds,
-  keys,
-  quotaReset,
-  quotaSpend,
-  refreshPut,
-  sessionPuts,
-  tokenSpend,
-  ttlFor,
-  type TransactItems,
-} from '../lib/store/dynamo/shared';
+import { keys, quotaReset, quotaSpend, sessionPuts, tokenSpend, type TransactItems } from '../lib/store/dynamo/shared';
+import { rotationItems } from '../lib/store/dynamo/sessions';
+import { redemptionItems } from '../lib/store/dynamo/verifications';
 import { stripScheme } from '../lib/tokens/verifier';
 import { signAccessToken } from '../lib/tokens/access-token';
 import { SIGNING_ALG } from '../lib/tokens/signing-key';
@@ -118,26 +110,16 @@ export class Floors {
       if (!code) throw new Error('validate floor: no code');
       const now = Date.now();
       const expiresAt = now + captchaTokenTtlSeconds * 1000;
-      // As verifications.ts redeemCode writes them (inline there).
-      await time('db', () => this.transact([
-        {
-          Update: {
-            TableName: this.tables.verifications,
-            Key: { pk: keys.code(requestId) },
-            UpdateExpression: 'SET redeemedAt = :now',
-            ConditionExpression: 'attribute_exists(pk) AND failCount < :max AND attribute_not_exists(redeemedAt) AND expiresAt > :now',
-            ExpressionAttributeValues: { ':now': now, ':max': codeMaxAttempts },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-        {
-          Put: {
-            TableName: this.tables.verifications,
-            Item: { pk: keys.token(tokenHash), phone, codeType: '1', expiresAt, ttl: ttlFor(expiresAt) },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ]));
+      await time('db', () =>
+        this.transact(
+          redemptionItems(this.tables.verifications, {
+            requestId,
+            maxAttempts: codeMaxAttempts,
+            token: { tokenHash, phone, codeType: '1', expiresAt },
+            now,
+          }),
+        ),
+      );
       return parts;
     };
   }
@@ -193,30 +175,7 @@ export class Floors {
       const expiresAt = now + config.limits.refreshTokenTtlSeconds * 1000;
       const sessionId = String(record['sessionId']);
       const userId = String(record['userId']);
-      // As sessions.ts rotateRefresh writes them (the first two inline there).
-      await time('db', () => this.transact([
-        {
-          Update: {
-            TableName: this.tables.sessions,
-            Key: { pk: keys.session(sessionId) },
-            UpdateExpression: 'SET currentRefreshHash = :new, expiresAt = :exp, #ttl = :ttl',
-            ConditionExpression: 'currentRefreshHash = :old AND attribute_not_exists(revokedAt)',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
-            ExpressionAttributeValues: { ':new': newHash, ':old': oldHash, ':exp': expiresAt, ':ttl': epochSeconds(expiresAt) },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-        {
-          Update: {
-            TableName: this.tables.sessions,
-            Key: { pk: keys.refresh(oldHash) },
-            UpdateExpression: 'SET rotatedAt = :now',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedAt)',
-            ExpressionAttributeValues: { ':now': now },
-          },
-        },
-        refreshPut(this.tables.sessions, { refreshHash: newHash, sessionId, userId, expiresAt, now }),
-      ]));
+      await time('db', () => this.transact(rotationItems(this.tables.sessions, { sessionId, userId, oldHash, newHash, expiresAt, now })));
       await time('es256', () => signAccessToken(signingKey, config.jwt, { userId: String(payload.sub), sessionId, issuedAtMs: now }));
       return parts;
     };

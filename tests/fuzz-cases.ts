@@ -144,7 +144,7 @@ function templates(ctx: FuzzContext): Record<Exclude<Endpoint, 'jwks'>, Template
   const password = oneOfDefined(fc.constantFrom('01ASDAa1', 'password', 'Wrong-Pass-1', '🔑🔑🔑🔑🔑🔑🔑🔑'), pick(ctx.users.map((u) => u.password)));
   const tokenPair = pick(ctx.captchaTokens);
   return {
-    sendCode: [{ phone: str(freshPhone), codeType }],
+    sendCode: [{ phone: str(oneOfDefined(freshPhone, phoneLike)), codeType }],
     validateCode: [
       { requestId: str(oneOfDefined(digits(19), pick(ctx.codes.map((c) => c.requestId)))), code: str(digits(6)), codeType },
       // A genuine request id with its right code: a valid-shaped validation that may really succeed (once).
@@ -173,7 +173,7 @@ function templates(ctx: FuzzContext): Record<Exclude<Endpoint, 'jwks'>, Template
         : []),
     ],
     login: [
-      { account: str(oneOfDefined(freshPhone, userPhone)), authType: str(fc.constant('1')), password: str(password) },
+      { account: str(oneOfDefined(freshPhone, userPhone, phoneLike)), authType: str(fc.constant('1')), password: str(password) },
       { account: str(oneOfDefined(freshPhone, userPhone)), authType: str(fc.constant('2')), captchaToken: str(hex48) },
     ],
     refresh: [{ refreshToken: str(oneOfDefined(hex48, pick(ctx.users.map((u) => u.refreshToken)))) }],

@@ -2,7 +2,7 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ApiError } from '../../errors';
 import type { RefreshRecord, SessionState, SessionStore } from '../store';
-import { epochSeconds, keys, refreshPut, transact, type Item, type Tables } from './shared';
+import { epochSeconds, keys, refreshPut, transact, type Item, type Tables, type TransactItem } from './shared';
 
 export class DynamoSessionStore implements SessionStore {
   constructor(
@@ -40,30 +40,7 @@ export class DynamoSessionStore implements SessionStore {
     expiresAt: number;
     now: number;
   }): Promise<boolean> {
-    const { sessionId, userId, oldHash, newHash, expiresAt, now } = input;
-    const failures = await transact(this.db, [
-      {
-        Update: {
-          TableName: this.tables.sessions,
-          Key: { pk: keys.session(sessionId) },
-          UpdateExpression: 'SET currentRefreshHash = :new, expiresAt = :exp, #ttl = :ttl',
-          ConditionExpression: 'currentRefreshHash = :old AND attribute_not_exists(revokedAt)',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':new': newHash, ':old': oldHash, ':exp': expiresAt, ':ttl': epochSeconds(expiresAt) },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      },
-      {
-        Update: {
-          TableName: this.tables.sessions,
-          Key: { pk: keys.refresh(oldHash) },
-          UpdateExpression: 'SET rotatedAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedAt)',
-          ExpressionAttributeValues: { ':now': now },
-        },
-      },
-      refreshPut(this.tables.sessions, { refreshHash: newHash, sessionId, userId, expiresAt, now }),
-    ]);
+    const failures = await transact(this.db, rotationItems(this.tables.sessions, input));
     if (failures.length === 0) return true;
     const session = failures.find((f) => f.index === 0)?.item;
     if (session?.['revokedAt'] !== undefined) throw new ApiError('invalidRefreshToken');
@@ -101,4 +78,38 @@ export class DynamoSessionStore implements SessionStore {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.sessions, Key: { pk }, ConsistentRead: true }));
     return Item;
   }
+}
+
+/**
+ * One refresh-token rotation: the session moves to the new hash (unless revoked or moved on), the
+ * old token is marked rotated, the new one is stored. Exported for the benchmark's floor.
+ */
+export function rotationItems(
+  table: string,
+  input: { sessionId: string; userId: string; oldHash: string; newHash: string; expiresAt: number; now: number },
+): TransactItem[] {
+  const { sessionId, userId, oldHash, newHash, expiresAt, now } = input;
+  return [
+    {
+      Update: {
+        TableName: table,
+        Key: { pk: keys.session(sessionId) },
+        UpdateExpression: 'SET currentRefreshHash = :new, expiresAt = :exp, #ttl = :ttl',
+        ConditionExpression: 'currentRefreshHash = :old AND attribute_not_exists(revokedAt)',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':new': newHash, ':old': oldHash, ':exp': expiresAt, ':ttl': epochSeconds(expiresAt) },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    },
+    {
+      Update: {
+        TableName: table,
+        Key: { pk: keys.refresh(oldHash) },
+        UpdateExpression: 'SET rotatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedAt)',
+        ExpressionAttributeValues: { ':now': now },
+      },
+    },
+    refreshPut(table, { refreshHash: newHash, sessionId, userId, expiresAt, now }),
+  ];
 }

@@ -101,32 +101,7 @@ export class DynamoVerificationStore implements VerificationStore {
   }
 
   async redeemCode(requestId: string, maxAttempts: number, token: CaptchaToken, now: number): Promise<void> {
-    const failures = await transact(this.db, [
-      {
-        Update: {
-          TableName: this.tables.verifications,
-          Key: { pk: keys.code(requestId) },
-          UpdateExpression: 'SET redeemedAt = :now',
-          ConditionExpression:
-            'attribute_exists(pk) AND failCount < :max AND attribute_not_exists(redeemedAt) AND expiresAt > :now',
-          ExpressionAttributeValues: { ':now': now, ':max': maxAttempts },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      },
-      {
-        Put: {
-          TableName: this.tables.verifications,
-          Item: {
-            pk: keys.token(token.tokenHash),
-            phone: token.phone,
-            codeType: token.codeType,
-            expiresAt: token.expiresAt,
-            ttl: ttlFor(token.expiresAt),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-    ]);
+    const failures = await transact(this.db, redemptionItems(this.tables.verifications, { requestId, maxAttempts, token, now }));
     const codeFailure = failures.find((f) => f.index === 0);
     if (codeFailure) {
       if (codeFailure.item && Number(codeFailure.item['expiresAt']) <= now) throw new ApiError('tokenExpired');
@@ -140,4 +115,41 @@ export class DynamoVerificationStore implements VerificationStore {
 function deadCodeError(item: Item | undefined, maxAttempts: number): ApiError {
   if (item && Number(item['failCount'] ?? 0) >= maxAttempts) return new ApiError('tooManyAttempts');
   return new ApiError('wrongCode', { data: { verified: false } });
+}
+
+/**
+ * One code redemption: the code is marked redeemed (if it can still be: attempts left, unexpired,
+ * not redeemed) and the captcha token it buys is stored. Exported for the benchmark's floor.
+ */
+export function redemptionItems(
+  table: string,
+  input: { requestId: string; maxAttempts: number; token: CaptchaToken; now: number },
+): TransactItem[] {
+  const { requestId, maxAttempts, token, now } = input;
+  return [
+    {
+      Update: {
+        TableName: table,
+        Key: { pk: keys.code(requestId) },
+        UpdateExpression: 'SET redeemedAt = :now',
+        ConditionExpression:
+          'attribute_exists(pk) AND failCount < :max AND attribute_not_exists(redeemedAt) AND expiresAt > :now',
+        ExpressionAttributeValues: { ':now': now, ':max': maxAttempts },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    },
+    {
+      Put: {
+        TableName: table,
+        Item: {
+          pk: keys.token(token.tokenHash),
+          phone: token.phone,
+          codeType: token.codeType,
+          expiresAt: token.expiresAt,
+          ttl: ttlFor(token.expiresAt),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
 }
