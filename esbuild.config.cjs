@@ -3,6 +3,7 @@
 'use strict';
 
 const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
 
 // The policy refuses passwords under 8 characters before it looks at the common-password list,
 // so shorter entries of that list are dead weight in every bundle (more than half of it).
@@ -20,6 +21,18 @@ const trimCommonPasswords = {
   },
 };
 
+// Lambda hands the function its role's credentials in the environment: the SDK's default chain
+// (and the STS/SSO clients it carries) is dead weight there. See lib/aws/env-credentials.ts.
+/** @type {import('esbuild').Plugin} */
+const environmentCredentials = {
+  name: 'environment-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: join(__dirname, 'lib', 'aws', 'env-credentials.ts'),
+    }));
+  },
+};
+
 /** Options esbuild itself understands. @type {import('esbuild').BuildOptions} */
 const esbuildOptions = {
   bundle: true,
@@ -29,7 +42,7 @@ const esbuildOptions = {
   format: 'cjs',
   // Prefer packages' ES modules: they tree-shake, their CommonJS builds do not.
   mainFields: ['module', 'main'],
-  plugins: [trimCommonPasswords],
+  plugins: [trimCommonPasswords, environmentCredentials],
 };
 
 module.exports = () => ({
