@@ -72,6 +72,10 @@ describe('sign-up over HTTP (serverless-offline)', () => {
     expect(validated.headers.get('cache-control')).toBe('no-store');
     expect(validated.body.data).toMatchObject({ verified: true, token: expect.any(String), expireAt: expect.any(String) });
 
+    // The bundle's common-password list (compressed at build time) still refuses the common ones.
+    const common = await post(REGISTER, registration(phone, validated.body.data!['token'], { password: 'iloveyou' }));
+    expect(common.status).toBe(400);
+    expect(common.body).toEqual({ code: 13001004, msg: 'Password is too common.' });
     const registered = await post(REGISTER, registration(phone, validated.body.data!['token']));
     expect(registered.status).toBe(200);
     expect(registered.headers.get('cache-control')).toBe('no-store');
