@@ -1,33 +1,36 @@
 // Configuration: read from the environment once per container, validated, and failing fast with
 // a message that names every bad variable. The defaults below are the only place they are written.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import infra from '../infra/tables.cjs';
 import tunables from './tunables.cjs';
 
 type Tunable = keyof typeof tunables;
 // Cheaper hashes are for tests and laptops only.
 const MIN_DEPLOYED_BCRYPT_COST = 10;
-const positiveInt = (name: Tunable) => z.coerce.number().int().positive().default(tunables[name]);
-const nonNegativeInt = (name: Tunable) => z.coerce.number().int().nonnegative().default(tunables[name]);
+const wholeNumber = z.refine<number>((n) => Number.isInteger(n), 'must be a whole number');
+const positiveInt = (name: Tunable) => z._default(z.coerce.number().check(wholeNumber, z.positive()), tunables[name]);
+const nonNegativeInt = (name: Tunable) => z._default(z.coerce.number().check(wholeNumber, z.nonnegative()), tunables[name]);
+const nonEmpty = () => z.string().check(z.minLength(1));
+const text = (fallback: string) => z._default(nonEmpty(), fallback);
 
 const tableNames = Object.fromEntries(
-  Object.values(infra.tables).map((t) => [t.envVar, z.string().min(3, `${t.envVar} must name a table`)]),
-) as Record<string, z.ZodString>;
+  Object.values(infra.tables).map((t) => [t.envVar, z.string().check(z.minLength(3, `${t.envVar} must name a table`))]),
+) as Record<string, z.ZodMiniString>;
 
 export const configSchema = z
   .object({
-    STAGE: z.string().min(1).default('local'),
-    DYNAMODB_ENDPOINT: z.url().optional().or(z.literal('').transform(() => undefined)),
-    AWS_REGION: z.string().min(1).default('us-east-1'),
+    STAGE: text('local'),
+    DYNAMODB_ENDPOINT: z.union([z.optional(z.url()), z.pipe(z.literal(''), z.transform(() => undefined))]),
+    AWS_REGION: text('us-east-1'),
 
-    SMS_SENDER: z.enum(['sns', 'outbox']).default('sns'),
-    SMS_OUTBOX_FILE: z.string().min(1).default('.local/sms-outbox.jsonl'),
+    SMS_SENDER: z._default(z.enum(['sns', 'outbox']), 'sns'),
+    SMS_OUTBOX_FILE: text('.local/sms-outbox.jsonl'),
 
     // Exactly one source for the ES256 signing key: an SSM SecureString (deployed) or a file (local).
-    SIGNING_KEY_PARAMETER: z.string().min(1).optional(),
-    SIGNING_KEY_FILE: z.string().min(1).optional(),
-    JWT_ISSUER: z.string().min(1).default('koodrive-signup'),
-    JWT_AUDIENCE: z.string().min(1).default('koodrive'),
+    SIGNING_KEY_PARAMETER: z.optional(nonEmpty()),
+    SIGNING_KEY_FILE: z.optional(nonEmpty()),
+    JWT_ISSUER: text('koodrive-signup'),
+    JWT_AUDIENCE: text('koodrive'),
 
     // 0 turns the cooldown off (the hourly caps still hold).
     SMS_RESEND_COOLDOWN_SECONDS: nonNegativeInt('SMS_RESEND_COOLDOWN_SECONDS'),
@@ -39,36 +42,38 @@ export const configSchema = z
     ACCESS_TOKEN_TTL_SECONDS: positiveInt('ACCESS_TOKEN_TTL_SECONDS'),
     REFRESH_TOKEN_TTL_SECONDS: positiveInt('REFRESH_TOKEN_TTL_SECONDS'),
     // bcryptjs accepts 4..31; above 14 one hash takes seconds on a Lambda core.
-    BCRYPT_COST: z.coerce.number().int().min(4).max(14).default(tunables.BCRYPT_COST),
+    BCRYPT_COST: z._default(z.coerce.number().check(wholeNumber, z.gte(4), z.lte(14)), tunables.BCRYPT_COST),
     LOGIN_MAX_FAILURES: positiveInt('LOGIN_MAX_FAILURES'),
     LOGIN_FAILURE_WINDOW_SECONDS: positiveInt('LOGIN_FAILURE_WINDOW_SECONDS'),
     // 0 turns the grace off: any second use of a rotated refresh token ends the session.
     REFRESH_REUSE_GRACE_SECONDS: nonNegativeInt('REFRESH_REUSE_GRACE_SECONDS'),
 
     // Set by the real Lambda runtime only; used to refuse local-only settings in AWS.
-    AWS_EXECUTION_ENV: z.string().optional(),
+    AWS_EXECUTION_ENV: z.optional(z.string()),
     ...tableNames,
   })
-  .superRefine((env, ctx) => {
-    const keySources = [env.SIGNING_KEY_PARAMETER, env.SIGNING_KEY_FILE].filter(Boolean).length;
-    if (keySources !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SIGNING_KEY_PARAMETER'],
-        message: 'set exactly one of SIGNING_KEY_PARAMETER (SSM, deployed) or SIGNING_KEY_FILE (local)',
-      });
-    }
-    const inAws = env.AWS_EXECUTION_ENV?.startsWith('AWS_Lambda') ?? false;
-    if (inAws && env.SMS_SENDER === 'outbox') {
-      ctx.addIssue({ code: 'custom', path: ['SMS_SENDER'], message: 'the local outbox cannot be used in a deployed stage' });
-    }
-    if (inAws && env.BCRYPT_COST < MIN_DEPLOYED_BCRYPT_COST) {
-      ctx.addIssue({ code: 'custom', path: ['BCRYPT_COST'], message: `a deployed stage hashes at cost ${MIN_DEPLOYED_BCRYPT_COST} or more` });
-    }
-    if (inAws && env.SIGNING_KEY_FILE) {
-      ctx.addIssue({ code: 'custom', path: ['SIGNING_KEY_FILE'], message: 'a deployed stage reads its key from SSM' });
-    }
-  });
+  .check(
+    z.superRefine((env, ctx) => {
+      const keySources = [env.SIGNING_KEY_PARAMETER, env.SIGNING_KEY_FILE].filter(Boolean).length;
+      if (keySources !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SIGNING_KEY_PARAMETER'],
+          message: 'set exactly one of SIGNING_KEY_PARAMETER (SSM, deployed) or SIGNING_KEY_FILE (local)',
+        });
+      }
+      const inAws = env.AWS_EXECUTION_ENV?.startsWith('AWS_Lambda') ?? false;
+      if (inAws && env.SMS_SENDER === 'outbox') {
+        ctx.addIssue({ code: 'custom', path: ['SMS_SENDER'], message: 'the local outbox cannot be used in a deployed stage' });
+      }
+      if (inAws && env.BCRYPT_COST < MIN_DEPLOYED_BCRYPT_COST) {
+        ctx.addIssue({ code: 'custom', path: ['BCRYPT_COST'], message: `a deployed stage hashes at cost ${MIN_DEPLOYED_BCRYPT_COST} or more` });
+      }
+      if (inAws && env.SIGNING_KEY_FILE) {
+        ctx.addIssue({ code: 'custom', path: ['SIGNING_KEY_FILE'], message: 'a deployed stage reads its key from SSM' });
+      }
+    }),
+  );
 
 type Env = z.infer<typeof configSchema>;
 

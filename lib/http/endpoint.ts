@@ -8,7 +8,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ApiError, parameterError } from '../errors';
 import { logger } from '../logger';
 import { isTransientStorageError } from '../store/errors';
@@ -16,7 +16,7 @@ import { failure, json, success, type HttpResponse } from './envelope';
 import { MAX_BODY_BYTES, TRACE_ID, type EndpointSchema } from '../schemas';
 
 export interface EndpointRequest<S extends EndpointSchema> {
-  body: S['body'] extends z.ZodType ? z.output<S['body']> : undefined;
+  body: S['body'] extends z.ZodMiniType ? z.output<S['body']> : undefined;
   headers: z.output<S['headers']>;
   sourceIp: string | undefined;
 }
@@ -95,7 +95,7 @@ const malformedJsonMiddleware = (): middy.MiddlewareObj<Event, HttpResponse> => 
 // Headers are validated lower-cased; errors name them as the SPEC spells them.
 const HEADER_NAMES: Record<string, string> = { 'x-hw-agentname': 'x-hw-agentName', authorization: 'Authorization' };
 
-function firstIssue(error: z.ZodError, where: string): ApiError {
+function firstIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }, where: string): ApiError {
   const issue = error.issues[0];
   const path = issue && issue.path.length > 0 ? issue.path.join('.') : where;
   return parameterError(HEADER_NAMES[path] ?? path, issue?.message ?? 'invalid');
