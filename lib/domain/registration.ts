@@ -8,10 +8,21 @@ import { passwordProblem } from '../password-policy';
 import { sha256 } from '../secrets';
 import type { Deps } from '../container';
 import type { RegisterInput } from '../schemas';
+import type { User } from '../store/store';
 import { failureQuota } from './login';
 import { newSession } from './sessions';
 
 const REGISTRATION_CODE_TYPE = '1';
+
+type Profile = Pick<User, 'phone' | 'firstname' | 'surname' | 'email'>;
+
+/** What a registration stores of its request besides the password: written once, compared on a retry. */
+const profile = (input: RegisterInput): Profile => ({
+  phone: input.phone,
+  firstname: input.firstname,
+  surname: input.surname ?? '',
+  email: input.email ?? '',
+});
 
 export async function register(deps: Deps, input: RegisterInput) {
   // Checked before anything is written, so a refused password leaves the token usable.
@@ -27,15 +38,7 @@ export async function register(deps: Deps, input: RegisterInput) {
   try {
     await deps.accounts.registerUser({
       token: { tokenHash: sha256(input.captchaToken), phone: input.phone, codeType: REGISTRATION_CODE_TYPE },
-      user: {
-      userId,
-      phone: input.phone,
-      firstname: input.firstname,
-      surname: input.surname ?? '',
-      email: input.email ?? '',
-        passwordHash,
-        createdAt: now,
-      },
+      user: { userId, ...profile(input), passwordHash, createdAt: now },
       session,
       now,
     });
@@ -54,12 +57,8 @@ export async function register(deps: Deps, input: RegisterInput) {
  */
 async function replay(deps: Deps, input: RegisterInput, userId: string, now: number) {
   const user = await deps.accounts.findUser(userId);
-  const sameFields =
-    user !== undefined &&
-    user.phone === input.phone &&
-    user.firstname === input.firstname &&
-    user.surname === (input.surname ?? '') &&
-    user.email === (input.email ?? '');
+  const asked = profile(input);
+  const sameFields = user !== undefined && (Object.keys(asked) as Array<keyof Profile>).every((k) => user[k] === asked[k]);
   if (!sameFields) throw new ApiError('tokenInvalid');
   // Checking the password is a login in all but name: it spends one of the account's tries.
   const quota = failureQuota(deps, input.phone);

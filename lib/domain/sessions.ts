@@ -74,7 +74,8 @@ export async function refreshSession(deps: Deps, input: { authorization: string 
 export async function endSession(deps: Deps, input: { authorization: string | undefined; userId: string; bodyToken: string }) {
   const now = deps.now();
   const access = await deps.verifyAccessToken(input.authorization, { now });
-  const named = await deps.verifyAccessToken(input.bodyToken, { allowExpired: true, now });
+  // Must name the same session, whose revocation the first check has just read.
+  const named = await deps.verifyAccessToken(input.bodyToken, { allowExpired: true, ignoreRevocation: true, now });
   if (access.userId !== input.userId || named.sessionId !== access.sessionId) throw new ApiError('invalidAccessToken');
   await deps.sessions.revokeSession(access.sessionId, now, deps.config.jwt.accessTokenTtlSeconds);
 }
