@@ -4,15 +4,12 @@
 // a sign-up has its user in the table. Exits non-zero on any 5xx or lost registration.
 import autocannon from 'autocannon';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDeps, type Deps } from '../lib/container';
-import { parseConfig } from '../lib/config';
-import { sendCode, validateCode } from '../lib/domain/verification';
 import { createDocumentClient } from '../lib/store/client';
 import { freePort } from '../scripts/dynamodb-local';
 import { startServerless } from '../scripts/serverless-cli';
 import { startTestStack } from '../scripts/test-stack';
+import { Phones, benchDeps, machineLine, preparedRegistration, sentCode } from './lib';
 
 const CONNECTIONS = Number(process.env['LOAD_CONNECTIONS'] ?? 8);
 const SECONDS = Number(process.env['LOAD_SECONDS'] ?? 20);
@@ -36,22 +33,13 @@ async function main() {
   });
   try {
     // Material made directly through the domain, on the same tables and key as the functions.
-    const codes = new Map<string, string>();
-    const config = parseConfig({ ...process.env, SMS_RESEND_COOLDOWN_SECONDS: '0', SMS_MAX_PER_PHONE_PER_HOUR: '1000000' });
-    const deps: Deps = { ...(await createDeps(config)), sms: { send: async (m) => void codes.set(m.requestId, m.code) } };
-    const base = 10_000_000 + Math.floor(Math.random() * 80_000_000);
+    const bench = await benchDeps();
+    const config = bench.deps.config;
+    const phones = new Phones('95');
     const signUps: string[] = [];
-    for (let i = 0; i < TOKENS; i++) {
-      const phone = `0095${base + i}`;
-      const sent = await sendCode(deps, { phone, codeType: '1' }, undefined);
-      const { token } = await validateCode(deps, { requestId: sent.requestId, code: codes.get(sent.requestId)!, codeType: '1' });
-      signUps.push(JSON.stringify({ firstname: 'Load', phone, email: '', captchaToken: token, password: '01ASDAa1' }));
-    }
+    for (let i = 0; i < TOKENS; i++) signUps.push(JSON.stringify(await preparedRegistration(bench, phones)));
     const pending: Array<{ requestId: string; code: string }> = [];
-    for (let i = 0; i < CODES; i++) {
-      const sent = await sendCode(deps, { phone: `0094${base + i}`, codeType: '1' }, undefined);
-      pending.push({ requestId: sent.requestId, code: codes.get(sent.requestId)! });
-    }
+    for (let i = 0; i < CODES; i++) pending.push(await sentCode(bench, phones.next()));
 
     const url = `http://127.0.0.1:${port}`;
     for (const deadline = Date.now() + 90_000; ; await sleep(250)) {
@@ -111,7 +99,7 @@ async function main() {
     const statuses = Object.values(byKind).flatMap((counts) => Object.entries(counts));
     const fiveXX = statuses.filter(([status]) => Number(status) >= 500).reduce((sum, [, n]) => sum + n, 0);
 
-    console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, node ${process.version}, bcrypt cost ${config.bcryptCost}`);
+    console.log(`${machineLine()}, bcrypt cost ${config.bcryptCost}`);
     console.log(`${CONNECTIONS} connections for ${SECONDS} s: ${result.requests.total} requests, ${result.non2xx} not 2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
     console.log(`latency ms: p50 ${result.latency.p50}  p90 ${result.latency.p90}  p99 ${result.latency.p99}  max ${result.latency.max}`);
     for (const [kind, counts] of Object.entries(byKind)) console.log(`  ${kind.padEnd(9)} ${JSON.stringify(counts)}`);

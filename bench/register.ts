@@ -5,23 +5,16 @@ import bcrypt from 'bcryptjs';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../esbuild.config.cjs';
 import { gzipSync } from 'node:zlib';
-import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createHandler } from '../functions/register';
-import { createDeps, type Deps } from '../lib/container';
-import { parseConfig } from '../lib/config';
-import { sendCode, validateCode } from '../lib/domain/verification';
 import tunables from '../lib/tunables.cjs';
 import { call } from '../scripts/invoke';
 import { startTestStack } from '../scripts/test-stack';
+import { PASSWORD, Phones, benchDeps, machineLine, percentile, preparedRegistration } from './lib';
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 40);
 const WARMUP = 5;
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
 const ms = (v: number) => v.toFixed(1).padStart(7);
 
 async function bundleSize(entry: string) {
@@ -34,34 +27,20 @@ async function main() {
   const stack = await startTestStack();
   try {
     const cost = Number(process.env['BCRYPT_COST'] ?? tunables.BCRYPT_COST);
-    const codes = new Map<string, string>();
-    const config = parseConfig({
-      ...process.env,
-      BCRYPT_COST: String(cost),
-      SMS_RESEND_COOLDOWN_SECONDS: '0',
-      SMS_MAX_PER_PHONE_PER_HOUR: '1000000',
-    });
-    const deps: Deps = { ...(await createDeps(config)), sms: { send: async (m) => void codes.set(m.requestId, m.code) } };
-    const register = createHandler(async () => deps);
-
-    let phoneSeq = 10_000_000 + Math.floor(Math.random() * 80_000_000);
-    const prepared = async () => {
-      const phone = `0098${phoneSeq++}`;
-      const sent = await sendCode(deps, { phone, codeType: '1' }, undefined);
-      const { token } = await validateCode(deps, { requestId: sent.requestId, code: codes.get(sent.requestId)!, codeType: '1' });
-      return { firstname: 'Bench', phone, email: '', captchaToken: token, password: '01ASDAa1' };
-    };
+    const bench = await benchDeps({ BCRYPT_COST: String(cost) });
+    const register = createHandler(bench.provider);
+    const phones = new Phones('98');
 
     const registerTimes: number[] = [];
     const hashTimes: number[] = [];
     for (let round = 0; round < WARMUP + ROUNDS; round++) {
-      const body = await prepared();
+      const body = await preparedRegistration(bench, phones);
       let t = performance.now();
       const answer = await call(register, { body });
       const registerMs = performance.now() - t;
       if (answer.status !== 200) throw new Error(`register failed: ${answer.raw}`);
       t = performance.now();
-      await bcrypt.hash('01ASDAa1', cost);
+      await bcrypt.hash(PASSWORD, cost);
       const hashMs = performance.now() - t;
       if (round >= WARMUP) {
         registerTimes.push(registerMs);
@@ -70,7 +49,7 @@ async function main() {
     }
 
     const bundle = await bundleSize('functions/register.ts');
-    console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, node ${process.version}`);
+    console.log(machineLine());
     console.log(`register vs bcrypt.hash alone at cost ${cost}, ${ROUNDS} interleaved rounds after ${WARMUP} warm-up`);
     console.log('                      p50      p95      max  (ms)');
     for (const [name, times] of [['register handler', registerTimes], ['bcrypt.hash alone', hashTimes]] as const) {
