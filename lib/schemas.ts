@@ -1,6 +1,8 @@
-// One declared request schema per endpoint: the validator at the edge and, later, the API docs.
+// One declared schema per endpoint: the request validator at the edge, the type each handler must
+// answer with, the error kinds it may answer, and the source of the OpenAPI document.
 // zod/mini: the same schemas as zod's chained API, a fifth of the bytes in every bundle.
 import * as z from 'zod/mini';
+import type { ErrorKind } from './errors';
 import { canonicalPhone } from './phone';
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -9,7 +11,16 @@ export const TRACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export interface EndpointSchema {
   headers: z.ZodMiniType<Record<string, unknown>>;
   body?: z.ZodMiniType;
+  /** The success envelope's `data` (or the whole body of a `bare` endpoint); absent: no data. */
+  data?: z.ZodMiniType;
+  /** The SPEC §5 errors this endpoint answers beside the ones every endpoint may (COMMON_ERRORS). */
+  errors: readonly ErrorKind[];
 }
+
+/** Any endpoint may refuse its input or be unable to answer. */
+export const COMMON_ERRORS = ['parameter', 'serviceBusy', 'internal'] as const satisfies readonly ErrorKind[];
+/** Any endpoint that reads a body may also refuse its size or media type. */
+export const BODY_ERRORS = ['bodyTooLarge', 'unsupportedMediaType'] as const satisfies readonly ErrorKind[];
 
 // No control characters, and no lone surrogates (not valid Unicode, refused by DynamoDB).
 const NO_CONTROL_CHARS = /^[^\p{Cc}\p{Cs}]*$/u;
@@ -56,6 +67,32 @@ const email = z.pipe(
   z.pipe(z.union([z.literal(''), z.email({ error: 'must be a valid email address' })]), z.transform((v: string) => v.toLowerCase())),
 );
 
+// ---- What the endpoints answer (the envelope's `data`) ----
+
+const digits = (count: string, what: string) => z.string().check(z.regex(new RegExp(`^[0-9]{${count}}$`), `must be ${what}`));
+const userId = digits('19', 'a 19-digit user id');
+const isoTime = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'must be an ISO-8601 UTC time'));
+
+export const sessionInfo = z.object({
+  accessToken: z.string().check(z.regex(/^AT [\w-]+\.[\w-]+\.[\w-]+$/, 'must be "AT <jws>"')),
+  expiresIn: z.int().check(z.positive()),
+  issuedAt: digits('13', 'epoch milliseconds'),
+  refreshToken: z.string().check(z.regex(/^[0-9a-f]{48}$/, 'must be 48 hex digits')),
+});
+
+/** `data` of a wrong-code answer (SPEC §2.2): `failCount` only when the request exists. */
+export const wrongCodeData = z.object({ verified: z.literal(false), failCount: z.optional(digits('1,3', 'a count')) });
+
+const publicJwk = z.looseObject({
+  kty: z.string(),
+  kid: z.string(),
+  alg: z.optional(z.string()),
+  use: z.optional(z.string()),
+  crv: z.optional(z.string()),
+  x: z.optional(z.string()),
+  y: z.optional(z.string()),
+});
+
 export const registerSchema = {
   headers: agentHeaders,
   body: z.object({
@@ -66,11 +103,15 @@ export const registerSchema = {
     captchaToken: secret,
     password,
   }),
+  data: z.object({ userId, phone: z.string(), sessionInfo }),
+  errors: ['phoneTaken', 'tokenInvalid', 'tokenExpired', 'weakPassword', 'tooManyAttempts'],
 } satisfies EndpointSchema;
 
 export const sendCodeSchema = {
   headers: agentHeaders,
   body: z.object({ phone, codeType }),
+  data: z.object({ requestId: digits('19', 'a 19-digit request id'), expireAt: isoTime, resendAfter: z.int().check(z.nonnegative()) }),
+  errors: ['tooManyAttempts'],
 } satisfies EndpointSchema;
 
 export const validateCodeSchema = {
@@ -80,6 +121,8 @@ export const validateCodeSchema = {
     code: z.string({ error: 'must be a string' }).check(z.regex(/^[0-9]{6}$/, 'must be 6 digits')),
     codeType,
   }),
+  data: z.object({ verified: z.literal(true), token: z.string(), expireAt: isoTime }),
+  errors: ['wrongCode', 'tooManyAttempts', 'tokenExpired'],
 } satisfies EndpointSchema;
 
 export const loginSchema = {
@@ -92,6 +135,11 @@ export const loginSchema = {
     ],
     { error: 'authType must be "1" (password) or "2" (captcha token)' },
   ),
+  data: z.object({
+    userInfo: z.object({ userId, firstname: z.string(), surname: z.string(), phone: z.string(), email: z.string() }),
+    sessionInfo,
+  }),
+  errors: ['badCredentials', 'tokenInvalid', 'tokenExpired', 'tooManyAttempts'],
 } satisfies EndpointSchema;
 
 // The access token is checked by the verifier; the schema only bounds it.
@@ -102,6 +150,8 @@ const authorizationHeaders = z.object({
 export const refreshSchema = {
   headers: authorizationHeaders,
   body: z.object({ refreshToken: secret }),
+  data: z.object({ sessionInfo }),
+  errors: ['invalidAccessToken', 'invalidRefreshToken'],
 } satisfies EndpointSchema;
 
 export const logoutSchema = {
@@ -110,12 +160,27 @@ export const logoutSchema = {
     userId: z.string({ error: 'must be a string' }).check(z.regex(/^[0-9]{1,20}$/, 'must be a user id')),
     accessToken: bounded(1, 4096),
   }),
+  errors: ['invalidAccessToken'],
 } satisfies EndpointSchema;
 
-export const jwksSchema = { headers: z.object({}) } satisfies EndpointSchema;
+export const jwksSchema = {
+  headers: z.object({}),
+  data: z.object({ keys: z.array(publicJwk) }),
+  errors: [],
+} satisfies EndpointSchema;
 
 export type CodeType = z.output<typeof codeType>;
 export type LoginInput = z.output<typeof loginSchema.body>;
 export type RegisterInput = z.output<typeof registerSchema.body>;
 export type SendCodeInput = z.output<typeof sendCodeSchema.body>;
 export type ValidateCodeInput = z.output<typeof validateCodeSchema.body>;
+
+/** What an endpoint's handler answers with: the type of its documented `data`. */
+export type EndpointData<S extends EndpointSchema> = S['data'] extends z.ZodMiniType ? z.input<S['data']> : void;
+export type SessionInfo = z.output<typeof sessionInfo>;
+export type RegisterData = EndpointData<typeof registerSchema>;
+export type SendCodeData = EndpointData<typeof sendCodeSchema>;
+export type ValidateCodeData = EndpointData<typeof validateCodeSchema>;
+export type LoginData = EndpointData<typeof loginSchema>;
+export type RefreshData = EndpointData<typeof refreshSchema>;
+export type WrongCodeData = z.output<typeof wrongCodeData>;

@@ -6,6 +6,9 @@ import { parseConfig, type Config } from '../lib/config';
 import { createHandlers } from '../scripts/handlers';
 import { call as invoke, type Answer, type EventOptions } from '../scripts/invoke';
 import { recordSecrets } from './harness/leak-watch';
+import type { SessionInfo } from '../lib/schemas';
+
+export type { SessionInfo };
 
 export { httpEvent, lambdaContext, type Answer, type EventOptions } from '../scripts/invoke';
 
@@ -72,13 +75,6 @@ export const registration = (phone: string, captchaToken: string, extra: Record<
   password: '01ASDAa1',
   ...extra,
 });
-
-export interface SessionInfo {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-  issuedAt: string;
-}
 
 /** Registers a new user with the reference password: its phone, id and first session. */
 export async function registeredUser(svc: Service, password = '01ASDAa1') {

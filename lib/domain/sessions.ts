@@ -5,14 +5,9 @@ import { nextId } from '../ids';
 import { randomToken, sha256, successorToken } from '../secrets';
 import { signAccessToken } from '../tokens/access-token';
 import type { Deps } from '../container';
+import type { SessionInfo } from '../schemas';
 import type { Session } from '../store/store';
 
-export interface SessionInfo {
-  accessToken: string;
-  expiresIn: number;
-  issuedAt: string;
-  refreshToken: string;
-}
 
 type SigningDeps = Pick<Deps, 'config' | 'signingKey'>;
 

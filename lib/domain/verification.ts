@@ -6,7 +6,7 @@ import { maskPhone } from '../phone';
 import { codeHash, randomCode, randomToken, sameDigest, sha256 } from '../secrets';
 import type { Deps } from '../container';
 import type { Quota } from '../store/store';
-import type { SendCodeInput, ValidateCodeInput } from '../schemas';
+import type { SendCodeInput, ValidateCodeData, ValidateCodeInput } from '../schemas';
 
 const HOUR = 3600;
 
@@ -56,7 +56,7 @@ export async function validateCode(deps: Deps, input: ValidateCodeInput) {
   }
 }
 
-async function checkCode(deps: Deps, input: ValidateCodeInput) {
+async function checkCode(deps: Deps, input: ValidateCodeInput): Promise<ValidateCodeData> {
   const { limits } = deps.config;
   const now = deps.now();
   const stored = await deps.verifications.findCode(input.requestId);

@@ -13,7 +13,7 @@ import { ApiError, parameterError } from '../errors';
 import { logger } from '../logger';
 import { isTransientStorageError } from '../store/errors';
 import { failure, json, success, type HttpResponse } from './envelope';
-import { MAX_BODY_BYTES, TRACE_ID, type EndpointSchema } from '../schemas';
+import { MAX_BODY_BYTES, TRACE_ID, type EndpointData, type EndpointSchema } from '../schemas';
 
 export interface EndpointRequest<S extends EndpointSchema> {
   body: S['body'] extends z.ZodMiniType ? z.output<S['body']> : undefined;
@@ -23,8 +23,8 @@ export interface EndpointRequest<S extends EndpointSchema> {
 
 export interface EndpointOptions<S extends EndpointSchema> {
   schema: S;
-  /** Returns the envelope's `data`; throws ApiError for answers that are not a success. */
-  handle: (request: EndpointRequest<S>) => Promise<unknown>;
+  /** Returns the envelope's `data`, as the schema documents it; throws ApiError for any other answer. */
+  handle: (request: EndpointRequest<S>) => Promise<EndpointData<S>>;
   /** Extra headers on every answer (default `Cache-Control: no-store`, since most carry tokens). */
   headers?: Record<string, string>;
   /** Answer the handler's result as the whole JSON body instead of the envelope's data (JWKS). */

@@ -15,23 +15,26 @@ export const SIGNING_ALG = 'ES256';
 /** What the key source holds: one private JWK, or a set during a rotation. */
 type Stored = JWK | { keys: JWK[] };
 
+/** A published key: always typed and named, so verifiers can pick it by `kid`. */
+export type PublicJwk = JWK & { kty: string; kid: string };
+
 export interface SigningKey {
   kid: string;
   privateKey: CryptoKey;
   /** The public half of the signing key. */
-  publicJwk: JWK;
+  publicJwk: PublicJwk;
   /** Every public key verifiers should accept (the JWKS): the signing key first. */
-  publishedKeys: JWK[];
+  publishedKeys: PublicJwk[];
   /** HMAC key of stored SMS codes, derived from the private key (one secret to manage). */
   codeHashKey: Uint8Array;
   /** HMAC key that derives a rotated refresh token from its predecessor. */
   refreshKey: Uint8Array;
 }
 
-async function publicPart(jwk: JWK): Promise<JWK> {
+async function publicPart(jwk: JWK): Promise<PublicJwk> {
   if (jwk.kty !== 'EC' || jwk.crv !== 'P-256') throw new Error('keys must be P-256 JWKs');
   const { d: _private, ...rest } = jwk;
-  return { ...rest, kid: jwk.kid ?? (await calculateJwkThumbprint(jwk)), alg: SIGNING_ALG, use: 'sig' };
+  return { ...rest, kty: jwk.kty, kid: jwk.kid ?? (await calculateJwkThumbprint(jwk)), alg: SIGNING_ALG, use: 'sig' };
 }
 
 const derive = (d: string, purpose: string) =>
@@ -45,7 +48,7 @@ async function fromStored(stored: JWK | { keys: JWK[] }): Promise<SigningKey> {
   const others = await Promise.all(keys.filter((k) => k !== signing).map(publicPart));
   const privateKey = (await importJWK({ ...signing, alg: SIGNING_ALG }, SIGNING_ALG)) as CryptoKey;
   return {
-    kid: String(publicJwk.kid),
+    kid: publicJwk.kid,
     privateKey,
     publicJwk,
     publishedKeys: [publicJwk, ...others],
