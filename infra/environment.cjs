@@ -4,9 +4,8 @@
 
 const { resolve } = require('node:path');
 const { tableEnvironment } = require('./tables.cjs');
+const { LOCAL_STAGE, stageSettings } = require('./stages.cjs');
 const tunables = require('../lib/tunables.cjs');
-
-const LOCAL_STAGE = 'local';
 
 /**
  * @param {{ resolveVariable: (name: string) => Promise<string> }} serverless
@@ -16,33 +15,32 @@ module.exports = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
   const local = stage === LOCAL_STAGE;
+  const settings = stageSettings(stage);
   const tuned = Object.fromEntries(
     Object.entries(tunables).map(([name, fallback]) => [name, process.env[name] || String(fallback)]),
   );
-  const stageSettings = local
+  const keysAndStorage = local
     ? {
         // Laptop: DynamoDB Local, SMS codes to a file, a signing key generated on first start.
-        SMS_SENDER: 'outbox',
         // Absolute: `invoke local` runs the bundle from the esbuild folder, and must share the
         // key and the outbox with `npm start` (and never leave copies where a package picks them up).
         SMS_OUTBOX_FILE: resolve(process.env.SMS_OUTBOX_FILE || '.local/sms-outbox.jsonl'),
         SIGNING_KEY_FILE: resolve(process.env.SIGNING_KEY_FILE || '.local/keys/signing-key.json'),
         DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || 'http://127.0.0.1:8000',
-        POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || process.env.POWERTOOLS_LOG_LEVEL || 'INFO',
       }
     : {
-        SMS_SENDER: 'sns',
         SIGNING_KEY_PARAMETER: await resolveVariable('self:custom.signingKeyParameter'),
         // Not read by the code: bump it on deploy after a key rotation so every container reloads the key.
         SIGNING_KEY_VERSION: process.env.SIGNING_KEY_VERSION || '1',
-        POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || process.env.POWERTOOLS_LOG_LEVEL || 'INFO',
       };
   return {
     STAGE: stage,
     POWERTOOLS_SERVICE_NAME: service,
+    POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || process.env.POWERTOOLS_LOG_LEVEL || settings.logLevel,
+    SMS_SENDER: settings.smsSender,
     ...tableEnvironment(`${service}-${stage}`),
     ...tuned,
-    ...stageSettings,
+    ...keysAndStorage,
   };
 };
 module.exports.LOCAL_STAGE = LOCAL_STAGE;

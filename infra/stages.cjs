@@ -1,0 +1,42 @@
+// What differs between stages, declared once. serverless.yml reads the current stage's settings as
+// `${self:custom.stage.<name>}`, infra/environment.cjs turns them into the functions' environment.
+//   local  npm start / invoke local: DynamoDB Local, SMS codes to a file, API docs served
+//   dev    a shared AWS test stage: real SMS, verbose logs, traces, short retention
+//   prod   production: real SMS, traces, long retention, CloudWatch alarms
+// Any other stage name (a developer's own, say) gets the dev settings.
+'use strict';
+
+/**
+ * @typedef {object} StageSettings
+ * @property {'outbox' | 'sns'} smsSender   where SMS codes go
+ * @property {'DEBUG' | 'INFO' | 'WARN' | 'ERROR'} logLevel  overridable with LOG_LEVEL at deploy
+ * @property {number} logRetentionInDays     CloudWatch Logs retention of every function
+ * @property {boolean} tracing               X-Ray active tracing, SDK calls traced
+ * @property {boolean} metrics               CloudWatch metrics (EMF) from the functions
+ * @property {boolean} alarms                CloudWatch alarms and their SNS topic
+ * @property {boolean} apiDocs               GET /docs and /openapi.json served
+ */
+
+/** @type {Readonly<Record<'local' | 'dev' | 'prod', Readonly<StageSettings>>>} */
+const stages = Object.freeze({
+  local: Object.freeze({ smsSender: 'outbox', logLevel: 'INFO', logRetentionInDays: 1, tracing: false, metrics: false, alarms: false, apiDocs: true }),
+  dev: Object.freeze({ smsSender: 'sns', logLevel: 'DEBUG', logRetentionInDays: 14, tracing: true, metrics: true, alarms: false, apiDocs: false }),
+  prod: Object.freeze({ smsSender: 'sns', logLevel: 'INFO', logRetentionInDays: 90, tracing: true, metrics: true, alarms: true, apiDocs: false }),
+});
+
+const LOCAL_STAGE = 'local';
+
+/** @param {string} stage @returns {Readonly<StageSettings>} */
+function stageSettings(stage) {
+  return stages[/** @type {keyof typeof stages} */ (stage)] ?? stages.dev;
+}
+
+// Serverless variable resolver entry point: `${file(infra/stages.cjs)}` is this stage's settings.
+async function forServerless({ resolveVariable }) {
+  return stageSettings(await resolveVariable('sls:stage'));
+}
+
+module.exports = forServerless;
+module.exports.stages = stages;
+module.exports.stageSettings = stageSettings;
+module.exports.LOCAL_STAGE = LOCAL_STAGE;
