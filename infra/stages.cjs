@@ -31,12 +31,22 @@ function stageSettings(stage) {
   return stages[/** @type {keyof typeof stages} */ (stage)] ?? stages.dev;
 }
 
+/**
+ * The SSM SecureString a deployed stage's functions read their signing key from.
+ * @param {string} service @param {string} stage
+ */
+function signingKeyParameter(service, stage) {
+  return `/${service}/${stage}/signing-key`;
+}
+
 // Serverless variable resolver entry point: `${file(infra/stages.cjs)}` is this stage's settings.
 async function forServerless({ resolveVariable }) {
-  return stageSettings(await resolveVariable('sls:stage'));
+  const stage = await resolveVariable('sls:stage');
+  return { ...stageSettings(stage), signingKeyParameter: signingKeyParameter(await resolveVariable('self:service'), stage) };
 }
 
 module.exports = forServerless;
 module.exports.stages = stages;
 module.exports.stageSettings = stageSettings;
+module.exports.signingKeyParameter = signingKeyParameter;
 module.exports.LOCAL_STAGE = LOCAL_STAGE;

@@ -13,7 +13,8 @@ import type { Config } from '../config';
 export const SIGNING_ALG = 'ES256';
 
 /** What the key source holds: one private JWK, or a set during a rotation. */
-type Stored = JWK | { keys: JWK[] };
+export type StoredKeys = JWK | { keys: JWK[] };
+type Stored = StoredKeys;
 
 /** A published key: always typed and named, so verifiers can pick it by `kid`. */
 export type PublicJwk = JWK & { kty: string; kid: string };
@@ -31,7 +32,8 @@ export interface SigningKey {
   refreshKey: Uint8Array;
 }
 
-async function publicPart(jwk: JWK): Promise<PublicJwk> {
+/** The public half of a P-256 key, named by its thumbprint when it has no kid. */
+export async function publicPart(jwk: JWK): Promise<PublicJwk> {
   if (jwk.kty !== 'EC' || jwk.crv !== 'P-256') throw new Error('keys must be P-256 JWKs');
   const { d: _private, ...rest } = jwk;
   return { ...rest, kty: jwk.kty, kid: jwk.kid ?? (await calculateJwkThumbprint(jwk)), alg: SIGNING_ALG, use: 'sig' };
