@@ -38,14 +38,17 @@ export interface EventOptions {
   headers?: Record<string, string>;
   sourceIp?: string;
   path?: string;
+  /** Default POST. */
+  method?: string;
 }
 
 export function httpEvent(options: EventOptions = {}): APIGatewayProxyEventV2 {
   const headers = options.headers ?? { 'x-hw-agentName': 'test-agent', 'Content-Type': 'application/json' };
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const method = options.method ?? 'POST';
   return {
     version: '2.0',
-    routeKey: `POST ${options.path ?? '/'}`,
+    routeKey: `${method} ${options.path ?? '/'}`,
     rawPath: options.path ?? '/',
     rawQueryString: '',
     headers,
@@ -54,9 +57,9 @@ export function httpEvent(options: EventOptions = {}): APIGatewayProxyEventV2 {
       apiId: 'test',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: 'POST', path: options.path ?? '/', protocol: 'HTTP/1.1', sourceIp: options.sourceIp ?? '', userAgent: 'jest' },
+      http: { method, path: options.path ?? '/', protocol: 'HTTP/1.1', sourceIp: options.sourceIp ?? '', userAgent: 'jest' },
       requestId: randomUUID(),
-      routeKey: `POST ${options.path ?? '/'}`,
+      routeKey: `${method} ${options.path ?? '/'}`,
       stage: '$default',
       time: new Date().toISOString(),
       timeEpoch: Date.now(),

@@ -5,6 +5,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './dynamodb-local';
 
 const CLI = 'node_modules/serverless/bin/serverless.js';
 
@@ -66,4 +68,31 @@ export function startServerless(args: string[], extraEnv: Record<string, string>
       cleanup();
     },
   };
+}
+
+export interface OfflineApi {
+  /** e.g. `http://127.0.0.1:41234`, the API's routes under it. */
+  baseUrl: string;
+  cli: RunningCli;
+  stop(): Promise<void>;
+}
+
+/** `serverless offline` (stage local) on free ports, resolved once it answers HTTP. */
+export async function startOfflineApi(extraEnv: Record<string, string> = {}, timeoutMs = 90_000): Promise<OfflineApi> {
+  const port = await freePort();
+  let lambdaPort = await freePort();
+  while (lambdaPort === port) lambdaPort = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const cli = startServerless(['offline', 'start', '--stage', 'local'], { PORT: String(port), OFFLINE_LAMBDA_PORT: String(lambdaPort), ...extraEnv });
+  try {
+    for (const deadline = Date.now() + timeoutMs; ; await sleep(250)) {
+      if (!cli.alive()) throw new Error(`serverless offline exited at start:\n${cli.output()}`);
+      // Any answer, even a 404, means it listens.
+      if (await fetch(baseUrl).then(() => true, () => false)) return { baseUrl, cli, stop: () => cli.stop() };
+      if (Date.now() > deadline) throw new Error(`serverless offline did not answer on ${baseUrl}:\n${cli.output()}`);
+    }
+  } catch (error) {
+    await cli.stop();
+    throw error;
+  }
 }

@@ -1,12 +1,14 @@
 // Drives the real handlers (full middy chain) against DynamoDB Local, the way API Gateway would.
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createClient, type ClientOptions, type KooDriveClient } from '../client';
 import { createDeps, type Deps, type DepsProvider } from '../lib/container';
 import { parseConfig, type Config } from '../lib/config';
 import { createHandlers } from '../scripts/handlers';
+import { inProcessFetch } from '../scripts/in-process-fetch';
 import { call as invoke, type Answer, type EventOptions } from '../scripts/invoke';
 import { recordSecrets } from './harness/leak-watch';
-import type { SessionInfo } from '../lib/schemas';
+import type { CodeType, SessionInfo } from '../lib/schemas';
 
 export type { SessionInfo };
 
@@ -17,6 +19,23 @@ export async function call(handler: Parameters<typeof invoke>[0], options: Event
   const answer = await invoke(handler, options);
   if (answer.status === 200) recordSecrets(options.body, answer.body.data);
   return answer;
+}
+
+/** `inner` recording, like call(), the secrets of every successful request for the leak scan. */
+export function leakWatched(inner: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await inner(input, init);
+    if (response.status === 200) {
+      const sent = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+      recordSecrets(sent, ((await response.clone().json()) as { data?: unknown }).data);
+    }
+    return response;
+  };
+}
+
+/** The typed client on a service's handlers in this process (or on `options.fetch`), leak-watched. */
+export function clientFor(svc: Service, options: Partial<ClientOptions> = {}): KooDriveClient {
+  return createClient({ baseUrl: 'http://in-process', agentName: 'test-agent', fetch: leakWatched(inProcessFetch(svc)), ...options });
 }
 
 /** A phone number nobody else in this run uses, in canonical form. */
@@ -56,14 +75,10 @@ let minter: Promise<Service> | undefined;
 const MINTER_ENV = { SMS_RESEND_COOLDOWN_SECONDS: '0', SMS_MAX_PER_PHONE_PER_HOUR: '1000000', SMS_MAX_PER_IP_PER_HOUR: '1000000' };
 
 /** Sends a code and validates it (through `via`, or a service without send limits): a client's captcha token. */
-export async function captchaToken(phone: string, codeType = '1', via?: Service): Promise<string> {
-  const svc = via ?? (await (minter ??= service({ env: MINTER_ENV })));
-  const sent = await call(svc.sendCode, { body: { phone, codeType } });
-  if (sent.status !== 200) throw new Error(`send failed: ${sent.raw}`);
-  const requestId = String(sent.body.data?.['requestId']);
-  const validated = await call(svc.validateCode, { body: { requestId, code: codeFromOutbox(requestId), codeType } });
-  if (validated.status !== 200) throw new Error(`validate failed: ${validated.raw}`);
-  return String(validated.body.data?.['token']);
+export async function captchaToken(phone: string, codeType: CodeType = '1', via?: Service): Promise<string> {
+  const client = clientFor(via ?? (await (minter ??= service({ env: MINTER_ENV }))));
+  const { requestId } = await client.sendCode({ phone, codeType });
+  return (await client.validateCode({ requestId, code: codeFromOutbox(requestId), codeType })).token;
 }
 
 export const registration = (phone: string, captchaToken: string, extra: Record<string, unknown> = {}) => ({
@@ -79,8 +94,6 @@ export const registration = (phone: string, captchaToken: string, extra: Record<
 /** Registers a new user with the reference password: its phone, id and first session. */
 export async function registeredUser(svc: Service, password = '01ASDAa1') {
   const phone = randomPhone();
-  const answer = await call(svc.register, { body: registration(phone, await captchaToken(phone), { password }) });
-  if (answer.status !== 200) throw new Error(`register failed: ${answer.raw}`);
-  const data = answer.body.data as { userId: string; sessionInfo: SessionInfo };
+  const data = await clientFor(svc).register(registration(phone, await captchaToken(phone), { password }));
   return { phone, password, userId: data.userId, session: data.sessionInfo };
 }

@@ -1,87 +1,59 @@
-// The sign-up over real HTTP: serverless-offline in front of the esbuild bundles, as `npm start` runs it.
-import { setTimeout as sleep } from 'node:timers/promises';
+// The sign-up over real HTTP: serverless-offline in front of the esbuild bundles, as `npm start`
+// runs it, driven by the typed client; requests no client would send go raw.
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { freePort } from '../scripts/dynamodb-local';
-import { codeFromOutbox, randomPhone, registration } from './helpers';
-import { startServerless, type RunningCli } from '../scripts/serverless-cli';
+import { createClient, KooDriveError, type KooDriveClient } from '../client';
+import { routes } from '../infra/routes.cjs';
+import { startOfflineApi, type OfflineApi } from '../scripts/serverless-cli';
+import { codeFromOutbox, leakWatched, randomPhone, registration } from './helpers';
 
-const STARTUP_TIMEOUT_MS = 90_000;
-
-let offline: RunningCli | undefined;
-let baseUrl: string;
+let api: OfflineApi | undefined;
+let client: KooDriveClient;
+/** Every answer the client got, to look at headers it does not surface. */
+const answers: Response[] = [];
+const lastAnswer = (): Response => answers[answers.length - 1]!;
 
 beforeAll(async () => {
-  const port = await freePort();
-  let lambdaPort = await freePort();
-  while (lambdaPort === port) lambdaPort = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  offline = startServerless(['offline', 'start', '--stage', 'local'], { PORT: String(port), OFFLINE_LAMBDA_PORT: String(lambdaPort) });
-
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  for (;;) {
-    if (!offline.alive()) throw new Error(`serverless offline exited at start:\n${offline.output()}`);
-    try {
-      await fetch(baseUrl); // any answer, even 404, means the server listens
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`serverless offline did not answer on ${baseUrl}:\n${offline.output()}`);
-      await sleep(250);
-    }
-  }
+  api = await startOfflineApi();
+  const recording: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    answers.push(response);
+    return response;
+  };
+  client = createClient({ baseUrl: api.baseUrl, agentName: 'http-test', fetch: leakWatched(recording) });
 }, 120_000);
 
 afterAll(async () => {
-  await offline?.stop();
+  await api?.stop();
 });
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: { code: number; msg: string; data?: Record<string, any> };
-  raw: string;
+/** SPEC §0: no stack trace, exception name or internal detail reaches a client. */
+function expectNoInternals(raw: string): void {
+  expect(raw).not.toMatch(/stack/i);
+  expect(raw).not.toMatch(/\b\w*(Error|Exception)\b/);
+  expect(raw).not.toMatch(/\/[\w.-]+\/[\w./-]+|\.[cm]?[jt]s\b|node_modules/);
 }
-
-async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'x-hw-agentName': 'http-test', 'Content-Type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const raw = await response.text();
-  return { status: response.status, headers: response.headers, body: JSON.parse(raw), raw };
-}
-
-const SEND = '/koodrive/ose/verify/code/send';
-const VALIDATE = '/koodrive/ose/verify/code/validate';
-const REGISTER = '/koodrive/ose/v1/user/register';
 
 describe('sign-up over HTTP (serverless-offline)', () => {
   it('sends, validates and registers', async () => {
     const phone = randomPhone();
-    const sent = await post(SEND, { phone, codeType: '1' }, { 'X-Traceid': 'abc-123' });
-    expect(sent.status).toBe(200);
-    expect(sent.headers.get('x-traceid')).toBe('abc-123');
-    expect(sent.headers.get('cache-control')).toBe('no-store');
-    expect(sent.body).toMatchObject({ code: 0, msg: 'Success.' });
-    expect(sent.body.data).toEqual({ requestId: expect.stringMatching(/^[0-9]{19}$/), expireAt: expect.any(String), resendAfter: expect.any(Number) });
+    const sent = await client.sendCode({ phone, codeType: '1' }, { traceId: 'abc-123' });
+    expect(lastAnswer().headers.get('x-traceid')).toBe('abc-123');
+    expect(lastAnswer().headers.get('cache-control')).toBe('no-store');
+    expect(sent).toEqual({ requestId: expect.stringMatching(/^[0-9]{19}$/), expireAt: expect.any(String), resendAfter: expect.any(Number) });
 
-    const requestId: string = sent.body.data!['requestId'];
-    const validated = await post(VALIDATE, { requestId, code: codeFromOutbox(requestId), codeType: '1' });
-    expect(validated.status).toBe(200);
-    expect(validated.headers.get('x-traceid')).toBeTruthy();
-    expect(validated.headers.get('cache-control')).toBe('no-store');
-    expect(validated.body.data).toMatchObject({ verified: true, token: expect.any(String), expireAt: expect.any(String) });
+    const validated = await client.validateCode({ requestId: sent.requestId, code: codeFromOutbox(sent.requestId), codeType: '1' });
+    expect(lastAnswer().headers.get('x-traceid')).toBeTruthy();
+    expect(lastAnswer().headers.get('cache-control')).toBe('no-store');
+    expect(validated).toMatchObject({ verified: true, token: expect.any(String), expireAt: expect.any(String) });
 
     // The bundle's common-password list (compressed at build time) still refuses the common ones.
-    const common = await post(REGISTER, registration(phone, validated.body.data!['token'], { password: 'iloveyou' }));
-    expect(common.status).toBe(400);
-    expect(common.body).toEqual({ code: 13001004, msg: 'Password is too common.' });
-    const registered = await post(REGISTER, registration(phone, validated.body.data!['token']));
-    expect(registered.status).toBe(200);
-    expect(registered.headers.get('cache-control')).toBe('no-store');
-    expect(registered.headers.get('x-traceid')).toBeTruthy();
-    expect(registered.body).toMatchObject({ code: 0, msg: 'Success.' });
-    expect(registered.body.data).toEqual({
+    const common = await client.register(registration(phone, validated.token, { password: 'iloveyou' })).catch((e: unknown) => e);
+    expect(common).toBeInstanceOf(KooDriveError);
+    expect(common).toMatchObject({ status: 400, code: 13001004, message: 'Password is too common.', data: undefined });
+    const registered = await client.register(registration(phone, validated.token));
+    expect(lastAnswer().headers.get('cache-control')).toBe('no-store');
+    expect(lastAnswer().headers.get('x-traceid')).toBeTruthy();
+    expect(registered).toEqual({
       userId: expect.stringMatching(/^[0-9]{19}$/),
       phone,
       sessionInfo: {
@@ -93,69 +65,59 @@ describe('sign-up over HTTP (serverless-offline)', () => {
     });
   });
 
+  /** What no client sends: raw bodies and headers. */
+  async function post(body: string, headers: Record<string, string>) {
+    const response = await fetch(`${api!.baseUrl}${routes.sendCode.path}`, { method: 'POST', headers, body });
+    return { status: response.status, headers: response.headers, raw: await response.text() };
+  }
+  const json = { 'x-hw-agentName': 'http-test', 'Content-Type': 'application/json' };
+
   it.each([
-    ['a body over 16 KiB', { phone: randomPhone(), codeType: '1', pad: 'x'.repeat(16 * 1024) }, {}, 413, 13000103],
-    ['a non-JSON media type', 'phone=0027188460901', { 'Content-Type': 'text/plain' }, 415, 13000104],
-    ['malformed JSON', '{"phone": "0027188', {}, 400, 13000102],
+    ['a body over 16 KiB', JSON.stringify({ phone: randomPhone(), codeType: '1', pad: 'x'.repeat(16 * 1024) }), json, 413, 13000103],
+    ['a non-JSON media type', 'phone=0027188460901', { ...json, 'Content-Type': 'text/plain' }, 415, 13000104],
+    ['malformed JSON', '{"phone": "0027188', json, 400, 13000102],
   ] as const)('refuses %s', async (_, body, headers, status, code) => {
-    const reply = await post(SEND, body, headers);
+    const reply = await post(body, headers);
     expect(reply.status).toBe(status);
-    expect(reply.body).toEqual({ code, msg: expect.any(String) });
+    expect(JSON.parse(reply.raw)).toEqual({ code, msg: expect.any(String) });
     expect(reply.headers.get('x-traceid')).toBeTruthy();
     expectNoInternals(reply.raw);
   });
 
-  it('refuses a request without x-hw-agentName', async () => {
-    const response = await fetch(`${baseUrl}${SEND}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ phone: randomPhone(), codeType: '1' }),
-    });
-    const raw = await response.text();
-    expect(response.status).toBe(400);
-    expect(JSON.parse(raw)).toEqual({ code: 13000102, msg: expect.stringContaining('x-hw-agentName') });
-    expectNoInternals(raw);
+  it('refuses a request without x-hw-agentName, naming the header as the SPEC spells it', async () => {
+    const reply = await post(JSON.stringify({ phone: randomPhone(), codeType: '1' }), { 'Content-Type': 'application/json' });
+    expect(reply.status).toBe(400);
+    expect(JSON.parse(reply.raw)).toEqual({ code: 13000102, msg: expect.stringContaining('x-hw-agentName') });
+    expectNoInternals(reply.raw);
   });
 });
-
-/** SPEC §0: no stack trace, exception name or internal detail reaches a client. */
-function expectNoInternals(raw: string): void {
-  expect(raw).not.toMatch(/stack/i);
-  expect(raw).not.toMatch(/\b\w*(Error|Exception)\b/);
-  expect(raw).not.toMatch(/\/[\w.-]+\/[\w./-]+|\.[cm]?[jt]s\b|node_modules/);
-}
 
 describe('sessions over HTTP (serverless-offline)', () => {
   it('login → refresh → logout, with the token checked against the published JWKS alone', async () => {
     const phone = randomPhone();
-    const sent = await post(SEND, { phone, codeType: '1' });
-    const requestId: string = sent.body.data!['requestId'];
-    const validated = await post(VALIDATE, { requestId, code: codeFromOutbox(requestId), codeType: '1' });
-    const registered = await post(REGISTER, registration(phone, validated.body.data!['token']));
-    const userId: string = registered.body.data!['userId'];
+    const sent = await client.sendCode({ phone, codeType: '1' });
+    const { token } = await client.validateCode({ requestId: sent.requestId, code: codeFromOutbox(sent.requestId), codeType: '1' });
+    const { userId } = await client.register(registration(phone, token));
 
-    const login = await post('/koodrive/ose/v1/auth/login', { account: phone, authType: '1', password: '01ASDAa1' });
-    expect(login.status).toBe(200);
-    const { accessToken, refreshToken } = login.body.data!['sessionInfo'];
+    const login = await client.login({ account: phone, authType: '1', password: '01ASDAa1' });
+    const { accessToken, refreshToken } = login.sessionInfo;
 
-    const keys = createRemoteJWKSet(new URL(`${baseUrl}/.well-known/jwks.json`));
+    const keys = createRemoteJWKSet(new URL(`${api!.baseUrl}${routes.jwks.path}`));
     const { payload } = await jwtVerify(accessToken.replace(/^AT /, ''), keys, { issuer: 'koodrive-signup', audience: 'koodrive' });
     expect(payload.sub).toBe(userId);
 
-    const refreshed = await post('/koodrive/ose/v1/auth/refreshToken', { refreshToken }, { Authorization: accessToken });
-    expect(refreshed.status).toBe(200);
-    const next = refreshed.body.data!['sessionInfo'];
+    const { sessionInfo: next } = await client.refreshToken({ accessToken, refreshToken });
+    await expect(client.logout({ userId, accessToken: next.accessToken })).resolves.toBeUndefined();
 
-    const logout = await post('/koodrive/ose/v1/auth/logout', { userId, accessToken: next.accessToken }, { Authorization: next.accessToken });
-    expect(logout.status).toBe(200);
-    expect(logout.body).toEqual({ code: 0, msg: 'Success.' });
-
-    const after = await post('/koodrive/ose/v1/auth/refreshToken', { refreshToken: next.refreshToken }, { Authorization: next.accessToken });
-    expect(after.status).toBe(401);
-    expect(after.body.code).toBe(13001009);
+    await expect(client.refreshToken({ accessToken: next.accessToken, refreshToken: next.refreshToken })).rejects.toMatchObject({
+      status: 401,
+      code: 13001009,
+    });
     // The ended session's access token is refused, in the SPEC envelope.
-    const again = await post('/koodrive/ose/v1/auth/logout', { userId, accessToken: next.accessToken }, { Authorization: next.accessToken });
-    expect(again.status).toBe(401);
-    expect(again.body).toEqual({ code: 13001010, msg: 'Invalid access token.' });
+    await expect(client.logout({ userId, accessToken: next.accessToken })).rejects.toMatchObject({
+      status: 401,
+      code: 13001010,
+      message: 'Invalid access token.',
+    });
   });
 });

@@ -1,0 +1,143 @@
+// createClient: one method per endpoint of the API (SPEC §1-§3) over any WHATWG fetch. A method
+// resolves with the envelope's `data` and throws KooDriveError for a SPEC error answer, or
+// KooDriveTransportError when no usable answer came back.
+import { KooDriveError, KooDriveTransportError } from './errors';
+import { routes, type RouteName } from './routes';
+import type {
+  CallOptions,
+  FetchLike,
+  JwksData,
+  LoginData,
+  LoginRequest,
+  LogoutRequest,
+  RefreshData,
+  RefreshRequest,
+  RegisterData,
+  RegisterRequest,
+  SendCodeData,
+  SendCodeRequest,
+  ValidateCodeData,
+  ValidateCodeRequest,
+} from './types';
+
+export interface ClientOptions {
+  /** Where the API is, e.g. `https://api.example.com` or a stage URL; the route paths are appended. */
+  baseUrl: string;
+  /** The calling app's name, sent as `x-hw-agentName` (SPEC §0: 1-64 printable characters). */
+  agentName: string;
+  /** Default: the global fetch. */
+  fetch?: FetchLike;
+  /** `X-Traceid` of every request, or a function giving one per request; absent: the service makes one. */
+  traceId?: string | (() => string);
+}
+
+export interface KooDriveClient {
+  /** SPEC §2.1: texts a 6-digit code to `phone`. */
+  sendCode(request: SendCodeRequest, options?: CallOptions): Promise<SendCodeData>;
+  /** SPEC §2.2: trades the code for a single-use captcha token (wrong code: KooDriveError with `failCount`). */
+  validateCode(request: ValidateCodeRequest, options?: CallOptions): Promise<ValidateCodeData>;
+  /** SPEC §1: creates the user and its first session. Safe to retry with the identical request. */
+  register(request: RegisterRequest, options?: CallOptions): Promise<RegisterData>;
+  /** SPEC §3.1: with a password (`authType: '1'`) or a login-code captcha token (`authType: '2'`). */
+  login(request: LoginRequest, options?: CallOptions): Promise<LoginData>;
+  /** SPEC §3.2: a new session info; the refresh token rotates, so use the new one from now on. */
+  refreshToken(request: RefreshRequest, options?: CallOptions): Promise<RefreshData>;
+  /** SPEC §3.3: ends the session of `accessToken`. */
+  logout(request: LogoutRequest, options?: CallOptions): Promise<void>;
+  /** SPEC §3.4: the public keys that verify access tokens. */
+  jwks(options?: CallOptions): Promise<JwksData>;
+}
+
+interface Envelope {
+  code: number;
+  msg: string;
+  data?: unknown;
+}
+
+const isEnvelope = (value: unknown): value is Envelope =>
+  typeof value === 'object' && value !== null && typeof (value as Envelope).code === 'number' && typeof (value as Envelope).msg === 'string';
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `Retry-After` in seconds; the service sends seconds, an HTTP date is allowed too (RFC 9110). */
+function retryAfterSeconds(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  if (/^\s*\d+\s*$/.test(header)) return Number(header);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+interface Call {
+  body?: unknown;
+  authorization?: string;
+  /** The answer is the data itself, not an envelope (the JWK Set, readable by any JOSE library). */
+  bare?: boolean;
+}
+
+export function createClient(options: ClientOptions): KooDriveClient {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  // Called through a function: a browser's fetch refuses to run with another `this`.
+  const fetchImpl: FetchLike = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
+
+  async function call<T>(endpoint: RouteName, call: Call, callOptions: CallOptions = {}): Promise<T> {
+    const route = routes[endpoint];
+    const sentTraceId = callOptions.traceId ?? (typeof options.traceId === 'function' ? options.traceId() : options.traceId);
+    // The agent header is required on the unauthenticated endpoints and ignored by the others.
+    const headers: Record<string, string> = { Accept: 'application/json', 'x-hw-agentName': options.agentName };
+    if (sentTraceId !== undefined) headers['X-Traceid'] = sentTraceId;
+    if (call.authorization !== undefined) headers['Authorization'] = call.authorization;
+    let body: string | undefined;
+    if (call.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(call.body);
+    }
+
+    let status: number;
+    let text: string;
+    let traceId = sentTraceId;
+    let retryAfter: number | undefined;
+    try {
+      const response = await fetchImpl(base + route.path, { method: route.method, headers, body, signal: callOptions.signal });
+      status = response.status;
+      traceId = response.headers.get('x-traceid') ?? sentTraceId;
+      retryAfter = retryAfterSeconds(response.headers.get('retry-after'));
+      text = await response.text();
+    } catch (cause) {
+      if (callOptions.signal?.aborted) throw cause;
+      throw new KooDriveTransportError({ endpoint, reason: 'network', traceId, cause });
+    }
+
+    const answer = parseJson(text);
+    if (isEnvelope(answer) && answer.code !== 0) {
+      const data = isRecord(answer.data) ? answer.data : undefined;
+      throw new KooDriveError({ endpoint, status, code: answer.code, msg: answer.msg, data, retryAfter, traceId });
+    }
+    if (status >= 200 && status < 300) {
+      if (call.bare && isRecord(answer)) return answer as T;
+      if (!call.bare && isEnvelope(answer)) return answer.data as T;
+    }
+    throw new KooDriveTransportError({ endpoint, reason: 'invalid-response', status, traceId });
+  }
+
+  return {
+    sendCode: (request, callOptions) => call('sendCode', { body: request }, callOptions),
+    validateCode: (request, callOptions) => call('validateCode', { body: request }, callOptions),
+    register: (request, callOptions) => call('register', { body: request }, callOptions),
+    login: (request, callOptions) => call('login', { body: request }, callOptions),
+    // Only the token goes in the body, so that a whole `sessionInfo` can be passed.
+    refreshToken: ({ accessToken, refreshToken }, callOptions) =>
+      call('refreshToken', { body: { refreshToken }, authorization: accessToken }, callOptions),
+    logout: async (request, callOptions) => {
+      await call('logout', { body: request, authorization: request.accessToken }, callOptions);
+    },
+    jwks: (callOptions) => call('jwks', { bare: true }, callOptions),
+  };
+}

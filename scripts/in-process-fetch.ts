@@ -1,0 +1,50 @@
+// A WHATWG fetch answered by the handlers of this process, for the typed client in tests and
+// scripts: the request's method and path pick the route (infra/routes.cjs), the request becomes
+// the API Gateway event of scripts/invoke.ts, the handler's result the Response. So the client
+// runs in-process exactly as it runs over HTTP.
+import { routes } from '../infra/routes.cjs';
+import type { Handlers } from './handlers';
+import { httpEvent, lambdaContext } from './invoke';
+
+type RouteName = keyof typeof routes;
+type Handler = (event: any, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+
+export interface InProcessOptions {
+  /** The caller's address as API Gateway would give it; default none (no per-IP send cap). */
+  sourceIp?: string;
+}
+
+/** API Gateway's own answers, outside the SPEC envelope. */
+const gatewayAnswer = (status: number, message: string) =>
+  new Response(JSON.stringify({ message }), { status, headers: { 'Content-Type': 'application/json' } });
+
+export function inProcessFetch(handlers: Omit<Handlers, 'authorizer'>, options: InProcessOptions = {}): typeof fetch {
+  // scripts/handlers.ts names the refresh handler after its file, the route table after its path.
+  const byRoute: Record<RouteName, Handler> = { ...handlers, refreshToken: handlers.refresh };
+  const routeList = Object.entries(routes) as Array<[RouteName, (typeof routes)[RouteName]]>;
+
+  return async (input, init) => {
+    const request = new Request(input, init);
+    request.signal.throwIfAborted(); // as fetch rejects (AbortError); an abort later lands after the handler ran
+    const path = new URL(request.url).pathname;
+    const found = routeList.find(([, route]) => route.method === request.method && route.path === path);
+    if (!found) return gatewayAnswer(404, 'Not Found');
+    const body = await request.text();
+    const event = httpEvent({
+      method: request.method,
+      path,
+      // Lower-cased names, as API Gateway passes them.
+      headers: Object.fromEntries(request.headers),
+      rawBody: body === '' ? undefined : body,
+      sourceIp: options.sourceIp,
+    });
+    let result: { statusCode: number; headers?: Record<string, string>; body?: string };
+    try {
+      result = (await byRoute[found[0]](event, lambdaContext())) as typeof result;
+    } catch {
+      return gatewayAnswer(500, 'Internal Server Error'); // a function that throws, as API Gateway answers it
+    }
+    request.signal.throwIfAborted();
+    return new Response(result.body ?? null, { status: result.statusCode, headers: result.headers });
+  };
+}
