@@ -3,6 +3,8 @@
 // same paths. Plain CommonJS so the Serverless CLI can load it as is.
 'use strict';
 
+const { stageSettings } = require('./stages.cjs');
+
 /**
  * @typedef {object} Route
  * @property {'GET' | 'POST'} method
@@ -23,14 +25,36 @@ const routes = Object.freeze({
   jwks: { method: 'GET', path: '/.well-known/jwks.json', handler: 'functions/jwks.handler' },
 });
 
-/** serverless.yml `functions`: one per route, plus the authorizer for routes teams add. */
-function functions() {
+/**
+ * The service's description of itself: one function, served only in stages whose `apiDocs` setting
+ * is true (infra/stages.cjs). Not part of the API, so not in `routes`.
+ * @type {Readonly<Record<'openapi' | 'docs' | 'docsAsset', Readonly<Route>>>}
+ */
+const DOCS_HANDLER = 'functions/docs.handler';
+const docsRoutes = Object.freeze({
+  openapi: { method: 'GET', path: '/openapi.json', handler: DOCS_HANDLER },
+  docs: { method: 'GET', path: '/docs', handler: DOCS_HANDLER },
+  docsAsset: { method: 'GET', path: '/docs/{asset}', handler: DOCS_HANDLER },
+});
+
+/** @param {Readonly<Route>} route */
+const httpApiEvent = (route) => ({ httpApi: { method: route.method, path: route.path } });
+
+/**
+ * serverless.yml `functions` (a variable resolver, like infra/stages.cjs): one per route, the
+ * authorizer for routes teams add, and the docs function where the stage serves API docs.
+ * @param {{ resolveVariable: (name: string) => Promise<string> }} serverless
+ */
+async function functions({ resolveVariable }) {
   const declared = {};
   for (const [name, route] of Object.entries(routes)) {
-    declared[name] = { handler: route.handler, events: [{ httpApi: { method: route.method, path: route.path } }] };
+    declared[name] = { handler: route.handler, events: [httpApiEvent(route)] };
   }
   declared.authorizer = { handler: 'functions/authorizer.handler' };
+  if (stageSettings(await resolveVariable('sls:stage')).apiDocs) {
+    declared.docs = { handler: DOCS_HANDLER, events: Object.values(docsRoutes).map(httpApiEvent) };
+  }
   return declared;
 }
 
-module.exports = { routes, functions: functions() };
+module.exports = { routes, docsRoutes, functions };

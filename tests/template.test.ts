@@ -2,6 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { docsRoutes, routes } from '../infra/routes.cjs';
 import infra from '../infra/tables.cjs';
 import tunables from '../lib/tunables.cjs';
 import { runServerless } from '../scripts/serverless-cli';
@@ -62,6 +63,15 @@ describe('prod CloudFormation template', () => {
       expect(entries).toContain(`functions/${basename(String(fn.Properties['Handler']).replace(/\.handler$/, ''))}.js`);
       for (const entry of entries) expect(entry).toMatch(/^functions\/[\w-]+\.js(\.map)?$/);
     }
+  });
+
+  it('routes every API route of infra/routes.cjs, and serves no API docs (/docs, /openapi.json)', () => {
+    const routeKeys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => String(r.Properties['RouteKey']));
+    const key = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
+    expect(routeKeys).toEqual(expect.arrayContaining(Object.values(routes).map(key)));
+    for (const route of Object.values(docsRoutes)) expect(routeKeys).not.toContain(key(route));
+    const handlers = ofType('AWS::Lambda::Function').map(([, fn]) => String(fn.Properties['Handler']));
+    expect(handlers).not.toContain(docsRoutes.docs.handler);
   });
 
   it('scopes DynamoDB permissions to the service tables', () => {

@@ -1,0 +1,33 @@
+// GET /openapi.json, /docs and /docs/{asset}: the API's own description, in stages whose apiDocs
+// setting is true (infra/routes.cjs declares this function only there).
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { docsRoutes } from '../infra/routes.cjs';
+import { ASSETS, CONTENT_SECURITY_POLICY, PAGE } from '../lib/openapi/docs-page';
+import { buildOpenApiDocument } from '../lib/openapi/document';
+
+// Built once per container, from the schemas this deployment runs on.
+const DOCUMENT = JSON.stringify(buildOpenApiDocument());
+
+const routeKey = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
+const answer = (contentType: string, body: string, statusCode = 200): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'Content-Type': contentType, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' },
+  body,
+});
+
+export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  switch (event.routeKey) {
+    case routeKey(docsRoutes.openapi):
+      return answer('application/json; charset=utf-8', DOCUMENT);
+    case routeKey(docsRoutes.docs): {
+      const page = answer('text/html; charset=utf-8', PAGE);
+      return { ...page, headers: { ...page.headers, 'Content-Security-Policy': CONTENT_SECURITY_POLICY } };
+    }
+    case routeKey(docsRoutes.docsAsset): {
+      const name = event.pathParameters?.['asset'] ?? '';
+      if (Object.hasOwn(ASSETS, name)) return answer(ASSETS[name]!.contentType, ASSETS[name]!.body);
+      break;
+    }
+  }
+  return answer('text/plain; charset=utf-8', 'Not found.', 404);
+};
