@@ -1,5 +1,5 @@
 // The functions bundled as deployed: esbuild with `esbuildOptions` of esbuild.config.cjs, one bundle
-// per function of serverless.yml, into a temporary folder removed at exit. The metafile says which
+// per function a deployed stage has (infra/routes.cjs), into a temporary folder removed at exit. The metafile says which
 // packages the bytes come from.
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { esbuildOptions } from '../esbuild.config.cjs';
+import { functionsFor } from '../infra/routes.cjs';
 
 export interface BundleInfo {
   name: string;
@@ -20,18 +21,17 @@ export interface BundleInfo {
 }
 
 export interface FunctionEntry {
-  /** The function's name in serverless.yml. */
+  /** The function's name, as serverless.yml declares it. */
   name: string;
   /** Its handler module, `functions/<file>.ts`. */
   entry: string;
 }
 
-/** The functions of serverless.yml, in its order: `<name>:` followed by `handler: functions/<file>.handler`. */
-export function serverlessFunctions(file = 'serverless.yml'): FunctionEntry[] {
-  const yaml = readFileSync(file, 'utf8');
-  return [...yaml.matchAll(/^ {2}([A-Za-z0-9_-]+):\s*\n\s+handler:\s*(functions\/[\w-]+)\.handler\s*$/gm)].map((m) => ({
-    name: m[1]!,
-    entry: `${m[2]}.ts`,
+/** The functions a deployed stage bundles (prod: no API docs), in the route table's order. */
+export function serverlessFunctions(stage = 'prod'): FunctionEntry[] {
+  return Object.entries(functionsFor(stage)).map(([name, declared]) => ({
+    name,
+    entry: declared.handler.replace(/\.handler$/, '.ts'),
   }));
 }
 

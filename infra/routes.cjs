@@ -41,20 +41,30 @@ const docsRoutes = Object.freeze({
 const httpApiEvent = (route) => ({ httpApi: { method: route.method, path: route.path } });
 
 /**
- * serverless.yml `functions` (a variable resolver, like infra/stages.cjs): one per route, the
- * authorizer for routes teams add, and the docs function where the stage serves API docs.
- * @param {{ resolveVariable: (name: string) => Promise<string> }} serverless
+ * A stage's functions as serverless.yml declares them: one per route, the authorizer for routes
+ * teams add, and the docs function where the stage serves API docs.
+ * @param {string} stage
+ * @returns {Record<string, { handler: string; events?: object[] }>}
  */
-async function functions({ resolveVariable }) {
+function functionsFor(stage) {
+  /** @type {Record<string, { handler: string; events?: object[] }>} */
   const declared = {};
   for (const [name, route] of Object.entries(routes)) {
     declared[name] = { handler: route.handler, events: [httpApiEvent(route)] };
   }
   declared.authorizer = { handler: 'functions/authorizer.handler' };
-  if (stageSettings(await resolveVariable('sls:stage')).apiDocs) {
+  if (stageSettings(stage).apiDocs) {
     declared.docs = { handler: DOCS_HANDLER, events: Object.values(docsRoutes).map(httpApiEvent) };
   }
   return declared;
 }
 
-module.exports = { routes, docsRoutes, functions };
+/**
+ * serverless.yml `functions` (a variable resolver, like infra/stages.cjs).
+ * @param {{ resolveVariable: (name: string) => Promise<string> }} serverless
+ */
+async function functions({ resolveVariable }) {
+  return functionsFor(await resolveVariable('sls:stage'));
+}
+
+module.exports = { routes, docsRoutes, functions, functionsFor };
