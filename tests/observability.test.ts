@@ -1,6 +1,16 @@
-// Metrics of real requests: the handlers' chain, in process, against DynamoDB Local. The local
-// stage has metrics off and Powertools reads the switch when the service loads, so this file turns
-// them on first.
+// Metrics and traces of real requests.
+//
+// Metrics: the handlers' chain, in process, against DynamoDB Local. The local stage has metrics off
+// and Powertools reads the switch when the service loads, so this file turns them on first.
+// Traces: the register bundle as deployed, run in a fresh process with tracing on as in Lambda,
+// sending its segments to a UDP socket standing in for the X-Ray daemon.
+import { execFileSync, spawn } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AddressInfo } from 'node:net';
 import infraMetrics from '../infra/metrics.cjs';
 import { ERRORS } from '../lib/errors';
 import { startFaultProxy, type FaultProxy } from './tools/fault-proxy';
@@ -148,4 +158,91 @@ describe('metrics', () => {
     }
     for (const secret of secrets) expect(lines.join('')).not.toContain(secret);
   });
+});
+
+describe('traces, from the deployed bundle with tracing on as in Lambda', () => {
+  const ROOT = '1-5759e988-bd862e3fe1be46a994272793';
+  let work: string;
+  let bundle: string;
+  let daemon: Socket;
+  const datagrams: string[] = [];
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'koodrive-trace-'));
+    bundle = join(work, 'register.js');
+    // esbuild refuses to run inside jest's sandbox (its Uint8Array is another realm's): a child builds.
+    const build = `require('esbuild').build({ ...require('./esbuild.config.cjs').esbuildOptions, entryPoints: ['functions/register.ts'], outfile: ${JSON.stringify(bundle)}, logLevel: 'error' }).catch(() => process.exit(1))`;
+    execFileSync(process.execPath, ['-e', build], { stdio: 'pipe' });
+    daemon = createSocket('udp4').on('message', (message) => datagrams.push(message.toString('utf8')));
+    await new Promise<void>((ready) => daemon.bind(0, '127.0.0.1', ready));
+  }, 60_000);
+
+  afterAll(() => {
+    daemon?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** Runs the bundle on `events` in a fresh process; the answers. */
+  function runBundle(events: unknown[]): Promise<Array<{ statusCode: number; body: string }>> {
+    const eventsFile = join(work, 'events.json');
+    writeFileSync(eventsFile, JSON.stringify(events));
+    const env = {
+      ...process.env,
+      POWERTOOLS_TRACE_ENABLED: 'true',
+      // What Lambda sets, as far as Powertools and the X-Ray SDK look (AWS_EXECUTION_ENV: set, but
+      // not to an AWS_Lambda_ value, which the configuration would take for a deployed stage).
+      AWS_EXECUTION_ENV: 'test',
+      LAMBDA_TASK_ROOT: work,
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      _HANDLER: 'register.handler',
+      _X_AMZN_TRACE_ID: `Root=${ROOT};Parent=53995c3f42cd8ad8;Sampled=1`,
+      AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${(daemon.address() as AddressInfo).port}`,
+    };
+    return new Promise((done, fail) => {
+      const child = spawn(process.execPath, [resolve('tests/tools/lambda-process.cjs'), bundle, eventsFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk) => (out += String(chunk)));
+      child.stderr.on('data', (chunk) => (err += String(chunk)));
+      child.once('error', fail);
+      child.once('exit', (code) => {
+        const line = out.split('\n').find((l) => l.startsWith('RESULTS '));
+        if (code !== 0 || !line) fail(new Error(`bundle exited ${code}: ${err.slice(-2000)}`));
+        else done(JSON.parse(line.slice('RESULTS '.length)));
+      });
+    });
+  }
+
+  it('record the invocation and each DynamoDB call, flag a refusal as an error, and hold no secret', async () => {
+    const { captchaToken, httpEvent, randomPhone, registration } = helpers;
+    const phone = randomPhone();
+    const token = await captchaToken(phone);
+    const answers = await runBundle([
+      httpEvent({ body: registration(phone, token, { password: 'password' }) }), // refused: weak password
+      httpEvent({ body: registration(phone, token) }),
+    ]);
+    expect(answers.map((a) => a.statusCode)).toEqual([400, 200]);
+    const session = (JSON.parse(answers[1]!.body) as { data: { sessionInfo: Record<string, string> } }).data.sessionInfo;
+
+    // The SDK sends each closed subsegment on its own; wait for both invocations'.
+    const segments = () =>
+      datagrams.map((d) => JSON.parse(d.slice(d.indexOf('\n') + 1)) as Record<string, any>).filter((s) => s['trace_id'] === ROOT);
+    const handlers = () => segments().filter((s) => String(s['name']).startsWith('## '));
+    for (let i = 0; i < 50 && handlers().length < 2; i++) await sleep(100);
+
+    const [refused, registered] = handlers();
+    expect(refused).toMatchObject({ name: '## register.handler', error: true, annotations: { ColdStart: true } });
+    expect(refused).not.toHaveProperty('fault');
+    expect(refused).not.toHaveProperty('cause'); // a refusal's message and stack stay out of the trace
+    expect(registered).toMatchObject({ name: '## register.handler', annotations: { ColdStart: false } });
+    expect(registered).not.toHaveProperty('error');
+    const calls = segments().filter((s) => s['parent_id'] === registered?.['id']);
+    expect(calls).toContainEqual(expect.objectContaining({ name: 'DynamoDB', namespace: 'aws', aws: expect.objectContaining({ operation: 'TransactWriteItems' }) }));
+
+    const text = datagrams.join('\n');
+    expect(text).not.toContain('"metadata"'); // no answer recorded
+    for (const secret of [phone, phone.slice(2), token, '01ASDAa1', 'password', session['refreshToken'], String(session['accessToken']).slice(3)]) {
+      expect(text).not.toContain(secret);
+    }
+  }, 60_000);
 });

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import infra from '../infra/tables.cjs';
+import infraMetrics from '../infra/metrics.cjs';
 import tunables from '../lib/tunables.cjs';
 import { runServerless } from '../scripts/serverless-cli';
 
@@ -94,6 +95,22 @@ describe('prod CloudFormation template', () => {
     expect(permissions).toContainEqual(
       expect.objectContaining({ Principal: 'apigateway.amazonaws.com', FunctionName: expect.objectContaining({ 'Fn::GetAtt': ['AuthorizerLambdaFunction', 'Arn'] }) }),
     );
+  });
+});
+
+describe('prod observability', () => {
+  it('traces every function with X-Ray, allowed to write traces, and emits metrics', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties['TracingConfig']).toEqual({ Mode: 'Active' });
+      expect(fn.Properties['Environment'].Variables).toMatchObject({
+        POWERTOOLS_TRACE_ENABLED: 'true',
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
+        POWERTOOLS_METRICS_DISABLED: 'false',
+        POWERTOOLS_METRICS_NAMESPACE: infraMetrics.metricsNamespace('koodrive-signup', 'prod'),
+      });
+    }
+    const statements = ofType('AWS::IAM::Role').flatMap(([, role]) => (role.Properties['Policies'] ?? []).flatMap((p: any) => p.PolicyDocument.Statement));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] }));
   });
 });
 

@@ -1,5 +1,5 @@
 // Every HTTP endpoint is the same middy chain around a plain async function:
-//   normalise headers → logger context → metrics flush → trace id
+//   normalise headers → logger context → X-Ray subsegment → metrics flush → trace id
 //   → (error envelope) → size/media-type guard → JSON parse → schema validation → handler.
 // Only ApiErrors carry their message to the client; anything else becomes a generic 5xx.
 // Every answer is counted (lib/observability/metrics.ts): a success by the endpoint's `metric`,
@@ -14,6 +14,7 @@ import type * as z from 'zod/mini';
 import { ApiError, parameterError } from '../errors';
 import { logger } from '../logger';
 import { countFailure, countSuccess, flushMetrics, type SuccessMetric } from '../observability/metrics';
+import { recordFault, traceInvocation } from '../observability/tracer';
 import { isStorageThrottling, isTransientStorageError } from '../store/errors';
 import { failure, json, success, type HttpResponse } from './envelope';
 import { MAX_BODY_BYTES, TRACE_ID, type EndpointData, type EndpointSchema } from '../schemas';
@@ -57,9 +58,9 @@ const traceMiddleware = (): middy.MiddlewareObj<Event, HttpResponse, Error, Cont
   },
 });
 
-/** Turns any error into the SPEC envelope; logs and counts it without request data. */
+/** Turns any error into the SPEC envelope; logs, counts and traces it without request data. */
 const errorEnvelopeMiddleware = (extraHeaders: Record<string, string>): middy.MiddlewareObj<Event, HttpResponse> => ({
-  onError: (request) => {
+  onError: async (request) => {
     const error = request.error;
     let apiError: ApiError;
     if (error instanceof ApiError) {
@@ -68,9 +69,11 @@ const errorEnvelopeMiddleware = (extraHeaders: Record<string, string>): middy.Mi
     } else if (isTransientStorageError(error)) {
       apiError = new ApiError('serviceBusy', { retryAfterSeconds: 1 });
       logger.warn('storage unavailable', { errorName: error?.name });
+      await recordFault(error);
     } else {
       apiError = new ApiError('internal');
       logger.error('unexpected error', { errorName: error?.name, stack: error?.stack });
+      await recordFault(error);
     }
     countFailure(apiError, apiError.kind === 'tooManyAttempts' || isStorageThrottling(error));
     request.response = failure(apiError);
@@ -134,6 +137,7 @@ export function httpEndpoint<S extends EndpointSchema>(options: EndpointOptions<
   const chain = middy<Event, HttpResponse, Error, Context>()
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(traceInvocation())
     // Outside the envelope: its onError runs after the envelope's has counted the failure.
     .use(flushMetrics())
     .use(traceMiddleware())
