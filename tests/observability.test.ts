@@ -1,4 +1,4 @@
-// Metrics and traces of real requests.
+// Metrics and traces of real requests, and the alarms' settings.
 //
 // Metrics: the handlers' chain, in process, against DynamoDB Local. The local stage has metrics off
 // and Powertools reads the switch when the service loads, so this file turns them on first.
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
+import alarms from '../infra/alarms.cjs';
 import infraMetrics from '../infra/metrics.cjs';
 import { ERRORS } from '../lib/errors';
 import { startFaultProxy, type FaultProxy } from './tools/fault-proxy';
@@ -245,4 +246,25 @@ describe('traces, from the deployed bundle with tracing on as in Lambda', () => 
       expect(text).not.toContain(secret);
     }
   }, 60_000);
+});
+
+describe('alarm thresholds', () => {
+  const options = { service: 'svc', stage: 'prod' };
+  const alarmProps = (env: NodeJS.ProcessEnv, email?: string) => alarms.alarmResources({ ...options, env, ...(email ? { email } : {}) }).Resources;
+
+  it('take overrides from the deploying shell, and refuse a bad one', () => {
+    const resources = alarmProps({ ALARM_SMS_PER_5_MIN: '400', ALARM_5XX_PERCENT: '' });
+    expect(resources.SmsSpikeAlarm.Properties.Threshold).toBe(400);
+    expect(resources.Api5xxRateAlarm.Properties.Threshold).toBe(alarms.thresholds.ALARM_5XX_PERCENT);
+    expect(() => alarmProps({ ALARM_LAMBDA_THROTTLES: 'many' })).toThrow('ALARM_LAMBDA_THROTTLES must be a positive number');
+    expect(() => alarmProps({ ALARM_DYNAMODB_THROTTLES: '0' })).toThrow('ALARM_DYNAMODB_THROTTLES');
+  });
+
+  it('subscribe an e-mail address to the topic only when one is given', () => {
+    expect(alarmProps({})).not.toHaveProperty('AlarmEmailSubscription');
+    expect(alarmProps({}, 'ops@example.com')['AlarmEmailSubscription']).toEqual({
+      Type: 'AWS::SNS::Subscription',
+      Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: 'ops@example.com' },
+    });
+  });
 });
