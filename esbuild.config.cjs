@@ -40,6 +40,20 @@ const environmentCredentials = {
   },
 };
 
+// The X-Ray SDK that tracing loads (lib/observability/tracer.ts) patches AWS SDK v2 clients with a
+// module that pulls in all of semver (about 30 KiB). This service uses SDK v3, captured by another
+// of its patchers; the v2 one is left out and says so if anything ever calls it.
+/** @type {import('esbuild').Plugin} */
+const xrayWithoutSdkV2 = {
+  name: 'xray-without-sdk-v2',
+  setup(build) {
+    build.onLoad({ filter: /aws-xray-sdk-core[\\/]dist[\\/]lib[\\/]patchers[\\/]aws_p\.js$/ }, () => ({
+      contents: "const v2 = () => { throw new Error('AWS SDK v2 capture is not bundled'); };\nmodule.exports = { captureAWS: v2, captureAWSClient: v2 };",
+      loader: 'js',
+    }));
+  },
+};
+
 /** Options esbuild itself understands. @type {import('esbuild').BuildOptions} */
 const esbuildOptions = {
   bundle: true,
@@ -49,7 +63,7 @@ const esbuildOptions = {
   format: 'cjs',
   // Prefer packages' ES modules: they tree-shake, their CommonJS builds do not.
   mainFields: ['module', 'main'],
-  plugins: [trimCommonPasswords, environmentCredentials],
+  plugins: [trimCommonPasswords, environmentCredentials, xrayWithoutSdkV2],
 };
 
 module.exports = () => ({

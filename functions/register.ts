@@ -5,6 +5,6 @@ import { httpEndpoint } from '../lib/http/endpoint';
 import { registerSchema } from '../lib/schemas';
 
 export const createHandler = (deps: DepsProvider) =>
-  httpEndpoint({ schema: registerSchema, handle: async ({ body }) => register(await deps(), body) });
+  httpEndpoint({ schema: registerSchema, metric: 'SignUps', handle: async ({ body }) => register(await deps(), body) });
 
 export const handler = createHandler(warmContainer());

@@ -7,6 +7,7 @@ import { sendCodeSchema } from '../lib/schemas';
 export const createHandler = (deps: DepsProvider) =>
   httpEndpoint({
     schema: sendCodeSchema,
+    metric: 'CodesSent',
     handle: async ({ body, sourceIp }) => sendCode(await deps(), body, sourceIp),
   });
 

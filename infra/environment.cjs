@@ -5,6 +5,7 @@
 const { resolve } = require('node:path');
 const { tableEnvironment } = require('./tables.cjs');
 const { LOCAL_STAGE, stageSettings } = require('./stages.cjs');
+const { metricsNamespace } = require('./metrics.cjs');
 const tunables = require('../lib/tunables.cjs');
 
 /**
@@ -38,6 +39,12 @@ module.exports = async ({ resolveVariable }) => {
     POWERTOOLS_SERVICE_NAME: service,
     POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || process.env.POWERTOOLS_LOG_LEVEL || settings.logLevel,
     SMS_SENDER: settings.smsSender,
+    // Powertools Metrics and Tracer (lib/observability/), on where the stage says so.
+    POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(service, stage),
+    POWERTOOLS_METRICS_DISABLED: String(!settings.metrics),
+    POWERTOOLS_TRACE_ENABLED: String(settings.tracing),
+    // A refusal (4xx) is no fault of the service: its trace gets the error flag, not its details.
+    POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
     ...tableEnvironment(`${service}-${stage}`),
     ...tuned,
     ...keysAndStorage,

@@ -1,9 +1,10 @@
 // What a request needs, built once per container: configuration, the storage client, the SMS
 // sender and the signing key. Loading starts at init (so the first request does not pay for it
-// in sequence) and handlers await the same promise.
+// in sequence) and handlers await the same promise. AWS clients are traced where tracing is on.
 import { SNSClient } from '@aws-sdk/client-sns';
 import { getConfig, type Config } from './config';
-import { createDocumentClient } from './store/client';
+import { traced } from './observability/tracer';
+import { createDocumentClient, createDynamoClient } from './store/client';
 import { DynamoAccountStore } from './store/dynamo/accounts';
 import { DynamoSessionStore } from './store/dynamo/sessions';
 import { DynamoVerificationStore } from './store/dynamo/verifications';
@@ -31,11 +32,11 @@ export interface Deps {
 export type DepsProvider = () => Promise<Deps>;
 
 export async function createDeps(config: Config = getConfig()): Promise<Deps> {
-  const db = createDocumentClient(config);
+  const db = createDocumentClient(config, await traced(createDynamoClient(config)));
   const sms =
     config.sms.sender === 'outbox'
       ? new OutboxSmsSender(config.sms.outboxFile)
-      : new SnsSmsSender(new SNSClient({ region: config.region }));
+      : new SnsSmsSender(await traced(new SNSClient({ region: config.region })));
   const sessions = new DynamoSessionStore(db, config.tables);
   const signingKey = await loadSigningKey(config);
   return {

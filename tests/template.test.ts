@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { docsRoutes, routes } from '../infra/routes.cjs';
 import infra from '../infra/tables.cjs';
+import infraMetrics from '../infra/metrics.cjs';
+import { functions } from '../infra/routes.cjs';
 import tunables from '../lib/tunables.cjs';
 import { runServerless } from '../scripts/serverless-cli';
 
@@ -104,6 +106,70 @@ describe('prod CloudFormation template', () => {
     expect(permissions).toContainEqual(
       expect.objectContaining({ Principal: 'apigateway.amazonaws.com', FunctionName: expect.objectContaining({ 'Fn::GetAtt': ['AuthorizerLambdaFunction', 'Arn'] }) }),
     );
+  });
+});
+
+describe('prod observability', () => {
+  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const watched = (namespace: string, metricName: string) =>
+    alarms().flatMap((a) => (a['Metrics'] as any[]).filter((m) => m.MetricStat?.Metric.Namespace === namespace && m.MetricStat.Metric.MetricName === metricName));
+
+  it('traces every function with X-Ray, allowed to write traces, and emits metrics', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties['TracingConfig']).toEqual({ Mode: 'Active' });
+      expect(fn.Properties['Environment'].Variables).toMatchObject({
+        POWERTOOLS_TRACE_ENABLED: 'true',
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
+        POWERTOOLS_METRICS_DISABLED: 'false',
+        POWERTOOLS_METRICS_NAMESPACE: infraMetrics.metricsNamespace('koodrive-signup', 'prod'),
+      });
+    }
+    const statements = ofType('AWS::IAM::Role').flatMap(([, role]) => (role.Properties['Policies'] ?? []).flatMap((p: any) => p.PolicyDocument.Statement));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] }));
+  });
+
+  it('alarms on the HTTP API 5xx rate, throttles and SMS sends, each notifying the alarm topic', () => {
+    expect(resources['AlarmTopic']?.Type).toBe('AWS::SNS::Topic');
+    expect(alarms().length).toBeGreaterThanOrEqual(4);
+    for (const alarm of alarms()) {
+      expect(alarm['AlarmActions']).toEqual([{ Ref: 'AlarmTopic' }]);
+      expect(alarm['TreatMissingData']).toBe('notBreaching');
+      expect((alarm['Metrics'] as any[]).filter((m) => m.MetricStat).length).toBeLessThanOrEqual(10); // CloudWatch's limit
+      // Every resource an alarm names is in the template (serverless's logical ids).
+      for (const ref of JSON.stringify(alarm).matchAll(/"Ref":"(\w+)"/g)) expect(resources).toHaveProperty([ref[1]!]);
+    }
+    expect(watched('AWS/ApiGateway', '5xx')).toEqual([expect.objectContaining({ MetricStat: expect.objectContaining({ Metric: expect.objectContaining({ Dimensions: [{ Name: 'ApiId', Value: { Ref: 'HttpApi' } }] }) }) })]);
+    expect(watched('AWS/ApiGateway', 'Count')).toHaveLength(1);
+    // Every function's throttles, every table's throttle events.
+    const dimension = (m: any) => m.MetricStat.Metric.Dimensions[0].Value;
+    expect(watched('AWS/Lambda', 'Throttles').map(dimension)).toEqual(Object.keys(functions).map((f) => ({ Ref: expect.stringMatching(new RegExp(`^${f}LambdaFunction$`, 'i')) })));
+    for (const kind of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
+      expect(watched('AWS/DynamoDB', kind).map(dimension)).toEqual(Object.values(infra.tables).map((t) => ({ Ref: t.logicalId })));
+    }
+  });
+
+  it('watches the CodesSent metric where the functions write it', () => {
+    const [fn] = ofType('AWS::Lambda::Function');
+    const env = fn![1].Properties['Environment'].Variables;
+    const [sms] = watched(env.POWERTOOLS_METRICS_NAMESPACE, infraMetrics.metricNames.codesSent);
+    expect(sms?.MetricStat.Metric.Dimensions).toEqual([{ Name: infraMetrics.SERVICE_DIMENSION, Value: env.POWERTOOLS_SERVICE_NAME }]);
+  });
+});
+
+describe.each([
+  ['dev', true],
+  ['local', false],
+])('the %s stage', (stage, tracing) => {
+  let config: { provider: { tracing?: { lambda?: boolean } }; resources: { Resources: Record<string, Resource> } };
+  beforeAll(() => {
+    config = JSON.parse(runServerless(['print', '--stage', stage, '--format', 'json']));
+  }, 60_000);
+
+  it(`has no alarms, and tracing ${tracing ? 'on' : 'off'}`, () => {
+    const types = Object.values(config.resources.Resources).map((r) => r.Type);
+    expect(types).toContain('AWS::DynamoDB::Table');
+    expect(types.filter((t) => t.startsWith('AWS::CloudWatch') || t.startsWith('AWS::SNS'))).toEqual([]);
+    expect(config.provider.tracing?.lambda).toBe(tracing);
   });
 });
 

@@ -1,7 +1,9 @@
 // Every HTTP endpoint is the same middy chain around a plain async function:
-//   normalise headers → logger context + trace id → (error envelope) → size/media-type guard
-//   → JSON parse → schema validation → handler.
+//   normalise headers → logger context → X-Ray subsegment → metrics flush → trace id
+//   → (error envelope) → size/media-type guard → JSON parse → schema validation → handler.
 // Only ApiErrors carry their message to the client; anything else becomes a generic 5xx.
+// Every answer is counted (lib/observability/metrics.ts): a success by the endpoint's `metric`,
+// a refusal or failure by its code; the metrics go out once the envelope is known.
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -11,7 +13,9 @@ import { randomUUID } from 'node:crypto';
 import type * as z from 'zod/mini';
 import { ApiError, parameterError } from '../errors';
 import { logger } from '../logger';
-import { isTransientStorageError } from '../store/errors';
+import { countFailure, countSuccess, flushMetrics, type SuccessMetric } from '../observability/metrics';
+import { recordFault, traceInvocation } from '../observability/tracer';
+import { isStorageThrottling, isTransientStorageError } from '../store/errors';
 import { failure, json, success, type HttpResponse } from './envelope';
 import { MAX_BODY_BYTES, TRACE_ID, type EndpointData, type EndpointSchema } from '../schemas';
 
@@ -29,6 +33,8 @@ export interface EndpointOptions<S extends EndpointSchema> {
   headers?: Record<string, string>;
   /** Answer the handler's result as the whole JSON body instead of the envelope's data (JWKS). */
   bare?: boolean;
+  /** Counted once per 200 answer (infra/metrics.cjs). */
+  metric?: SuccessMetric;
 }
 
 type Event = APIGatewayProxyEventV2 & { body?: unknown };
@@ -52,9 +58,9 @@ const traceMiddleware = (): middy.MiddlewareObj<Event, HttpResponse, Error, Cont
   },
 });
 
-/** Turns any error into the SPEC envelope; logs it without request data. */
+/** Turns any error into the SPEC envelope; logs, counts and traces it without request data. */
 const errorEnvelopeMiddleware = (extraHeaders: Record<string, string>): middy.MiddlewareObj<Event, HttpResponse> => ({
-  onError: (request) => {
+  onError: async (request) => {
     const error = request.error;
     let apiError: ApiError;
     if (error instanceof ApiError) {
@@ -63,10 +69,13 @@ const errorEnvelopeMiddleware = (extraHeaders: Record<string, string>): middy.Mi
     } else if (isTransientStorageError(error)) {
       apiError = new ApiError('serviceBusy', { retryAfterSeconds: 1 });
       logger.warn('storage unavailable', { errorName: error?.name });
+      await recordFault(error);
     } else {
       apiError = new ApiError('internal');
       logger.error('unexpected error', { errorName: error?.name, stack: error?.stack });
+      await recordFault(error);
     }
+    countFailure(apiError, apiError.kind === 'tooManyAttempts' || isStorageThrottling(error));
     request.response = failure(apiError);
     Object.assign(request.response.headers, extraHeaders);
   },
@@ -121,12 +130,16 @@ export function httpEndpoint<S extends EndpointSchema>(options: EndpointOptions<
   const core = async (event: Event): Promise<HttpResponse> => {
     const { body, headers } = validate(options.schema, event);
     const data = await options.handle({ body, headers, sourceIp: event.requestContext?.http?.sourceIp });
+    if (options.metric) countSuccess(options.metric);
     return options.bare ? json(data, extraHeaders) : success(data, extraHeaders);
   };
 
   const chain = middy<Event, HttpResponse, Error, Context>()
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(traceInvocation())
+    // Outside the envelope: its onError runs after the envelope's has counted the failure.
+    .use(flushMetrics())
     .use(traceMiddleware())
     .use(errorEnvelopeMiddleware(extraHeaders));
   if (options.schema.body) {

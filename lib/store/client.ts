@@ -33,8 +33,9 @@ export function createDynamoClient(config: ClientConfig): DynamoDBClient {
   });
 }
 
-export function createDocumentClient(config: ClientConfig): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(createDynamoClient(config), {
+/** The document client over `client` (by default a new one): traced if `client` is. */
+export function createDocumentClient(config: ClientConfig, client = createDynamoClient(config)): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
 }

@@ -1,8 +1,8 @@
 // Which storage failures are worth a retry by the client (503) rather than a 500.
+// DynamoDB saying "slow down": counted as throttles too (lib/observability/metrics.ts).
+const THROTTLING_NAMES = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 const TRANSIENT_NAMES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
+  ...THROTTLING_NAMES,
   'InternalServerError',
   'ServiceUnavailable',
   'TimeoutError',
@@ -29,4 +29,10 @@ export function isTransientStorageError(error: unknown): boolean {
     (code !== undefined && TRANSIENT_NETWORK_CODES.has(code)) ||
     $retryable !== undefined
   );
+}
+
+/** DynamoDB throttled the request (after the SDK's own retries). */
+export function isStorageThrottling(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && THROTTLING_NAMES.has(name);
 }

@@ -9,6 +9,7 @@ import { hkdfSync } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Config } from '../config';
+import { traced } from '../observability/tracer';
 
 export const SIGNING_ALG = 'ES256';
 
@@ -86,7 +87,7 @@ export async function ensureKeyFile(file: string): Promise<Stored> {
 }
 
 async function fromSsm(name: string, region: string): Promise<Stored> {
-  const ssm = new SSMClient({ region });
+  const ssm = await traced(new SSMClient({ region }));
   const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
   if (!Parameter?.Value) throw new Error('signing key parameter is empty');
   return JSON.parse(Parameter.Value) as Stored;

@@ -1,0 +1,51 @@
+// X-Ray traces through Powertools Tracer, where the stage turns tracing on (infra/stages.cjs, as
+// POWERTOOLS_TRACE_ENABLED): a subsegment per invocation and one per AWS SDK call.
+//
+// Loaded only there: the tracer brings the X-Ray SDK (about 100 KiB), which on load installs a
+// process-wide async hook that every promise then pays for. Where tracing is off (the local stage,
+// the tests, the benchmarks) none of it is evaluated.
+//
+// What a trace may hold: no answers (they carry tokens; response capture is off), and the error of
+// an invocation only when it is the service's fault (5xx). Refusals (4xx) flag the trace as an
+// error without their details (POWERTOOLS_TRACER_CAPTURE_ERROR=false, infra/environment.cjs). The
+// SDK calls record operation, table name and SNS topic, never item values or phone numbers.
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type middy from '@middy/core';
+
+let loading: Promise<Tracer | undefined> | undefined;
+
+/** The container's tracer; undefined where tracing is off. Loaded once, from the first call on. */
+export function loadTracer(): Promise<Tracer | undefined> {
+  loading ??=
+    process.env['POWERTOOLS_TRACE_ENABLED'] === 'true'
+      ? // The service makes no HTTP calls but AWS SDK ones, captured per client below.
+        import('@aws-lambda-powertools/tracer').then(({ Tracer }) => new Tracer({ captureHTTPsRequests: false }))
+      : Promise.resolve(undefined);
+  return loading;
+}
+
+/** `client` with each of its calls recorded as a subsegment, where tracing is on. */
+export async function traced<Client>(client: Client): Promise<Client> {
+  const tracer = await loadTracer();
+  return tracer ? tracer.captureAWSv3Client(client) : client;
+}
+
+/** Marks the invocation's trace with an error that is the service's fault (a 5xx answer). */
+export async function recordFault(error: unknown): Promise<void> {
+  // The envelope is being built around this call: a tracer that failed to load must not break it.
+  const tracer = await loadTracer().catch(() => undefined);
+  if (tracer?.isTracingEnabled() && error instanceof Error) tracer.getSegment()?.addError(error);
+}
+
+type Phase = 'before' | 'after' | 'onError';
+
+/** Powertools' captureLambdaHandler once the tracer is loaded, without the answer; nothing where tracing is off. */
+export function traceInvocation(): middy.MiddlewareObj {
+  let capture: Promise<ReturnType<typeof captureLambdaHandler> | undefined> | undefined;
+  const phase = (name: Phase) => async (request: middy.Request) => {
+    capture ??= loadTracer().then((tracer) => tracer && captureLambdaHandler(tracer, { captureResponse: false }));
+    await (await capture)?.[name]?.(request);
+  };
+  return { before: phase('before'), after: phase('after'), onError: phase('onError') };
+}
