@@ -10,7 +10,7 @@
 
 const { stageSettings } = require('./stages.cjs');
 const { tables } = require('./tables.cjs');
-const { functions } = require('./routes.cjs');
+const { functionsFor } = require('./routes.cjs');
 const { metricNames, metricsNamespace, SERVICE_DIMENSION } = require('./metrics.cjs');
 
 /** Alarm thresholds, each with why it is where it is. Counts are per 5-minute period. */
@@ -106,7 +106,7 @@ function alarmResources({ service, stage, email, env }) {
   const prefix = `${service}-${stage}`;
   const api = { ApiId: { Ref: 'HttpApi' } };
 
-  const lambdaThrottles = Object.keys(functions).map((fn, i) =>
+  const lambdaThrottles = Object.keys(functionsFor(stage)).map((fn, i) =>
     metric(`f${i}`, 'AWS/Lambda', 'Throttles', { FunctionName: { Ref: lambdaLogicalId(fn) } }),
   );
   const tableThrottles = Object.values(tables).flatMap((table, i) =>

@@ -2,10 +2,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { docsRoutes, routes } from '../infra/routes.cjs';
+import { docsRoutes, functionsFor, routes } from '../infra/routes.cjs';
 import infra from '../infra/tables.cjs';
 import infraMetrics from '../infra/metrics.cjs';
-import { functions } from '../infra/routes.cjs';
 import tunables from '../lib/tunables.cjs';
 import { runServerless } from '../scripts/serverless-cli';
 
@@ -142,7 +141,7 @@ describe('prod observability', () => {
     expect(watched('AWS/ApiGateway', 'Count')).toHaveLength(1);
     // Every function's throttles, every table's throttle events.
     const dimension = (m: any) => m.MetricStat.Metric.Dimensions[0].Value;
-    expect(watched('AWS/Lambda', 'Throttles').map(dimension)).toEqual(Object.keys(functions).map((f) => ({ Ref: expect.stringMatching(new RegExp(`^${f}LambdaFunction$`, 'i')) })));
+    expect(watched('AWS/Lambda', 'Throttles').map(dimension)).toEqual(Object.keys(functionsFor('prod')).map((f) => ({ Ref: expect.stringMatching(new RegExp(`^${f}LambdaFunction$`, 'i')) })));
     for (const kind of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
       expect(watched('AWS/DynamoDB', kind).map(dimension)).toEqual(Object.values(infra.tables).map((t) => ({ Ref: t.logicalId })));
     }
