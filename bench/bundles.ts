@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { esbuildOptions } from '../esbuild.config.cjs';
-import { functionsFor } from '../infra/routes.cjs';
+import { functionsFor } from '../infra/functions.cjs';
 
 export interface BundleInfo {
   name: string;

@@ -10,7 +10,7 @@
 
 const { stageSettings } = require('./stages.cjs');
 const { tables } = require('./tables.cjs');
-const { functionsFor } = require('./routes.cjs');
+const { functionsFor } = require('./functions.cjs');
 const { metricNames, metricsNamespace, SERVICE_DIMENSION } = require('./metrics.cjs');
 
 /** Alarm thresholds, each with why it is where it is. Counts are per 5-minute period. */

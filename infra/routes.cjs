@@ -1,9 +1,8 @@
 // The one table of the service's HTTP routes: serverless.yml declares its functions from it
-// (`${file(infra/routes.cjs):functions}`), the OpenAPI document and the typed client read the
-// same paths. Plain CommonJS so the Serverless CLI can load it as is.
+// (infra/functions.cjs), the OpenAPI document and the typed client read the same paths. Plain
+// data in plain CommonJS: the Serverless CLI loads it as is, and an app bundling the client gets
+// nothing else with it.
 'use strict';
-
-const { stageSettings } = require('./stages.cjs');
 
 /**
  * @typedef {object} Route
@@ -37,34 +36,4 @@ const docsRoutes = Object.freeze({
   docsAsset: { method: 'GET', path: '/docs/{asset}', handler: DOCS_HANDLER },
 });
 
-/** @param {Readonly<Route>} route */
-const httpApiEvent = (route) => ({ httpApi: { method: route.method, path: route.path } });
-
-/**
- * A stage's functions as serverless.yml declares them: one per route, the authorizer for routes
- * teams add, and the docs function where the stage serves API docs.
- * @param {string} stage
- * @returns {Record<string, { handler: string; events?: object[] }>}
- */
-function functionsFor(stage) {
-  /** @type {Record<string, { handler: string; events?: object[] }>} */
-  const declared = {};
-  for (const [name, route] of Object.entries(routes)) {
-    declared[name] = { handler: route.handler, events: [httpApiEvent(route)] };
-  }
-  declared.authorizer = { handler: 'functions/authorizer.handler' };
-  if (stageSettings(stage).apiDocs) {
-    declared.docs = { handler: DOCS_HANDLER, events: Object.values(docsRoutes).map(httpApiEvent) };
-  }
-  return declared;
-}
-
-/**
- * serverless.yml `functions` (a variable resolver, like infra/stages.cjs).
- * @param {{ resolveVariable: (name: string) => Promise<string> }} serverless
- */
-async function functions({ resolveVariable }) {
-  return functionsFor(await resolveVariable('sls:stage'));
-}
-
-module.exports = { routes, docsRoutes, functions, functionsFor };
+module.exports = { routes, docsRoutes, DOCS_HANDLER };

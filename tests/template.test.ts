@@ -2,7 +2,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { docsRoutes, functionsFor, routes } from '../infra/routes.cjs';
+import { functionsFor } from '../infra/functions.cjs';
+import { docsRoutes, routes } from '../infra/routes.cjs';
 import infra from '../infra/tables.cjs';
 import infraMetrics from '../infra/metrics.cjs';
 import tunables from '../lib/tunables.cjs';
