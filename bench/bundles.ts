@@ -29,10 +29,9 @@ export interface FunctionEntry {
 /** The functions of serverless.yml, in its order: `<name>:` followed by `handler: functions/<file>.handler`. */
 export function serverlessFunctions(file = 'serverless.yml'): FunctionEntry[] {
   const yaml = readFileSync(file, 'utf8');
-  return [...yaml.matchAll(/^ {2}([A-Za-z0-9_-]+):\s*\n\s+handler:\s*(functions\/[\w-]+)\.handler\s*$/gm)].map((m) => ({
-    name: m[1]!,
-    entry: `${m[2]}.ts`,
-  }));
+  return [...yaml.matchAll(/^ {2}([A-Za-z0-9_-]+):\s*\n\s+handler:\s*(functions\/[\w-]+)\.handler\s*$/gm)].flatMap(([, name, handlerModule]) =>
+    name && handlerModule ? [{ name, entry: `${handlerModule}.ts` }] : [],
+  );
 }
 
 export function packageBytes(metafile: Metafile): Array<{ name: string; bytes: number }> {

@@ -16,7 +16,8 @@ const SECONDS = Number(process.env['LOAD_SECONDS'] ?? 20);
 const TOKENS = Number(process.env['LOAD_TOKENS'] ?? 400);
 const CODES = 200;
 
-const BAD_REQUESTS: Array<{ path: string; body: string; headers?: Record<string, string> }> = [
+type BadRequest = { path: string; body: string; headers?: Record<string, string> };
+const BAD_REQUESTS: [BadRequest, ...BadRequest[]] = [
   { path: '/koodrive/ose/v1/user/register', body: '{"firstname":' },
   { path: '/koodrive/ose/v1/user/register', body: '{"firstname":"A","phone":"12","captchaToken":"x","password":"p"}' },
   { path: '/koodrive/ose/verify/code/send', body: '{"phone":"0027188460901","codeType":"9"}' },
@@ -42,10 +43,11 @@ async function main() {
     for (let i = 0; i < CODES; i++) pending.push(await sentCode(bench, phones.next()));
 
     const url = `http://127.0.0.1:${port}`;
-    for (const deadline = Date.now() + 90_000; ; await sleep(250)) {
+    for (const deadline = Date.now() + 90_000; ; ) {
       if (!offline.alive()) throw new Error(`serverless offline exited:\n${offline.output()}`);
       if (await fetch(url).then(() => true, () => false)) break;
       if (Date.now() > deadline) throw new Error('serverless offline did not start');
+      await sleep(250);
     }
 
     // serverless-offline loads each function on its first request: not part of what is measured.
@@ -71,20 +73,21 @@ async function main() {
               context['kind'] = 'register';
               return { ...request, path: '/koodrive/ose/v1/user/register', headers, body: signUps.pop() };
             }
-            if (roll < 7 && pending.length > 0) {
+            const item = roll < 7 ? pending[Math.floor(Math.random() * pending.length)] : undefined;
+            if (item) {
               context['kind'] = 'validate';
-              const item = pending[Math.floor(Math.random() * pending.length)]!;
               const code = Math.random() < 0.2 ? item.code : String((Number(item.code) + 1) % 1_000_000).padStart(6, '0');
               return { ...request, path: '/koodrive/ose/verify/code/validate', headers, body: JSON.stringify({ requestId: item.requestId, code, codeType: '1' }) };
             }
             context['kind'] = 'bad';
-            const bad = BAD_REQUESTS[next % BAD_REQUESTS.length]!;
+            const bad = BAD_REQUESTS[next % BAD_REQUESTS.length] ?? BAD_REQUESTS[0];
             return { ...request, path: bad.path, headers: { ...headers, ...bad.headers }, body: bad.body };
           },
           onResponse: (status: number, body: string, ctx: object) => {
             const kind = String((ctx as Record<string, unknown>)['kind']);
-            byKind[kind]![status] = (byKind[kind]![status] ?? 0) + 1;
-            if (kind === 'register' && status === 200) registered.push(JSON.parse(body).data.userId);
+            const counts = (byKind[kind] ??= {});
+            counts[status] = (counts[status] ?? 0) + 1;
+            if (kind === 'register' && status === 200) registered.push((JSON.parse(body) as { data: { userId: string } }).data.userId);
           },
         },
       ],
