@@ -50,6 +50,8 @@ export interface HostileRequest {
 const asciiChars = (alphabet: string): string[] => Array.from(alphabet);
 
 /** Characters that trip parsers and validators: controls, look-alikes, full-width and other digits, surrogates. */
+// One line per kind, so Prettier leaves it alone.
+// prettier-ignore
 const NASTY_CHARS = [
   '\u0000', '\u0001', '\u0007', '\b', '\t', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u00a0', '\u00ad',
   '\u200b', '\u200c', '\u200d', '\u200e', '\u202e', '\u2028', '\u2029', '\u2060', '\u3000', '\ufeff', '\ufffd', '\uffff',
