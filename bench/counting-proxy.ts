@@ -1,7 +1,7 @@
 // An HTTP proxy in front of DynamoDB Local that counts requests by operation (X-Amz-Target):
 // database round trips as they happen on the wire, SDK retries included, with no hook into the
 // service's code. Used for counting only; it adds latency, so nothing is timed through it.
-import { Agent, createServer, request, type IncomingHttpHeaders } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems', 'DescribeTable', 'ListTables']);
@@ -29,7 +29,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
         port: upstream.port,
         method: req.method,
         path: req.url,
-        headers: req.headers as IncomingHttpHeaders,
+        headers: req.headers,
         agent,
       },
       (answer) => {

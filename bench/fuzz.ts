@@ -21,8 +21,12 @@ async function main(): Promise<number> {
     const codes = new Map<string, string>();
     // The deployed limits (cooldown, hourly caps, lockout): valid-shaped cases may meet them, and 429 is an answer like any 4xx.
     const base = await createDeps(parseConfig(process.env));
-    const deps: Deps = { ...base, sms: { send: async (m) => void codes.set(m.requestId, m.code) } };
-    const provider = async () => deps;
+    const send = (m: { requestId: string; code: string }) => {
+      codes.set(m.requestId, m.code);
+      return Promise.resolve();
+    };
+    const deps: Deps = { ...base, sms: { send } };
+    const provider = () => Promise.resolve(deps);
     const handlers: Handlers = createHandlers(provider);
     const codeOf = (requestId: string) => {
       const code = codes.get(requestId);

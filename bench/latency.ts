@@ -54,6 +54,7 @@ type Round = { handler: () => Promise<number>; floor: Operation };
 async function interleaved(name: string, rounds: number, warmup: number, prepare: () => Promise<Round>) {
   const handler: number[] = [];
   const floor: number[] = [];
+  const ratios: number[] = [];
   const parts: Parts[] = [];
   for (let round = 0; round < warmup + rounds; round++) {
     const { handler: runHandler, floor: runFloor } = await prepare();
@@ -74,13 +75,14 @@ async function interleaved(name: string, rounds: number, warmup: number, prepare
     if (round >= warmup) {
       handler.push(h);
       floor.push(f.ms);
+      ratios.push(h / f.ms);
       parts.push(f.p);
     }
   }
   const kinds = [...new Set(parts.flatMap((p) => Object.keys(p)))];
   const medianParts = Object.fromEntries(kinds.map((k) => [k, median(parts.map((p) => p[k] ?? 0))]));
   progress(`  ${name}: handler p50 ${fmt(median(handler))} ms, floor p50 ${fmt(median(floor))} ms`);
-  const pairedRatio = median(handler.map((h, i) => h / floor[i]!));
+  const pairedRatio = median(ratios);
   return { handler: stats(handler), floor: stats(floor), parts: medianParts, pairedRatio, rounds };
 }
 
@@ -134,7 +136,7 @@ export async function warmLatency(options: LatencyOptions): Promise<SectionResul
   rows.push({
     endpoint: 'login (authType 1)',
     cost: String(defaultCost),
-    ...(await interleaved('login', rounds, warmup, async () => ({
+    ...(await interleaved('login', rounds, warmup, () => Promise.resolve({
       handler: () => timeHandler(handlers.login, { body: { account: account.phone, authType: '1', password: PASSWORD } }),
       floor: floors.login(account.phone),
     }))),

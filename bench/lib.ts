@@ -4,7 +4,7 @@
 import { randomInt } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createDeps, type Deps, type DepsProvider } from '../lib/container';
 import { parseConfig } from '../lib/config';
 import { sendCode, validateCode } from '../lib/domain/verification';
@@ -13,7 +13,7 @@ import { httpEvent, lambdaContext, type EventOptions } from '../scripts/invoke';
 /** The reference password of SPEC §1: passes the policy, is not on the common list. */
 export const PASSWORD = '01ASDAa1';
 
-export type Handler = (event: any, context: Context) => Promise<unknown>;
+export type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 export interface HttpResult {
   statusCode: number;
   body: string;
@@ -21,11 +21,10 @@ export interface HttpResult {
 
 // ---- statistics -------------------------------------------------------------------------------
 
-/** Nearest-rank percentile (the value below which p% of the samples fall). */
+/** Nearest-rank percentile (the value below which p% of the samples fall); NaN for no samples. */
 export const percentile = (values: number[], p: number): number => {
-  if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
 export const median = (values: number[]): number => percentile(values, 50);
 export const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
@@ -96,8 +95,12 @@ export interface Bench {
 export async function benchDeps(overrides: Record<string, string> = {}): Promise<Bench> {
   const codes = new Map<string, string>();
   const built = await createDeps(parseConfig(benchEnv(overrides)));
-  const deps: Deps = { ...built, sms: { send: async (m) => void codes.set(m.requestId, m.code) } };
-  return { deps, provider: async () => deps, codes };
+  const send = (m: { requestId: string; code: string }) => {
+    codes.set(m.requestId, m.code);
+    return Promise.resolve();
+  };
+  const deps: Deps = { ...built, sms: { send } };
+  return { deps, provider: () => Promise.resolve(deps), codes };
 }
 
 /** Canonical phone numbers nobody else in this run uses: `00` + a 2-digit prefix + 9 digits. */

@@ -18,7 +18,8 @@ const TOKENS = Number(process.env['LOAD_TOKENS'] ?? 400);
 const CODES = 200;
 const AGENT = 'load';
 
-const BAD_REQUESTS: Array<{ path: string; body: string; headers?: Record<string, string> }> = [
+type BadRequest = { path: string; body: string; headers?: Record<string, string> };
+const BAD_REQUESTS: [BadRequest, ...BadRequest[]] = [
   { path: routes.register.path, body: '{"firstname":' },
   { path: routes.register.path, body: '{"firstname":"A","phone":"12","captchaToken":"x","password":"p"}' },
   { path: routes.sendCode.path, body: '{"phone":"0027188460901","codeType":"9"}' },
@@ -91,20 +92,21 @@ async function main() {
               context['kind'] = 'register';
               return { ...request, path: routes.register.path, headers, body: signUps.pop() };
             }
-            if (roll < 7 && pending.length > 0) {
+            const item = roll < 7 ? pending[Math.floor(Math.random() * pending.length)] : undefined;
+            if (item) {
               context['kind'] = 'validate';
-              const item = pending[Math.floor(Math.random() * pending.length)]!;
               const code = Math.random() < 0.2 ? item.code : String((Number(item.code) + 1) % 1_000_000).padStart(6, '0');
               return { ...request, path: routes.validateCode.path, headers, body: JSON.stringify({ requestId: item.requestId, code, codeType: '1' }) };
             }
             context['kind'] = 'bad';
-            const bad = BAD_REQUESTS[next % BAD_REQUESTS.length]!;
+            const bad = BAD_REQUESTS[next % BAD_REQUESTS.length] ?? BAD_REQUESTS[0];
             return { ...request, path: bad.path, headers: { ...headers, ...bad.headers }, body: bad.body };
           },
           onResponse: (status: number, body: string, ctx: object) => {
             const kind = String((ctx as Record<string, unknown>)['kind']);
-            byKind[kind]![status] = (byKind[kind]![status] ?? 0) + 1;
-            if (kind === 'register' && status === 200) registered.push(JSON.parse(body).data);
+            const counts = (byKind[kind] ??= {});
+            counts[status] = (counts[status] ?? 0) + 1;
+            if (kind === 'register' && status === 200) registered.push((JSON.parse(body) as { data: { userId: string; phone: string } }).data);
           },
         },
       ],

@@ -34,7 +34,10 @@ async function main() {
     for (let round = 0; round < WARMUP + ROUNDS; round++) {
       const a = await time(phone);
       const b = await time(phones.next()); // never registered
-      if (round >= WARMUP) (wrongPassword.push(a), unknownPhone.push(b));
+      if (round >= WARMUP) {
+        wrongPassword.push(a);
+        unknownPhone.push(b);
+      }
     }
     console.log(`${machineLine()}, bcrypt cost ${bench.deps.config.bcryptCost}`);
     console.log(`login answers 401, median of ${ROUNDS} interleaved rounds:`);

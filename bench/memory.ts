@@ -45,8 +45,9 @@ function report(run: RunResult, liveHeap: number[], options: { registrations: nu
     heap: heapUsed[Math.min(heapUsed.length, (b + 1) * BLOCK) - 1] ?? NaN,
     live: liveHeap[b] ?? NaN,
   }));
-  const first = blocks[0]!;
-  const last = blocks.at(-1)!;
+  const first = blocks[0];
+  const last = blocks.at(-1);
+  if (!first || !last) throw new Error('memory: the run took no samples');
   const growth = last.rss / first.rss - 1;
   const liveGrowth = last.live - first.live;
   const table: Table = {

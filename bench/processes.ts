@@ -157,7 +157,7 @@ export function processCpuMs(pid: number): number | undefined {
 /** Busy and total CPU time (ms, all cores) of the machine so far, from /proc/stat. */
 export function machineCpuMs(): { busy: number; total: number } | undefined {
   try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const [line = ''] = readFileSync('/proc/stat', 'utf8').split('\n');
     const ticks = line.trim().split(/\s+/).slice(1).map(Number);
     const total = ticks.reduce((a, b) => a + b, 0);
     const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);

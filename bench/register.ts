@@ -19,7 +19,7 @@ const ms = (v: number) => v.toFixed(1).padStart(7);
 
 async function bundleSize(entry: string) {
   const result = await build({ ...esbuildOptions, entryPoints: [entry], write: false, logLevel: 'silent' });
-  const code = result.outputFiles?.[0]?.contents ?? new Uint8Array();
+  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
   return { raw: code.byteLength, gzip: gzipSync(code).byteLength };
 }
 

@@ -12,7 +12,7 @@ function textTable(table: Table): string {
   const widths = table.headers.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
   const right = table.headers.map((_, c) => c > 0 && table.rows.every((r) => NUMERIC.test(r[c] ?? '')));
   const line = (r: string[]) =>
-    r.map((cell, c) => (right[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+    r.map((cell, c) => (right[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0))).join('  ').trimEnd();
   return [table.title, line(table.headers), widths.map((w) => '-'.repeat(w)).join('  '), ...table.rows.map(line)].join('\n');
 }
 

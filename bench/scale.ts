@@ -104,7 +104,10 @@ interface Trips {
 }
 
 /** Round trips of `count` successful calls through the counting proxy: each call's must be the same. */
-async function countTrips(endpoint: string, count: number, call: () => Promise<() => Promise<void>>, proxy: Awaited<ReturnType<typeof startCountingProxy>>): Promise<Trips> {
+/** One request through the counting proxy, prepared before the count starts. */
+type Run = () => Promise<void>;
+
+async function countTrips(endpoint: string, count: number, call: () => Run | Promise<Run>, proxy: Awaited<ReturnType<typeof startCountingProxy>>): Promise<Trips> {
   const seen: string[] = [];
   let last: Record<string, number> = {};
   for (let i = 0; i < count; i++) {
@@ -146,7 +149,11 @@ export async function scale(options: { users: number; rounds: number; cost: numb
     const minter = await benchDeps({ BCRYPT_COST: '4' });
     const counted = await benchDeps({ BCRYPT_COST: '4', DYNAMODB_ENDPOINT: proxy.endpoint });
     const h = createHandlers(counted.provider);
-    const ok = (handler: Handler, options: Parameters<typeof timeHandler>[1]) => async () => void (await timeHandler(handler, options));
+    const ok =
+      (handler: Handler, options: Parameters<typeof timeHandler>[1]): Run =>
+      async () => {
+        await timeHandler(handler, options);
+      };
     trips.push(await countTrips('register', COUNT_ROUNDS, async () => ok(h.register, { body: await preparedRegistration(minter, phones) }), proxy));
     trips.push(
       await countTrips('validate-code', COUNT_ROUNDS, async () => {
@@ -156,7 +163,7 @@ export async function scale(options: { users: number; rounds: number; cost: numb
     );
     const account = await preparedRegistration(minter, phones);
     await timeHandler(createHandlers(minter.provider).register, { body: account });
-    trips.push(await countTrips('login (authType 1)', COUNT_ROUNDS, async () => ok(h.login, { body: { account: account.phone, authType: '1', password: PASSWORD } }), proxy));
+    trips.push(await countTrips('login (authType 1)', COUNT_ROUNDS, () => ok(h.login, { body: { account: account.phone, authType: '1', password: PASSWORD } }), proxy));
     trips.push(
       await countTrips('refresh', COUNT_ROUNDS, async () => {
         const now = minter.deps.now();
@@ -198,8 +205,9 @@ function report(
       t.consistent ? 'yes' : 'no',
     ]),
   };
-  const main = results.find((r) => r.cost === options.cost)!;
-  const register = trips.find((t) => t.endpoint === 'register')!;
+  const main = results.find((r) => r.cost === options.cost);
+  const register = trips.find((t) => t.endpoint === 'register');
+  if (!main || !register) throw new Error('scale: no register figures to judge');
   const targets: Target[] = [
     {
       name: `register p50 at ${bigLabel} ÷ at 1,000 users (cost ${options.cost})`,

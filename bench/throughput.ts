@@ -127,9 +127,10 @@ export async function throughput(bundles: Bundles, options: { seconds: number; c
       if (other <= OTHER_WORK_LIMIT) break;
       if (attempt < ATTEMPTS) progress(`  other work took ${fmt(other, 2)} cores: measuring concurrency ${n} again`);
     }
-    best!.attempts = attempts;
-    if (n === 1) hashMs = best!.hash.meanMs;
-    rows.push(best!);
+    if (!best) throw new Error(`throughput: no measurement at concurrency ${n}`);
+    best.attempts = attempts;
+    if (n === 1) hashMs = best.hash.meanMs;
+    rows.push(best);
   }
   return report(rows, { cores, hashMs, seconds, cost });
 }

@@ -17,6 +17,8 @@
  * @property {boolean} apiDocs               GET /docs and /openapi.json served
  */
 
+// A table, one row per stage, so Prettier leaves it alone.
+// prettier-ignore
 /** @type {Readonly<Record<'local' | 'dev' | 'prod', Readonly<StageSettings>>>} */
 const stages = Object.freeze({
   local: Object.freeze({ smsSender: 'outbox', logLevel: 'INFO', logRetentionInDays: 1, tracing: false, metrics: false, alarms: false, apiDocs: true }),

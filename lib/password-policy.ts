@@ -14,9 +14,7 @@ let commonPasswords: ReadonlySet<string> | undefined;
 
 /** The zxcvbn-ts list of common passwords, lower-cased; built on first use, kept per container. */
 function isCommon(password: string): boolean {
-  commonPasswords ??= new Set(
-    (commonPasswordList as string[]).filter((p) => p.length >= PASSWORD_MIN_CHARS),
-  );
+  commonPasswords ??= new Set(commonPasswordList.filter((p) => p.length >= PASSWORD_MIN_CHARS));
   return commonPasswords.has(password.toLowerCase());
 }
 
@@ -30,6 +28,7 @@ function containsPhoneDigits(password: string, canonicalPhone: string): boolean 
 
 /** Undefined when the password is acceptable, otherwise the rule it breaks. */
 export function passwordProblem(password: string, canonicalPhone: string): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- "characters" are code points here: a surrogate pair is one
   const chars = [...password];
   if (chars.length < PASSWORD_MIN_CHARS || chars.length > PASSWORD_MAX_CHARS) {
     return `Password must be ${PASSWORD_MIN_CHARS} to ${PASSWORD_MAX_CHARS} characters long.`;

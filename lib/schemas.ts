@@ -175,7 +175,8 @@ export type RegisterInput = z.output<typeof registerSchema.body>;
 export type SendCodeInput = z.output<typeof sendCodeSchema.body>;
 export type ValidateCodeInput = z.output<typeof validateCodeSchema.body>;
 
-/** What an endpoint's handler answers with: the type of its documented `data`. */
+/** What an endpoint's handler answers with: the type of its documented `data`, or nothing. */
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- it is a return type: `handle` returns Promise<EndpointData<S>>
 export type EndpointData<S extends EndpointSchema> = S['data'] extends z.ZodMiniType ? z.input<S['data']> : void;
 export type SessionInfo = z.output<typeof sessionInfo>;
 export type RegisterData = EndpointData<typeof registerSchema>;

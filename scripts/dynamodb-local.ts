@@ -60,7 +60,12 @@ export async function startDynamoDbLocal(options: { port?: number; dbPath?: stri
     stdio: 'ignore',
   });
   let exited = child.exitCode !== null;
-  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
   const killGroup = (signal: NodeJS.Signals) => {
     if (exited || child.pid === undefined) return;
     try {

@@ -14,5 +14,5 @@ export function serviceName(): string {
 /** The functions' environment for `stage` ("local" by default), resolved like serverless.yml does. */
 export async function stageEnvironment(stage = LOCAL_STAGE, service = serviceName()): Promise<Record<string, string>> {
   const variables: Record<string, string> = { 'self:service': service, 'sls:stage': stage };
-  return environment({ resolveVariable: async (name: string) => String(variables[name]) });
+  return environment({ resolveVariable: (name: string) => Promise.resolve(String(variables[name])) });
 }

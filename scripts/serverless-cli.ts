@@ -43,8 +43,8 @@ export function startServerless(args: string[], extraEnv: Record<string, string>
   const child = spawn(process.execPath, [CLI, ...args], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const alive = () => child.exitCode === null && child.signalCode === null;
   // The whole group, so helpers such as esbuild's service process go too.
   const killGroup = (signal: NodeJS.Signals) => {

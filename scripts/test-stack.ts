@@ -20,12 +20,13 @@ export async function startTestStack(): Promise<TestStack> {
   if (dynamo) process.env['DYNAMODB_ENDPOINT'] = dynamo.endpoint;
   const scratch = mkdtempSync(join(tmpdir(), 'koodrive-test-'));
   process.env['TEST_SCRATCH_DIR'] = scratch;
-  process.env['SIGNING_KEY_FILE'] = join(scratch, 'signing-key.json');
+  const keyFile = join(scratch, 'signing-key.json');
+  process.env['SIGNING_KEY_FILE'] = keyFile;
   process.env['SMS_OUTBOX_FILE'] = join(scratch, 'sms-outbox.jsonl');
 
   const env = await stageEnvironment();
   await createTables(String(process.env['DYNAMODB_ENDPOINT']), env);
-  await ensureKeyFile(String(process.env['SIGNING_KEY_FILE']));
+  await ensureKeyFile(keyFile);
   // The functions' local-stage environment, as serverless.yml gives it; settings made above win.
   for (const [name, value] of Object.entries(env)) process.env[name] ??= value;
 

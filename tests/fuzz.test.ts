@@ -2,7 +2,7 @@
 // 200 or a 4xx in the SPEC envelope, with no internals, and nothing gets polluted. The cases and the
 // property are in tests/fuzz-cases.ts, shared with `npm run fuzz` (bench/fuzz.ts), which runs many more.
 // FUZZ_RUNS sets the cases per endpoint (default 200), FUZZ_SEED replays a run.
-import { ENDPOINTS, assertNoPollution, formatReport, fuzzEndpoint, prepareContext, type FuzzContext, type Handlers } from './fuzz-cases';
+import { ENDPOINTS, assertNoPollution, formatReport, fuzzEndpoint, prepareContext, type FuzzContext } from './fuzz-cases';
 import { codeFromOutbox, service, type Service } from './helpers';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 200);
@@ -12,7 +12,7 @@ let svc: Service;
 let ctx: FuzzContext;
 beforeAll(async () => {
   svc = await service();
-  ctx = await prepareContext(svc as unknown as Handlers, codeFromOutbox);
+  ctx = await prepareContext(svc, codeFromOutbox);
 });
 
 afterAll(() => {

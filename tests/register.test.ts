@@ -110,7 +110,7 @@ describe('refusals', () => {
   });
 
   it.each([
-    ['unknown', async () => ({ phone: randomPhone(), token: 'f'.repeat(48) })],
+    ['unknown', () => Promise.resolve({ phone: randomPhone(), token: 'f'.repeat(48) })],
     ['issued for another phone', async () => ({ phone: randomPhone(), token: await captchaToken(randomPhone()) })],
     ['issued for login (codeType 2)', async () => {
       const phone = randomPhone();

@@ -20,15 +20,15 @@ const jwt = { issuer: 'koodrive-signup', audience: 'koodrive' };
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** A token signed with the service's own private key, with claims of the test's choosing. */
-async function signed(claims: Record<string, unknown>, header: Record<string, unknown> = {}) {
+async function signed(claims: { iss?: string; aud?: string; iat?: number; exp?: number }, header: Record<string, unknown> = {}) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ sid: '1', ...claims })
     .setProtectedHeader({ alg: 'ES256', kid: svc.deps.signingKey.kid, ...header })
-    .setIssuer(String(claims['iss'] ?? jwt.issuer))
-    .setAudience(String(claims['aud'] ?? jwt.audience))
+    .setIssuer(claims.iss ?? jwt.issuer)
+    .setAudience(claims.aud ?? jwt.audience)
     .setSubject('42')
-    .setIssuedAt(Number(claims['iat'] ?? now))
-    .setExpirationTime(Number(claims['exp'] ?? now + 600))
+    .setIssuedAt(claims.iat ?? now)
+    .setExpirationTime(claims.exp ?? now + 600)
     .setJti('jti-1')
     .sign(svc.deps.signingKey.privateKey);
 }

@@ -37,12 +37,19 @@ export interface EndpointOptions<S extends EndpointSchema> {
   metric?: SuccessMetric;
 }
 
-type Event = APIGatewayProxyEventV2 & { body?: unknown };
+// What the chain can be handed: API Gateway always sends headers and a request context, but a
+// hand-made event (`invoke local`, tests, fuzzing) may lack them; the JSON parser swaps the body
+// for what it parsed.
+type Event = Omit<APIGatewayProxyEventV2, 'headers' | 'requestContext' | 'body'> & {
+  headers?: APIGatewayProxyEventV2['headers'];
+  requestContext?: Partial<APIGatewayProxyEventV2['requestContext']>;
+  body?: unknown;
+};
 type Request = middy.Request<Event, HttpResponse, Error, Context, { traceId?: string }>;
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(;.*)?$/i;
 
-const traceMiddleware = (): middy.MiddlewareObj<Event, HttpResponse, Error, Context> => ({
+const traceMiddleware = (): middy.MiddlewareObj<Event, HttpResponse> => ({
   before: (request: Request) => {
     const offered = request.event.headers?.['x-traceid'];
     const valid = offered !== undefined && TRACE_ID.test(offered);
@@ -54,7 +61,7 @@ const traceMiddleware = (): middy.MiddlewareObj<Event, HttpResponse, Error, Cont
     if (request.response) request.response.headers['X-Traceid'] = String(request.internal.traceId);
   },
   onError: (request: Request) => {
-    if (request.response) request.response.headers['X-Traceid'] = String(request.internal.traceId ?? randomUUID());
+    if (request.response) request.response.headers['X-Traceid'] = request.internal.traceId ?? randomUUID();
   },
 });
 
@@ -134,7 +141,7 @@ export function httpEndpoint<S extends EndpointSchema>(options: EndpointOptions<
     return options.bare ? json(data, extraHeaders) : success(data, extraHeaders);
   };
 
-  const chain = middy<Event, HttpResponse, Error, Context>()
+  const chain = middy<Event, HttpResponse>()
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(traceInvocation())

@@ -6,14 +6,14 @@ import { logFile } from './leak-watch';
 
 function divert(stream: NodeJS.WriteStream): void {
   const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+  stream.write = (chunk: unknown, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined;
     if (text?.startsWith('{"level":') || text?.startsWith('{"_aws":')) {
       appendFileSync(logFile(), text);
       return true;
     }
     return write(chunk, ...rest);
-  }) as typeof stream.write;
+  };
 }
 
 if (process.env['TEST_SCRATCH_DIR']) {

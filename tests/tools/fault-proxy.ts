@@ -65,11 +65,19 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         return void res.end(JSON.stringify({ __type: shape.type, message: 'injected by the fault proxy' }));
       }
       if (hit(plan.dropBefore)) return void (counts.dropBefore++, req.socket.destroy());
-      if (hit(plan.dropAfter)) return void (counts.dropAfter++, forward(req, body, res, true));
+      if (hit(plan.dropAfter)) {
+        counts.dropAfter++;
+        forward(req, body, res, true);
+        return;
+      }
       if (plan.delay && hit(plan.delay.share)) {
         counts.delayed++;
-        const timer = setTimeout(() => (delayed.delete(timer), forward(req, body, res, false)), plan.delay.ms);
-        return void delayed.add(timer);
+        const timer = setTimeout(() => {
+          delayed.delete(timer);
+          forward(req, body, res, false);
+        }, plan.delay.ms);
+        delayed.add(timer);
+        return;
       }
       counts.forwarded++;
       forward(req, body, res, false);

@@ -63,8 +63,8 @@ export class DynamoAccountStore implements AccountStore {
       userId,
       phone: String(item['phone']),
       firstname: String(item['firstname']),
-      surname: String(item['surname'] ?? ''),
-      email: String(item['email'] ?? ''),
+      surname: typeof item['surname'] === 'string' ? item['surname'] : '',
+      email: typeof item['email'] === 'string' ? item['email'] : '',
       passwordHash: String(item['passwordHash']),
       createdAt: Number(item['createdAt']),
     };

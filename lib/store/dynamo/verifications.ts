@@ -72,7 +72,7 @@ export class DynamoVerificationStore implements VerificationStore {
     return {
       requestId,
       phone: String(Item['phone']),
-      codeType: Item['codeType'],
+      codeType: Item['codeType'] as VerificationCode['codeType'],
       codeHash: String(Item['codeHash']),
       expiresAt: Number(Item['expiresAt']),
       failCount: Number(Item['failCount'] ?? 0),
