@@ -114,7 +114,10 @@ async function main() {
 
     // Each login costs a bcrypt compare: a few at a time.
     const api = createClient({ baseUrl: url, agentName: AGENT });
-    const loggedIn = await pool(registered.length, 4, (i) => canLogIn(api, registered[i]!));
+    const loggedIn = await pool(registered.length, 4, async (i) => {
+      const user = registered[i];
+      return user !== undefined && (await canLogIn(api, user));
+    });
     const lost = loggedIn.filter((ok) => !ok).length;
     const statuses = Object.values(byKind).flatMap((counts) => Object.entries(counts));
     const fiveXX = statuses.filter(([status]) => Number(status) >= 500).reduce((sum, [, n]) => sum + n, 0);

@@ -15,7 +15,10 @@ const answer = (contentType: string, body: string, statusCode = 200): APIGateway
   body,
 });
 
-export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+// Everything is built at init; the Lambda contract still wants a promise.
+export const handler = (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => Promise.resolve(route(event));
+
+function route(event: APIGatewayProxyEventV2): APIGatewayProxyStructuredResultV2 {
   switch (event.routeKey) {
     case routeKey(docsRoutes.openapi):
       return answer('application/json; charset=utf-8', DOCUMENT);
@@ -25,9 +28,10 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
     }
     case routeKey(docsRoutes.docsAsset): {
       const name = event.pathParameters?.['asset'] ?? '';
-      if (Object.hasOwn(ASSETS, name)) return answer(ASSETS[name]!.contentType, ASSETS[name]!.body);
+      const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+      if (asset) return answer(asset.contentType, asset.body);
       break;
     }
   }
   return answer('text/plain; charset=utf-8', 'Not found.', 404);
-};
+}

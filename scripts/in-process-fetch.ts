@@ -2,12 +2,13 @@
 // scripts: the request's method and path pick the route (infra/routes.cjs), the request becomes
 // the API Gateway event of scripts/invoke.ts, the handler's result the Response. So the client
 // runs in-process exactly as it runs over HTTP.
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { routes } from '../infra/routes.cjs';
 import type { Handlers } from './handlers';
 import { httpEvent, lambdaContext } from './invoke';
 
 type RouteName = keyof typeof routes;
-type Handler = (event: any, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+type Handler = (event: APIGatewayProxyEventV2, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
 export interface InProcessOptions {
   /** The caller's address as API Gateway would give it; default none (no per-IP send cap). */

@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AddressInfo } from 'node:net';
 import alarms from '../infra/alarms.cjs';
 import infraMetrics from '../infra/metrics.cjs';
 import { ERRORS } from '../lib/errors';
@@ -33,11 +32,11 @@ interface Emf {
 /** The EMF lines written while `action` runs (they still reach the run's log, scanned for secrets). */
 async function metricLines(action: () => Promise<unknown>): Promise<{ lines: string[]; emf: Emf[] }> {
   const lines: string[] = [];
-  const write = process.stdout.write;
+  const write = process.stdout.write.bind(process.stdout);
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: any[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     if (text.startsWith('{"_aws":')) lines.push(text);
-    return write.call(process.stdout, chunk, ...rest);
+    return write(chunk, ...rest);
   });
   try {
     await action();
@@ -179,8 +178,9 @@ describe('traces, from the deployed bundle with tracing on as in Lambda', () => 
   }, 60_000);
 
   afterAll(() => {
-    daemon?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    // Unset when beforeAll failed; the failure should be what the run reports.
+    (daemon as Socket | undefined)?.close();
+    if ((work as string | undefined) !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
   /** Runs the bundle on `events` in a fresh process; the answers. */
@@ -197,7 +197,7 @@ describe('traces, from the deployed bundle with tracing on as in Lambda', () => 
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       _HANDLER: 'register.handler',
       _X_AMZN_TRACE_ID: `Root=${ROOT};Parent=53995c3f42cd8ad8;Sampled=1`,
-      AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${(daemon.address() as AddressInfo).port}`,
+      AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
     };
     return new Promise((done, fail) => {
       const child = spawn(process.execPath, [resolve('tests/tools/lambda-process.cjs'), bundle, eventsFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -85,7 +85,7 @@ const ERROR_MSG: Partial<Record<ErrorKind, JsonSchema>> = {
   weakPassword: { type: 'string', pattern: '^Password ', description: 'The rule the password breaks.' },
 };
 
-const pascal = (name: string) => name[0]!.toUpperCase() + name.slice(1);
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 const requestId = (route: RouteName) => `${pascal(route)}Request`;
 const dataId = (route: RouteName) => `${pascal(route)}Data`;
 const errorId = (kind: ErrorKind) => `${pascal(kind)}Error`;

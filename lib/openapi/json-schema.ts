@@ -29,7 +29,7 @@ export function toComponents(
 
 /** One schema on its own, such as an endpoint's headers. */
 export function toJsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema {
-  return withoutIdentity(z.toJSONSchema(schema, { io }) as JsonSchema);
+  return withoutIdentity(z.toJSONSchema(schema, { io }));
 }
 
 /** Every `properties` entry anywhere in `node` gets the note of its name. */

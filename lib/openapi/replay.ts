@@ -49,7 +49,9 @@ function replayCase(path: string, method: string, operation: Operation, name: st
   const headers: Record<string, string> = {};
   for (const parameter of operation.parameters) {
     const value = parameter.examples?.[name]?.value ?? (parameter.required ? parameter.example : undefined);
-    if (value !== undefined) headers[parameter.name] = String(value);
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new Error(`${name}: header ${parameter.name} has an example that is not a string`);
+    headers[parameter.name] = value;
   }
   if (operation.requestBody) headers['Content-Type'] = JSON_MEDIA_TYPE;
   Object.assign(headers, example?.['x-replay']?.headers);
