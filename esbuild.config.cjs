@@ -48,7 +48,8 @@ const xrayWithoutSdkV2 = {
   name: 'xray-without-sdk-v2',
   setup(build) {
     build.onLoad({ filter: /aws-xray-sdk-core[\\/]dist[\\/]lib[\\/]patchers[\\/]aws_p\.js$/ }, () => ({
-      contents: "const v2 = () => { throw new Error('AWS SDK v2 capture is not bundled'); };\nmodule.exports = { captureAWS: v2, captureAWSClient: v2 };",
+      contents:
+        "const v2 = () => { throw new Error('AWS SDK v2 capture is not bundled'); };\nmodule.exports = { captureAWS: v2, captureAWSClient: v2 };",
       loader: 'js',
     }));
   },

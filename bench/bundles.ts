@@ -68,7 +68,7 @@ export class Bundles {
   /** A handler that returns a constant, bundled the same way: what any function costs at least. */
   helloWorld(): Promise<BundleInfo> {
     const entry = join(this.dir, 'hello-world.ts');
-    writeFileSync(entry, "export const handler = async () => ({ statusCode: 200, body: '{\"code\":0,\"msg\":\"Success.\"}' });\n");
+    writeFileSync(entry, 'export const handler = async () => ({ statusCode: 200, body: \'{"code":0,"msg":"Success."}\' });\n');
     return this.get('hello-world', entry);
   }
 

@@ -39,7 +39,8 @@ function eventMakers(
     await bench.deps.accounts.openSession({ session: s, now });
     return { userId, ...info };
   };
-  const register: EventMaker = async () => httpEvent({ body: await preparedRegistration(bench, phones), path: '/koodrive/ose/v1/user/register' });
+  const register: EventMaker = async () =>
+    httpEvent({ body: await preparedRegistration(bench, phones), path: '/koodrive/ose/v1/user/register' });
   return {
     [HELLO]: () => httpEvent({ body: {} }),
     register,
@@ -68,7 +69,11 @@ function eventMakers(
     },
     jwks: () => {
       const event = httpEvent({ path: '/.well-known/jwks.json' });
-      return { ...event, routeKey: 'GET /.well-known/jwks.json', requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method: 'GET' } } };
+      return {
+        ...event,
+        routeKey: 'GET /.well-known/jwks.json',
+        requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method: 'GET' } },
+      };
     },
     authorizer: async () => {
       const s = await session();
@@ -161,7 +166,17 @@ function report(variants: Variant[], skipped: string[], runs: number, nodeOption
   };
   const timings: Table = {
     title: `Cold start, median of ${runs} fresh node processes per bundle (ms; "process →" counts from the process's start)`,
-    headers: ['bundle', 'node start → require', 'require', 'process → loaded', '÷ hello', 'first request', 'process → answered', '÷ hello', 'spawn → exit'],
+    headers: [
+      'bundle',
+      'node start → require',
+      'require',
+      'process → loaded',
+      '÷ hello',
+      'first request',
+      'process → answered',
+      '÷ hello',
+      'spawn → exit',
+    ],
     rows: variants.map((v) => [
       v.name,
       fmt(med(v, 'beforeRequire')),
@@ -213,13 +228,21 @@ function report(variants: Variant[], skipped: string[], runs: number, nodeOption
       {
         title: 'Cold start: process start → bundle loaded (median ms)',
         unit: 'ms',
-        bars: variants.map((v) => ({ label: v.name, value: med(v, 'loaded'), text: `${fmt(med(v, 'loaded'))} ms (${fmt(med(v, 'loaded') / helloLoaded, 2)}×)` })),
+        bars: variants.map((v) => ({
+          label: v.name,
+          value: med(v, 'loaded'),
+          text: `${fmt(med(v, 'loaded'))} ms (${fmt(med(v, 'loaded') / helloLoaded, 2)}×)`,
+        })),
         target: { value: LOAD_RATIO_TARGET * helloLoaded, label: `${LOAD_RATIO_TARGET} × hello-world` },
       },
       {
         title: 'Bundle size (KiB minified)',
         unit: 'KiB',
-        bars: variants.map((v) => ({ label: v.name, value: v.bundle.bytes / 1024, text: `${kib(v.bundle.bytes)} KiB (gzip ${kib(v.bundle.gzipBytes)})` })),
+        bars: variants.map((v) => ({
+          label: v.name,
+          value: v.bundle.bytes / 1024,
+          text: `${kib(v.bundle.bytes)} KiB (gzip ${kib(v.bundle.gzipBytes)})`,
+        })),
         target: { value: BUNDLE_TARGET_BYTES / 1024, label: `${kib(BUNDLE_TARGET_BYTES)} KiB` },
       },
     ],

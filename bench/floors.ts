@@ -77,25 +77,27 @@ export class Floors {
       const { parts, time } = partTimer();
       const passwordHash = await time('bcrypt', () => bcrypt.hash(PASSWORD, cost));
       const now = Date.now();
-      await time('db', () => this.transact([
-        tokenSpend(this.tables.verifications, token, userId, now),
-        // As accounts.ts registerUser writes them (inline there).
-        {
-          Put: {
-            TableName: this.tables.users,
-            Item: { pk: keys.phone(phone), userId, createdAt: now },
-            ConditionExpression: 'attribute_not_exists(pk)',
+      await time('db', () =>
+        this.transact([
+          tokenSpend(this.tables.verifications, token, userId, now),
+          // As accounts.ts registerUser writes them (inline there).
+          {
+            Put: {
+              TableName: this.tables.users,
+              Item: { pk: keys.phone(phone), userId, createdAt: now },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
           },
-        },
-        {
-          Put: {
-            TableName: this.tables.users,
-            Item: { pk: keys.user(userId), phone, firstname: 'Bench', surname: '', email: '', passwordHash, createdAt: now },
-            ConditionExpression: 'attribute_not_exists(pk)',
+          {
+            Put: {
+              TableName: this.tables.users,
+              Item: { pk: keys.user(userId), phone, firstname: 'Bench', surname: '', email: '', passwordHash, createdAt: now },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
           },
-        },
-        ...sessionPuts(this.tables.sessions, { sessionId, userId, refreshHash, createdAt: now, expiresAt: now + refreshTtlMs }),
-      ]));
+          ...sessionPuts(this.tables.sessions, { sessionId, userId, refreshHash, createdAt: now, expiresAt: now + refreshTtlMs }),
+        ]),
+      );
       return parts;
     };
   }
@@ -140,16 +142,18 @@ export class Floors {
       const matches = await time('bcrypt', () => bcrypt.compare(PASSWORD, String(user?.['passwordHash'])));
       if (!matches) throw new Error('login floor: password mismatch');
       const userId = String(claim?.['userId']);
-      await time('db', () => this.transact([
-        ...sessionPuts(this.tables.sessions, {
-          sessionId,
-          userId,
-          refreshHash,
-          createdAt: now,
-          expiresAt: now + limits.refreshTokenTtlSeconds * 1000,
-        }),
-        quotaReset(this.tables.rateLimits, quota, now),
-      ]));
+      await time('db', () =>
+        this.transact([
+          ...sessionPuts(this.tables.sessions, {
+            sessionId,
+            userId,
+            refreshHash,
+            createdAt: now,
+            expiresAt: now + limits.refreshTokenTtlSeconds * 1000,
+          }),
+          quotaReset(this.tables.rateLimits, quota, now),
+        ]),
+      );
       return parts;
     };
   }

@@ -121,7 +121,16 @@ async function hash({ cost, startAt, stopAt }) {
   }
   const cpu = process.cpuUsage(cpuBefore);
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
-  return { intervals, failures: [], rss: [], heapUsed: [], liveHeap: [], exhausted: false, maxRssBytes, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return {
+    intervals,
+    failures: [],
+    rss: [],
+    heapUsed: [],
+    liveHeap: [],
+    exhausted: false,
+    maxRssBytes,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
 }
 
 function worker() {

@@ -7,7 +7,15 @@ import { parseConfig } from '../lib/config';
 import { createDeps, type Deps } from '../lib/container';
 import { startTestStack } from '../scripts/test-stack';
 import { createHandlers } from '../scripts/handlers';
-import { ENDPOINTS, assertNoPollution, formatReport, fuzzEndpoint, prepareContext, type FuzzReport, type Handlers } from '../tests/fuzz-cases';
+import {
+  ENDPOINTS,
+  assertNoPollution,
+  formatReport,
+  fuzzEndpoint,
+  prepareContext,
+  type FuzzReport,
+  type Handlers,
+} from '../tests/fuzz-cases';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
 const BASE_SEED = Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31);
@@ -35,13 +43,22 @@ async function main(): Promise<number> {
     };
     const ctx = await prepareContext(handlers, codeOf, { users: 5, tokens: 5, codes: 5 });
 
-    console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, node ${process.version}, bcrypt cost ${deps.config.bcryptCost}`);
-    console.log(`fuzzing ${ENDPOINTS.length} endpoints, ${RUNS} cases each, seed ${BASE_SEED} (endpoint i uses seed + i), endpoints in parallel`);
+    console.log(
+      `machine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, node ${process.version}, bcrypt cost ${deps.config.bcryptCost}`,
+    );
+    console.log(
+      `fuzzing ${ENDPOINTS.length} endpoints, ${RUNS} cases each, seed ${BASE_SEED} (endpoint i uses seed + i), endpoints in parallel`,
+    );
     const started = Date.now();
     // The endpoints run side by side: each is a sequential fast-check run, their waits on DynamoDB overlap.
     const reports: FuzzReport[] = await Promise.all(
       ENDPOINTS.map(async (endpoint, i) => {
-        const report = await fuzzEndpoint(endpoint, handlers[endpoint], ctx, { runs: RUNS, seed: BASE_SEED + i, stopOnFailure: false, keepExamples: 3 });
+        const report = await fuzzEndpoint(endpoint, handlers[endpoint], ctx, {
+          runs: RUNS,
+          seed: BASE_SEED + i,
+          stopOnFailure: false,
+          keepExamples: 3,
+        });
         console.log(`  done ${endpoint} in ${(report.ms / 1000).toFixed(1)} s`);
         return report;
       }),

@@ -136,10 +136,12 @@ export async function warmLatency(options: LatencyOptions): Promise<SectionResul
   rows.push({
     endpoint: 'login (authType 1)',
     cost: String(defaultCost),
-    ...(await interleaved('login', rounds, warmup, () => Promise.resolve({
-      handler: () => timeHandler(handlers.login, { body: { account: account.phone, authType: '1', password: PASSWORD } }),
-      floor: floors.login(account.phone),
-    }))),
+    ...(await interleaved('login', rounds, warmup, () =>
+      Promise.resolve({
+        handler: () => timeHandler(handlers.login, { body: { account: account.phone, authType: '1', password: PASSWORD } }),
+        floor: floors.login(account.phone),
+      }),
+    )),
   });
 
   const userId = nextId();
@@ -172,7 +174,21 @@ function report(rows: Row[], options: LatencyOptions): SectionResult {
       .join(' + ');
   const table: Table = {
     title: 'Warm latency, in-process, against DynamoDB Local (ms)',
-    headers: ['endpoint', 'cost', 'rounds', 'handler p50', 'p95', 'p99', 'floor p50', 'p95', 'p99', 'floor p50 parts', 'overhead p50', 'ratio p50', 'paired ratio'],
+    headers: [
+      'endpoint',
+      'cost',
+      'rounds',
+      'handler p50',
+      'p95',
+      'p99',
+      'floor p50',
+      'p95',
+      'p99',
+      'floor p50 parts',
+      'overhead p50',
+      'ratio p50',
+      'paired ratio',
+    ],
     rows: rows.map((r) => [
       r.endpoint,
       r.cost,
@@ -213,6 +229,8 @@ function report(rows: Row[], options: LatencyOptions): SectionResult {
         'refresh = ES256 verify + consistent GetItem + 3-item TransactWriteItems + ES256 sign. Floors leave out middy, schema validation, the password policy, ids, SHA-256/HMAC and logging, and (register, login) the ES256 signature of the answer.',
       '"floor p50 parts" are the medians of the floor\'s own steps, by kind; "overhead" is handler p50 − floor p50; "paired ratio" is the median of each round\'s handler ÷ floor, which other work on the machine disturbs less (the target is on "ratio p50").',
     ],
-    panels: [{ title: 'Warm p50: handler ÷ floor', unit: '×', bars, target: { value: REGISTER_RATIO_TARGET, label: 'register target 1.10' } }],
+    panels: [
+      { title: 'Warm p50: handler ÷ floor', unit: '×', bars, target: { value: REGISTER_RATIO_TARGET, label: 'register target 1.10' } },
+    ],
   };
 }

@@ -56,7 +56,11 @@ async function main() {
     // Material made through the API in this process, without send limits.
     const bench = await benchDeps();
     const config = bench.deps.config;
-    const preparer = createClient({ baseUrl: 'http://in-process', agentName: AGENT, fetch: inProcessFetch(createHandlers(bench.provider)) });
+    const preparer = createClient({
+      baseUrl: 'http://in-process',
+      agentName: AGENT,
+      fetch: inProcessFetch(createHandlers(bench.provider)),
+    });
     const phones = new Phones('95');
     const signUps: string[] = [];
     for (let i = 0; i < TOKENS; i++) {
@@ -96,7 +100,12 @@ async function main() {
             if (item) {
               context['kind'] = 'validate';
               const code = Math.random() < 0.2 ? item.code : String((Number(item.code) + 1) % 1_000_000).padStart(6, '0');
-              return { ...request, path: routes.validateCode.path, headers, body: JSON.stringify({ requestId: item.requestId, code, codeType: '1' }) };
+              return {
+                ...request,
+                path: routes.validateCode.path,
+                headers,
+                body: JSON.stringify({ requestId: item.requestId, code, codeType: '1' }),
+              };
             }
             context['kind'] = 'bad';
             const bad = BAD_REQUESTS[next % BAD_REQUESTS.length] ?? BAD_REQUESTS[0];
@@ -106,7 +115,8 @@ async function main() {
             const kind = String((ctx as Record<string, unknown>)['kind']);
             const counts = (byKind[kind] ??= {});
             counts[status] = (counts[status] ?? 0) + 1;
-            if (kind === 'register' && status === 200) registered.push((JSON.parse(body) as { data: { userId: string; phone: string } }).data);
+            if (kind === 'register' && status === 200)
+              registered.push((JSON.parse(body) as { data: { userId: string; phone: string } }).data);
           },
         },
       ],
@@ -123,13 +133,18 @@ async function main() {
     const fiveXX = statuses.filter(([status]) => Number(status) >= 500).reduce((sum, [, n]) => sum + n, 0);
 
     console.log(`${machineLine()}, bcrypt cost ${config.bcryptCost}`);
-    console.log(`${CONNECTIONS} connections for ${SECONDS} s: ${result.requests.total} requests, ${result.non2xx} not 2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+    console.log(
+      `${CONNECTIONS} connections for ${SECONDS} s: ${result.requests.total} requests, ${result.non2xx} not 2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
     console.log(`latency ms: p50 ${result.latency.p50}  p90 ${result.latency.p90}  p99 ${result.latency.p99}  max ${result.latency.max}`);
     for (const [kind, counts] of Object.entries(byKind)) console.log(`  ${kind.padEnd(9)} ${JSON.stringify(counts)}`);
     console.log(`registrations answered 200: ${registered.length}, unable to log in: ${lost}; 5xx answers: ${fiveXX}`);
     if (fiveXX > 0 || lost > 0 || result.errors > 0) process.exitCode = 1;
   } finally {
-    await starting.then((offline) => offline.stop(), () => undefined);
+    await starting.then(
+      (offline) => offline.stop(),
+      () => undefined,
+    );
     await stack.stop();
   }
 }

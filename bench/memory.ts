@@ -74,7 +74,12 @@ function report(run: RunResult, liveHeap: number[], options: { registrations: nu
       {
         title: `Memory: peak RSS per ${BLOCK} registrations (dark), live heap after full GC (light), MiB`,
         unit: 'MiB',
-        bars: blocks.map((b) => ({ label: b.label, value: b.rss / 2 ** 20, under: b.live / 2 ** 20, text: `${mib(b.rss)} / ${mib(b.live)} MiB` })),
+        bars: blocks.map((b) => ({
+          label: b.label,
+          value: b.rss / 2 ** 20,
+          under: b.live / 2 ** 20,
+          text: `${mib(b.rss)} / ${mib(b.live)} MiB`,
+        })),
       },
     ],
   };

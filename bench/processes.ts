@@ -129,7 +129,14 @@ export class Worker {
     stopAt: number | null,
     memory: { sample?: boolean; gcEvery?: number } = {},
   ): Promise<RunResult> {
-    return (await this.request({ type: 'run', events, startAt, stopAt, sampleMemory: memory.sample ?? false, gcEvery: memory.gcEvery ?? null })) as RunResult;
+    return (await this.request({
+      type: 'run',
+      events,
+      startAt,
+      stopAt,
+      sampleMemory: memory.sample ?? false,
+      gcEvery: memory.gcEvery ?? null,
+    })) as RunResult;
   }
 
   /** bcryptjs hashes at `cost` back to back from startAt until stopAt, nothing else. */

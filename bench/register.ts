@@ -52,7 +52,10 @@ async function main() {
     console.log(machineLine());
     console.log(`register vs bcrypt.hash alone at cost ${cost}, ${ROUNDS} interleaved rounds after ${WARMUP} warm-up`);
     console.log('                      p50      p95      max  (ms)');
-    for (const [name, times] of [['register handler', registerTimes], ['bcrypt.hash alone', hashTimes]] as const) {
+    for (const [name, times] of [
+      ['register handler', registerTimes],
+      ['bcrypt.hash alone', hashTimes],
+    ] as const) {
       console.log(`${name.padEnd(18)} ${ms(percentile(times, 50))}  ${ms(percentile(times, 95))}  ${ms(Math.max(...times))}`);
     }
     console.log(`ratio p50 register / hash: ${(percentile(registerTimes, 50) / percentile(hashTimes, 50)).toFixed(3)}`);

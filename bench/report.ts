@@ -12,7 +12,10 @@ function textTable(table: Table): string {
   const widths = table.headers.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
   const right = table.headers.map((_, c) => c > 0 && table.rows.every((r) => NUMERIC.test(r[c] ?? '')));
   const line = (r: string[]) =>
-    r.map((cell, c) => (right[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0))).join('  ').trimEnd();
+    r
+      .map((cell, c) => (right[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [table.title, line(table.headers), widths.map((w) => '-'.repeat(w)).join('  '), ...table.rows.map(line)].join('\n');
 }
 
@@ -113,12 +116,16 @@ function panelSvg(panel: Panel, top: number): { svg: string; height: number } {
     const over = t !== undefined && (t.higherIsBetter ? bar.value < t.value : bar.value > t.value);
     parts.push(`<text x="${LABEL_W - 8}" y="${y + 15}" text-anchor="end">${esc(bar.label)}</text>`);
     const h = bar.under === undefined ? 16 : 9;
-    parts.push(`<rect x="${LABEL_W}" y="${y + 3}" width="${(x(bar.value) - LABEL_W).toFixed(1)}" height="${h}" fill="${over ? COLORS.miss : COLORS.bar}"/>`);
+    parts.push(
+      `<rect x="${LABEL_W}" y="${y + 3}" width="${(x(bar.value) - LABEL_W).toFixed(1)}" height="${h}" fill="${over ? COLORS.miss : COLORS.bar}"/>`,
+    );
     if (bar.under !== undefined) {
       parts.push(`<rect x="${LABEL_W}" y="${y + 12}" width="${(x(bar.under) - LABEL_W).toFixed(1)}" height="9" fill="${COLORS.under}"/>`);
     }
     const textX = Math.max(x(bar.value), bar.under === undefined ? 0 : x(bar.under)) + 6;
-    parts.push(`<text x="${textX.toFixed(1)}" y="${y + 15}" class="value">${esc(bar.text ?? `${bar.value.toFixed(1)} ${panel.unit}`)}</text>`);
+    parts.push(
+      `<text x="${textX.toFixed(1)}" y="${y + 15}" class="value">${esc(bar.text ?? `${bar.value.toFixed(1)} ${panel.unit}`)}</text>`,
+    );
     y += ROW_H;
   }
   if (panel.target) {

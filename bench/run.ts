@@ -62,9 +62,7 @@ async function waitForQuiet(seconds: number): Promise<number | undefined> {
   return busy;
 }
 
-const chosen = new Set(
-  (process.env['BENCH_SECTIONS'] ?? SECTIONS.join(',')).split(',').map((s) => s.trim()) as Section[],
-);
+const chosen = new Set((process.env['BENCH_SECTIONS'] ?? SECTIONS.join(',')).split(',').map((s) => s.trim()) as Section[]);
 
 async function main() {
   const busyBefore = await waitForQuiet(Number(process.env['BENCH_WAIT_QUIET'] ?? 0));
@@ -87,8 +85,16 @@ async function main() {
   const jvm = dynamoDbLocalPid(port);
   const sections: SectionResult[] = [];
   const plan: Array<[Section, string, () => Promise<SectionResult>]> = [
-    ['latency', `warm latency: costs ${settings.costs.join(', ')}, ${settings.rounds}/${settings.fastRounds} rounds`, () => warmLatency(settings)],
-    ['cold', `cold start: ${settings.coldRuns} processes per bundle`, () => coldStart(bundles, { runs: settings.coldRuns, defaultCost: settings.defaultCost })],
+    [
+      'latency',
+      `warm latency: costs ${settings.costs.join(', ')}, ${settings.rounds}/${settings.fastRounds} rounds`,
+      () => warmLatency(settings),
+    ],
+    [
+      'cold',
+      `cold start: ${settings.coldRuns} processes per bundle`,
+      () => coldStart(bundles, { runs: settings.coldRuns, defaultCost: settings.defaultCost }),
+    ],
     [
       'scale',
       `scale: 1,000 vs ${settings.scaleUsers.toLocaleString('en')} users`,

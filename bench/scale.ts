@@ -107,7 +107,12 @@ interface Trips {
 /** One request through the counting proxy, prepared before the count starts. */
 type Run = () => Promise<void>;
 
-async function countTrips(endpoint: string, count: number, call: () => Run | Promise<Run>, proxy: Awaited<ReturnType<typeof startCountingProxy>>): Promise<Trips> {
+async function countTrips(
+  endpoint: string,
+  count: number,
+  call: () => Run | Promise<Run>,
+  proxy: Awaited<ReturnType<typeof startCountingProxy>>,
+): Promise<Trips> {
   const seen: string[] = [];
   let last: Record<string, number> = {};
   for (let i = 0; i < count; i++) {
@@ -154,23 +159,45 @@ export async function scale(options: { users: number; rounds: number; cost: numb
       async () => {
         await timeHandler(handler, options);
       };
-    trips.push(await countTrips('register', COUNT_ROUNDS, async () => ok(h.register, { body: await preparedRegistration(minter, phones) }), proxy));
     trips.push(
-      await countTrips('validate-code', COUNT_ROUNDS, async () => {
-        const { requestId, code } = await sentCode(minter, phones.next());
-        return ok(h.validateCode, { body: { requestId, code, codeType: '1' } });
-      }, proxy),
+      await countTrips('register', COUNT_ROUNDS, async () => ok(h.register, { body: await preparedRegistration(minter, phones) }), proxy),
+    );
+    trips.push(
+      await countTrips(
+        'validate-code',
+        COUNT_ROUNDS,
+        async () => {
+          const { requestId, code } = await sentCode(minter, phones.next());
+          return ok(h.validateCode, { body: { requestId, code, codeType: '1' } });
+        },
+        proxy,
+      ),
     );
     const account = await preparedRegistration(minter, phones);
     await timeHandler(createHandlers(minter.provider).register, { body: account });
-    trips.push(await countTrips('login (authType 1)', COUNT_ROUNDS, () => ok(h.login, { body: { account: account.phone, authType: '1', password: PASSWORD } }), proxy));
     trips.push(
-      await countTrips('refresh', COUNT_ROUNDS, async () => {
-        const now = minter.deps.now();
-        const { session, info } = await newSession(minter.deps, nextId(), now);
-        await minter.deps.accounts.openSession({ session, now });
-        return ok(h.refresh, { body: { refreshToken: info.refreshToken }, headers: { ...AGENT_HEADERS, Authorization: info.accessToken } });
-      }, proxy),
+      await countTrips(
+        'login (authType 1)',
+        COUNT_ROUNDS,
+        () => ok(h.login, { body: { account: account.phone, authType: '1', password: PASSWORD } }),
+        proxy,
+      ),
+    );
+    trips.push(
+      await countTrips(
+        'refresh',
+        COUNT_ROUNDS,
+        async () => {
+          const now = minter.deps.now();
+          const { session, info } = await newSession(minter.deps, nextId(), now);
+          await minter.deps.accounts.openSession({ session, now });
+          return ok(h.refresh, {
+            body: { refreshToken: info.refreshToken },
+            headers: { ...AGENT_HEADERS, Authorization: info.accessToken },
+          });
+        },
+        proxy,
+      ),
     );
   } finally {
     await proxy.stop();
@@ -218,7 +245,9 @@ function report(
     {
       name: 'write round trips per successful registration',
       target: 'exactly 1 (TransactWriteItems)',
-      measured: `${register.writes} write (${Object.keys(register.perRequest).filter((op) => !isRead(op)).join(', ')}), ${register.reads} reads`,
+      measured: `${register.writes} write (${Object.keys(register.perRequest)
+        .filter((op) => !isRead(op))
+        .join(', ')}), ${register.reads} reads`,
       pass: register.writes === 1 && register.perRequest['TransactWriteItems'] === 1 && register.consistent,
     },
   ];
@@ -236,7 +265,12 @@ function report(
         title: `Register p50 (ms): ${bigLabel} (dark) vs 1,000 users (light)`,
         unit: 'ms',
         legend: [bigLabel, '1,000 users'],
-        bars: results.map((r) => ({ label: `cost ${r.cost}`, value: r.big, under: r.small, text: `${fmt(r.big)} vs ${fmt(r.small)} ms (${fmt(r.big / r.small, 3)}×)` })),
+        bars: results.map((r) => ({
+          label: `cost ${r.cost}`,
+          value: r.big,
+          under: r.small,
+          text: `${fmt(r.big)} vs ${fmt(r.small)} ms (${fmt(r.big / r.small, 3)}×)`,
+        })),
       },
     ],
   };

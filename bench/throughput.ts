@@ -89,7 +89,10 @@ async function level(
   }
 }
 
-export async function throughput(bundles: Bundles, options: { seconds: number; cost: number; jvmPid: number | undefined }): Promise<SectionResult> {
+export async function throughput(
+  bundles: Bundles,
+  options: { seconds: number; cost: number; jvmPid: number | undefined },
+): Promise<SectionResult> {
   const { seconds, cost } = options;
   const cores = cpus().length;
   const jvmPid = options.jvmPid ?? dynamoDbLocalPid(new URL(String(process.env['DYNAMODB_ENDPOINT'])).port);
@@ -202,7 +205,7 @@ function report(rows: Row[], o: { cores: number; hashMs: number; seconds: number
       '"hash ÷ register mean" (concurrency ≤ cores; above, calls share cores and take longer): the share of one registration\'s time that is its hash. A process serving one request at a time (a Lambda container) idles while DynamoDB answers, so at concurrency ≤ cores the share of max cannot exceed it.',
       '"CPU ms per call": the function processes\' CPU (cores × 1000 ÷ calls per second): what one registration costs beyond its hash is the difference.',
       `A level during which other work took more than ${OTHER_WORK_LIMIT} cores (in its bcrypt-alone or its register run) is measured again, up to ${ATTEMPTS} attempts; the least disturbed attempt is shown, and a level still disturbed is not judged.`,
-      'CPU cores, averaged over the run (warm-up included): the workers\' own count (process.cpuUsage), the DynamoDB Local JVM (/proc/<pid>/stat), and "other" = the machine (/proc/stat) minus those and this process: work that is not the benchmark\'s, which takes cores from it. In AWS the database does not share the function\'s cores.',
+      "CPU cores, averaged over the run (warm-up included): the workers' own count (process.cpuUsage), the DynamoDB Local JVM (/proc/<pid>/stat), and \"other\" = the machine (/proc/stat) minus those and this process: work that is not the benchmark's, which takes cores from it. In AWS the database does not share the function's cores.",
     ],
     panels: [
       {

@@ -55,7 +55,10 @@ interface Envelope {
 }
 
 const isEnvelope = (value: unknown): value is Envelope =>
-  typeof value === 'object' && value !== null && typeof (value as Envelope).code === 'number' && typeof (value as Envelope).msg === 'string';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Envelope).code === 'number' &&
+  typeof (value as Envelope).msg === 'string';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 

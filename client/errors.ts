@@ -9,9 +9,9 @@ import type { RouteName } from './routes';
 export type { ErrorKind };
 
 /** SPEC §5 codes by name, e.g. `ErrorCode.phoneTaken === 13001001`. */
-export const ErrorCode = Object.freeze(
-  Object.fromEntries(Object.entries(ERRORS).map(([kind, entry]) => [kind, entry.code])),
-) as { readonly [K in ErrorKind]: (typeof ERRORS)[K]['code'] };
+export const ErrorCode = Object.freeze(Object.fromEntries(Object.entries(ERRORS).map(([kind, entry]) => [kind, entry.code]))) as {
+  readonly [K in ErrorKind]: (typeof ERRORS)[K]['code'];
+};
 
 const KIND_BY_CODE: ReadonlyMap<number, ErrorKind> = new Map(
   Object.entries(ERRORS).map(([kind, entry]) => [entry.code, kind as ErrorKind]),

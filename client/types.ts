@@ -12,15 +12,7 @@ import type {
   validateCodeSchema,
 } from '../lib/schemas';
 
-export type {
-  LoginData,
-  RefreshData,
-  RegisterData,
-  SendCodeData,
-  SessionInfo,
-  ValidateCodeData,
-  WrongCodeData,
-} from '../lib/schemas';
+export type { LoginData, RefreshData, RegisterData, SendCodeData, SessionInfo, ValidateCodeData, WrongCodeData } from '../lib/schemas';
 
 export type SendCodeRequest = z.input<typeof sendCodeSchema.body>;
 export type ValidateCodeRequest = z.input<typeof validateCodeSchema.body>;

@@ -121,38 +121,66 @@ function alarmResources({ service, stage, email, env }) {
       // alarm notifications hold nothing secret.
       AlarmTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: `${prefix}-alarms`, DisplayName: `${prefix} alarms` } },
       ...(email
-        ? { AlarmEmailSubscription: { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: email } } }
+        ? {
+            AlarmEmailSubscription: {
+              Type: 'AWS::SNS::Subscription',
+              Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: email },
+            },
+          }
         : {}),
 
-      Api5xxRateAlarm: alarm(`${prefix}-api-5xx-rate`, `More than ${t.ALARM_5XX_PERCENT}% of API requests answered 5xx (storage unavailable or a bug): see the functions' error logs.`, {
-        ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: t.ALARM_5XX_PERCENT,
-        EvaluationPeriods: 3,
-        DatapointsToAlarm: 2,
-        Metrics: [
-          metric('requests', 'AWS/ApiGateway', 'Count', api),
-          metric('errors', 'AWS/ApiGateway', '5xx', api),
-          {
-            Id: 'rate',
-            Label: '5xx, % of requests',
-            ReturnData: true,
-            Expression: `IF(requests >= ${t.ALARM_5XX_MIN_REQUESTS}, 100 * FILL(errors, 0) / requests, 0)`,
-          },
-        ],
-      }),
+      Api5xxRateAlarm: alarm(
+        `${prefix}-api-5xx-rate`,
+        `More than ${t.ALARM_5XX_PERCENT}% of API requests answered 5xx (storage unavailable or a bug): see the functions' error logs.`,
+        {
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: t.ALARM_5XX_PERCENT,
+          EvaluationPeriods: 3,
+          DatapointsToAlarm: 2,
+          Metrics: [
+            metric('requests', 'AWS/ApiGateway', 'Count', api),
+            metric('errors', 'AWS/ApiGateway', '5xx', api),
+            {
+              Id: 'rate',
+              Label: '5xx, % of requests',
+              ReturnData: true,
+              Expression: `IF(requests >= ${t.ALARM_5XX_MIN_REQUESTS}, 100 * FILL(errors, 0) / requests, 0)`,
+            },
+          ],
+        },
+      ),
 
-      ...sumAlarms('LambdaThrottlesAlarm', `${prefix}-lambda-throttles`, 'Lambda refused invocations: concurrency used up (raise the quota, or find who floods the API).', lambdaThrottles, t.ALARM_LAMBDA_THROTTLES),
+      ...sumAlarms(
+        'LambdaThrottlesAlarm',
+        `${prefix}-lambda-throttles`,
+        'Lambda refused invocations: concurrency used up (raise the quota, or find who floods the API).',
+        lambdaThrottles,
+        t.ALARM_LAMBDA_THROTTLES,
+      ),
 
-      ...sumAlarms('DynamoDbThrottlesAlarm', `${prefix}-dynamodb-throttles`, 'DynamoDB throttled requests to the service tables: expect 503s (sudden traffic, or a hot key).', tableThrottles, t.ALARM_DYNAMODB_THROTTLES),
+      ...sumAlarms(
+        'DynamoDbThrottlesAlarm',
+        `${prefix}-dynamodb-throttles`,
+        'DynamoDB throttled requests to the service tables: expect 503s (sudden traffic, or a hot key).',
+        tableThrottles,
+        t.ALARM_DYNAMODB_THROTTLES,
+      ),
 
-      SmsSpikeAlarm: alarm(`${prefix}-sms-spike`, `More than ${t.ALARM_SMS_PER_5_MIN} verification codes sent in 5 minutes: possible SMS pumping (toll fraud). Check where the sends come from; lower the SMS limits or the SNS spending limit.`, {
-        ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: t.ALARM_SMS_PER_5_MIN,
-        EvaluationPeriods: 1,
-        Metrics: [
-          { ...metric('sent', metricsNamespace(service, stage), metricNames.codesSent, { [SERVICE_DIMENSION]: service }), ReturnData: true },
-        ],
-      }),
+      SmsSpikeAlarm: alarm(
+        `${prefix}-sms-spike`,
+        `More than ${t.ALARM_SMS_PER_5_MIN} verification codes sent in 5 minutes: possible SMS pumping (toll fraud). Check where the sends come from; lower the SMS limits or the SNS spending limit.`,
+        {
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: t.ALARM_SMS_PER_5_MIN,
+          EvaluationPeriods: 1,
+          Metrics: [
+            {
+              ...metric('sent', metricsNamespace(service, stage), metricNames.codesSent, { [SERVICE_DIMENSION]: service }),
+              ReturnData: true,
+            },
+          ],
+        },
+      ),
     },
     Outputs: {
       AlarmTopicArn: { Description: 'SNS topic of the CloudWatch alarms: subscribe to be told', Value: { Ref: 'AlarmTopic' } },

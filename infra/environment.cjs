@@ -17,9 +17,7 @@ module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const local = stage === LOCAL_STAGE;
   const settings = stageSettings(stage);
-  const tuned = Object.fromEntries(
-    Object.entries(tunables).map(([name, fallback]) => [name, process.env[name] || String(fallback)]),
-  );
+  const tuned = Object.fromEntries(Object.entries(tunables).map(([name, fallback]) => [name, process.env[name] || String(fallback)]));
   const keysAndStorage = local
     ? {
         // Laptop: DynamoDB Local, SMS codes to a file, a signing key generated on first start.

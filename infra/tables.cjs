@@ -19,7 +19,13 @@ const tables = Object.freeze({
   // Users and the phone claims that keep phone numbers unique (one item per canonical phone).
   users: { logicalId: 'UsersTable', suffix: 'users', envVar: 'USERS_TABLE', ttlAttribute: null, durable: true },
   // SMS codes and the captcha tokens they are exchanged for: minutes of life, hashed secrets.
-  verifications: { logicalId: 'VerificationsTable', suffix: 'verifications', envVar: 'VERIFICATIONS_TABLE', ttlAttribute: 'ttl', durable: false },
+  verifications: {
+    logicalId: 'VerificationsTable',
+    suffix: 'verifications',
+    envVar: 'VERIFICATIONS_TABLE',
+    ttlAttribute: 'ttl',
+    durable: false,
+  },
   // Refresh-token sessions and revoked access-token ids.
   sessions: { logicalId: 'SessionsTable', suffix: 'sessions', envVar: 'SESSIONS_TABLE', ttlAttribute: 'ttl', durable: false },
   // Fixed-window counters and cooldowns for abuse limits.

@@ -20,7 +20,13 @@ const tableNames = Object.fromEntries(
 export const configSchema = z
   .object({
     STAGE: text('local'),
-    DYNAMODB_ENDPOINT: z.union([z.optional(z.url()), z.pipe(z.literal(''), z.transform(() => undefined))]),
+    DYNAMODB_ENDPOINT: z.union([
+      z.optional(z.url()),
+      z.pipe(
+        z.literal(''),
+        z.transform(() => undefined),
+      ),
+    ]),
     AWS_REGION: text('us-east-1'),
 
     SMS_SENDER: z._default(z.enum(['sns', 'outbox']), 'sns'),
@@ -67,7 +73,11 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['SMS_SENDER'], message: 'the local outbox cannot be used in a deployed stage' });
       }
       if (inAws && env.BCRYPT_COST < MIN_DEPLOYED_BCRYPT_COST) {
-        ctx.addIssue({ code: 'custom', path: ['BCRYPT_COST'], message: `a deployed stage hashes at cost ${MIN_DEPLOYED_BCRYPT_COST} or more` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['BCRYPT_COST'],
+          message: `a deployed stage hashes at cost ${MIN_DEPLOYED_BCRYPT_COST} or more`,
+        });
       }
       if (inAws && env.SIGNING_KEY_FILE) {
         ctx.addIssue({ code: 'custom', path: ['SIGNING_KEY_FILE'], message: 'a deployed stage reads its key from SSM' });

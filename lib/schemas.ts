@@ -48,12 +48,14 @@ const phone = z.pipe(
 );
 
 const text = (min: number, max: number) =>
-  z.string({ error: 'must be a string' }).check(
-    z.trim(),
-    z.minLength(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`),
-    z.maxLength(max, `must be at most ${max} characters`),
-    z.regex(NO_CONTROL_CHARS, 'must not contain control characters'),
-  );
+  z
+    .string({ error: 'must be a string' })
+    .check(
+      z.trim(),
+      z.minLength(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`),
+      z.maxLength(max, `must be at most ${max} characters`),
+      z.regex(NO_CONTROL_CHARS, 'must not contain control characters'),
+    );
 
 const bounded = (min: number, max: number) =>
   z.string({ error: 'must be a string' }).check(z.minLength(min, 'is required'), z.maxLength(max, 'is too long'));
@@ -64,7 +66,10 @@ const codeType = z.enum(['1', '2', '3', '4'], { error: 'must be "1", "2", "3" or
 
 const email = z.pipe(
   z.string({ error: 'must be a string' }).check(z.trim(), z.maxLength(254, 'must be at most 254 characters')),
-  z.pipe(z.union([z.literal(''), z.email({ error: 'must be a valid email address' })]), z.transform((v: string) => v.toLowerCase())),
+  z.pipe(
+    z.union([z.literal(''), z.email({ error: 'must be a valid email address' })]),
+    z.transform((v: string) => v.toLowerCase()),
+  ),
 );
 
 // ---- What the endpoints answer (the envelope's `data`) ----

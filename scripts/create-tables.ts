@@ -1,9 +1,5 @@
 // Creates the tables of infra/tables.cjs that do not exist yet, on the endpoint given (DynamoDB Local).
-import {
-  CreateTableCommand,
-  ResourceInUseException,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import infra from '../infra/tables.cjs';
 import { createDynamoClient } from '../lib/store/client';
 
@@ -15,7 +11,9 @@ export async function createTables(endpoint: string, environment: Record<string,
       const TableName = environment[table.envVar];
       if (!TableName) throw new Error(`no table name for ${table.envVar}`);
       try {
-        await client.send(new CreateTableCommand({ TableName, ...infra.keySchema() } as ConstructorParameters<typeof CreateTableCommand>[0]));
+        await client.send(
+          new CreateTableCommand({ TableName, ...infra.keySchema() } as ConstructorParameters<typeof CreateTableCommand>[0]),
+        );
         created.push(TableName);
       } catch (error) {
         if (error instanceof ResourceInUseException) continue;

@@ -83,12 +83,22 @@ export async function startOfflineApi(extraEnv: Record<string, string> = {}, tim
   let lambdaPort = await freePort();
   while (lambdaPort === port) lambdaPort = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const cli = startServerless(['offline', 'start', '--stage', 'local'], { PORT: String(port), OFFLINE_LAMBDA_PORT: String(lambdaPort), ...extraEnv });
+  const cli = startServerless(['offline', 'start', '--stage', 'local'], {
+    PORT: String(port),
+    OFFLINE_LAMBDA_PORT: String(lambdaPort),
+    ...extraEnv,
+  });
   try {
-    for (const deadline = Date.now() + timeoutMs; ; ) {
+    for (const deadline = Date.now() + timeoutMs; ;) {
       if (!cli.alive()) throw new Error(`serverless offline exited at start:\n${cli.output()}`);
       // Any answer, even a 404, means it listens.
-      if (await fetch(baseUrl).then(() => true, () => false)) return { baseUrl, cli, stop: () => cli.stop() };
+      if (
+        await fetch(baseUrl).then(
+          () => true,
+          () => false,
+        )
+      )
+        return { baseUrl, cli, stop: () => cli.stop() };
       if (Date.now() > deadline) throw new Error(`serverless offline did not answer on ${baseUrl}:\n${cli.output()}`);
       await sleep(250);
     }

@@ -110,7 +110,9 @@ describe.each(transports)('the client %s', (_, start) => {
     const keys = await client.jwks();
     expect(keys.keys[0]).toMatchObject({ kty: 'EC', alg: 'ES256', kid: expect.any(String) });
     expect(keys.keys[0]).not.toHaveProperty('d');
-    const { payload } = await jwtVerify(sessionInfo.accessToken.slice('AT '.length), createLocalJWKSet(keys), { issuer: 'koodrive-signup' });
+    const { payload } = await jwtVerify(sessionInfo.accessToken.slice('AT '.length), createLocalJWKSet(keys), {
+      issuer: 'koodrive-signup',
+    });
     expect(payload.sub).toBe(userId);
   });
 
@@ -188,7 +190,9 @@ describe.each(transports)('the client %s', (_, start) => {
     let n = 0;
     const traced = transport.client({ traceId: () => `client-trace-${++n}` });
     expect(await failure(traced.sendCode({ phone: 'x', codeType: '1' }))).toMatchObject({ traceId: 'client-trace-1' });
-    expect(await failure(traced.sendCode({ phone: 'x', codeType: '1' }, { traceId: 'call-trace' }))).toMatchObject({ traceId: 'call-trace' });
+    expect(await failure(traced.sendCode({ phone: 'x', codeType: '1' }, { traceId: 'call-trace' }))).toMatchObject({
+      traceId: 'call-trace',
+    });
     // One the service refuses is answered as a parameter error under a trace id of the service's.
     const refused = await failure(traced.sendCode({ phone: randomPhone(), codeType: '1' }, { traceId: 'not a trace id' }));
     expect(refused).toMatchObject({ kind: 'parameter', message: expect.stringContaining('X-Traceid') });
@@ -219,8 +223,15 @@ describe('the client without a SPEC answer', () => {
   });
 
   it('reports a page that is not JSON (a proxy in the way) as an invalid response', async () => {
-    const proxy: typeof fetch = () => Promise.resolve(new Response('<html>502 Bad Gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html' } }));
-    const error = await failure(createClient({ baseUrl: 'https://api.example', agentName: 'client-test', fetch: proxy }).login({ account: randomPhone(), authType: '1', password: 'x' }));
+    const proxy: typeof fetch = () =>
+      Promise.resolve(new Response('<html>502 Bad Gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html' } }));
+    const error = await failure(
+      createClient({ baseUrl: 'https://api.example', agentName: 'client-test', fetch: proxy }).login({
+        account: randomPhone(),
+        authType: '1',
+        password: 'x',
+      }),
+    );
     expect(error).toBeInstanceOf(KooDriveTransportError);
     expect(error).not.toBeInstanceOf(KooDriveError);
     expect(error).toMatchObject({ endpoint: 'login', reason: 'invalid-response', status: 502 });

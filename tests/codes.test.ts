@@ -51,7 +51,9 @@ describe('validate', () => {
     expect(Date.parse(String(answer.body.data?.['expireAt'])) - Date.now()).toBeGreaterThan(599_000);
 
     const db = createDocumentClient(configWith());
-    const { Item } = await db.send(new GetCommand({ TableName: svc.deps.config.tables.verifications, Key: { pk: `TOKEN#${sha256(token)}` } }));
+    const { Item } = await db.send(
+      new GetCommand({ TableName: svc.deps.config.tables.verifications, Key: { pk: `TOKEN#${sha256(token)}` } }),
+    );
     expect(Item).toBeDefined();
     expect(JSON.stringify(Item)).not.toContain(token);
 

@@ -71,12 +71,39 @@ const nastyString = (maxLength = 40) =>
 
 /** Phone-like strings: the right shape with look-alike digits, odd separators, controls mixed in. */
 const phoneLike = fc.oneof(
-  fc.tuple(
-    fc.constantFrom('', '+', '00', '＋', '００', '0', '++', '+00', ' +', '\u202e+'),
-    fc.array(fc.constantFrom('0', '1', '2', '7', '8', '9', '０', '７', '٣', '𝟗', ' ', '-', '(', ')', '\u00a0', '\u3000', '\u200b', '\u0000', '\ud800', '.', '/'), {
-      maxLength: 40,
-    }),
-  ).map(([prefix, parts]) => prefix + parts.join('')),
+  fc
+    .tuple(
+      fc.constantFrom('', '+', '00', '＋', '００', '0', '++', '+00', ' +', '\u202e+'),
+      fc.array(
+        fc.constantFrom(
+          '0',
+          '1',
+          '2',
+          '7',
+          '8',
+          '9',
+          '０',
+          '７',
+          '٣',
+          '𝟗',
+          ' ',
+          '-',
+          '(',
+          ')',
+          '\u00a0',
+          '\u3000',
+          '\u200b',
+          '\u0000',
+          '\ud800',
+          '.',
+          '/',
+        ),
+        {
+          maxLength: 40,
+        },
+      ),
+    )
+    .map(([prefix, parts]) => prefix + parts.join('')),
   fc.bigInt({ min: 0n, max: 10n ** 20n }).map((n) => `+${n}`),
 );
 
@@ -130,7 +157,11 @@ const digits = (n: number) => fc.string({ unit: fc.constantFrom(...asciiChars('0
 const hex48 = fc.string({ unit: fc.constantFrom(...asciiChars('0123456789abcdef')), minLength: 48, maxLength: 48 });
 /** A random canonical phone from a space large enough that send limits rarely meet twice. */
 const freshPhone = fc
-  .tuple(fc.integer({ min: 10, max: 99 }), fc.integer({ min: 100_000_000, max: 999_999_999 }), fc.constantFrom('00', '+', '00 ', '+(', '+ '))
+  .tuple(
+    fc.integer({ min: 10, max: 99 }),
+    fc.integer({ min: 100_000_000, max: 999_999_999 }),
+    fc.constantFrom('00', '+', '00 ', '+(', '+ '),
+  )
   .map(([cc, rest, prefix]) => `${prefix}${cc}${rest}`);
 
 const pick = <T>(items: T[]): fc.Arbitrary<T> | undefined => (items.length > 0 ? fc.constantFrom(...items) : undefined);
@@ -146,7 +177,10 @@ function templates(ctx: FuzzContext): Record<Exclude<Endpoint, 'jwks'>, Template
   const userPhone = pick(ctx.users.map((u) => u.phone));
   const userId = oneOfDefined(digits(19), pick(ctx.users.map((u) => u.userId)));
   const accessToken = oneOfDefined(pick(ctx.users.map((u) => u.accessToken)), fc.constant('AT a.b.c'));
-  const password = oneOfDefined(fc.constantFrom('01ASDAa1', 'password', 'Wrong-Pass-1', '🔑🔑🔑🔑🔑🔑🔑🔑'), pick(ctx.users.map((u) => u.password)));
+  const password = oneOfDefined(
+    fc.constantFrom('01ASDAa1', 'password', 'Wrong-Pass-1', '🔑🔑🔑🔑🔑🔑🔑🔑'),
+    pick(ctx.users.map((u) => u.password)),
+  );
   const tokenPair = pick(ctx.captchaTokens);
   return {
     sendCode: [{ phone: str(oneOfDefined(freshPhone, phoneLike)), codeType }],
@@ -154,7 +188,12 @@ function templates(ctx: FuzzContext): Record<Exclude<Endpoint, 'jwks'>, Template
       { requestId: str(oneOfDefined(digits(19), pick(ctx.codes.map((c) => c.requestId)))), code: str(digits(6)), codeType },
       // A genuine request id with its right code: a valid-shaped validation that may really succeed (once).
       ...(ctx.codes.length > 0
-        ? [{ 'raw:requestId': pick(ctx.codes)!.map((c) => `${JSON.stringify(c.requestId)},"code":${JSON.stringify(c.code)}`), codeType: str(fc.constant('1')) }]
+        ? [
+            {
+              'raw:requestId': pick(ctx.codes)!.map((c) => `${JSON.stringify(c.requestId)},"code":${JSON.stringify(c.code)}`),
+              codeType: str(fc.constant('1')),
+            },
+          ]
         : []),
     ],
     register: [
@@ -200,7 +239,10 @@ function mutatedObject(template: Template): fc.Arbitrary<string> {
     {
       weight: 1,
       arbitrary: fc.array(
-        fc.tuple(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'polluted', ''), nastyString(10)), hostileJson),
+        fc.tuple(
+          fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'polluted', ''), nastyString(10)),
+          hostileJson,
+        ),
         { minLength: 1, maxLength: 3 },
       ),
     },
@@ -216,7 +258,24 @@ function mutatedObject(template: Template): fc.Arbitrary<string> {
 
 /** Bodies that are not an object, or not JSON at all. */
 const rawBody: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('', ' ', 'null', '[]', '"text"', '42', '{', '}', '{"a":', '{"a":1,}', "{'a':1}", '{"a":1}{"b":2}', '\ufeff{}', '{"a":"\u0000"}', 'undefined', 'NaN'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'null',
+    '[]',
+    '"text"',
+    '42',
+    '{',
+    '}',
+    '{"a":',
+    '{"a":1,}',
+    "{'a':1}",
+    '{"a":1}{"b":2}',
+    '\ufeff{}',
+    '{"a":"\u0000"}',
+    'undefined',
+    'NaN',
+  ),
   nastyString(200),
   hostileJson,
   hugeString,
@@ -272,20 +331,43 @@ const optionalHeader = (names: string[], good: fc.Arbitrary<string>, odd: fc.Arb
 function authorizationValues(ctx: FuzzContext): { good: fc.Arbitrary<string>; odd: fc.Arbitrary<string> } {
   const tokens = ctx.users.map((u) => u.accessToken);
   const jws = tokens.map((t) => t.replace(/^AT /, ''));
-  const good = tokens.length > 0
-    ? fc.oneof(fc.constantFrom(...tokens), fc.constantFrom(...jws).map((t) => `Bearer ${t}`), fc.constantFrom(...jws))
-    : fc.constant('AT a.b.c');
-  const tampered = jws.length > 0
-    ? fc.tuple(fc.constantFrom(...jws), fc.nat(), fc.constantFrom('A', '_', '.', '', '==')).map(([t, at, c]) => {
-        const i = at % t.length;
-        return `AT ${t.slice(0, i)}${c}${t.slice(i + 1)}`;
-      })
-    : fc.constant('AT x.y.z');
+  const good =
+    tokens.length > 0
+      ? fc.oneof(
+          fc.constantFrom(...tokens),
+          fc.constantFrom(...jws).map((t) => `Bearer ${t}`),
+          fc.constantFrom(...jws),
+        )
+      : fc.constant('AT a.b.c');
+  const tampered =
+    jws.length > 0
+      ? fc.tuple(fc.constantFrom(...jws), fc.nat(), fc.constantFrom('A', '_', '.', '', '==')).map(([t, at, c]) => {
+          const i = at % t.length;
+          return `AT ${t.slice(0, i)}${c}${t.slice(i + 1)}`;
+        })
+      : fc.constant('AT x.y.z');
   const odd = fc.oneof(
     tampered,
     nastyString(100),
-    fc.constantFrom('', ' ', 'AT', 'AT ', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'AT a.b', 'AT ..', 'AT a.b.c.d', 'AT eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.'),
-    fc.tuple(fc.constantFrom('AT ', 'Bearer ', 'at ', ''), fc.string({ unit: fc.constantFrom(...asciiChars('ABCxyz019_-.')), maxLength: 300 })).map(([s, t]) => s + t),
+    fc.constantFrom(
+      '',
+      ' ',
+      'AT',
+      'AT ',
+      'Bearer',
+      'Bearer ',
+      'Basic dXNlcjpwYXNz',
+      'AT a.b',
+      'AT ..',
+      'AT a.b.c.d',
+      'AT eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.',
+    ),
+    fc
+      .tuple(
+        fc.constantFrom('AT ', 'Bearer ', 'at ', ''),
+        fc.string({ unit: fc.constantFrom(...asciiChars('ABCxyz019_-.')), maxLength: 300 }),
+      )
+      .map(([s, t]) => s + t),
     hugeString.map((s) => `AT ${s}`),
   );
   return { good, odd };
@@ -302,9 +384,22 @@ function headersArbitrary(endpoint: Endpoint, ctx: FuzzContext): fc.Arbitrary<Re
     fc.constantFrom('application/json', 'application/json; charset=utf-8'),
     fc.oneof(
       fc.constantFrom(
-        'APPLICATION/JSON', 'application/json;', 'application/json ;charset=utf-8', ' application/json', 'application/json, text/plain',
-        'application/vnd.api+json', 'application/problem+json', 'application/jsonx', 'text/json', 'text/plain', 'multipart/form-data; boundary=x',
-        'application/x-www-form-urlencoded', '', '*/*', 'application/json; charset=utf-16', 'application/json\u0000',
+        'APPLICATION/JSON',
+        'application/json;',
+        'application/json ;charset=utf-8',
+        ' application/json',
+        'application/json, text/plain',
+        'application/vnd.api+json',
+        'application/problem+json',
+        'application/jsonx',
+        'text/json',
+        'text/plain',
+        'multipart/form-data; boundary=x',
+        'application/x-www-form-urlencoded',
+        '',
+        '*/*',
+        'application/json; charset=utf-16',
+        'application/json\u0000',
       ),
       nastyString(60),
     ),
@@ -329,7 +424,19 @@ function headersArbitrary(endpoint: Endpoint, ctx: FuzzContext): fc.Arbitrary<Re
       weight: 1,
       arbitrary: fc.array(
         fc.tuple(
-          fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'x-hw-agentname ', 'content-length', 'Host'), nastyString(20)),
+          fc.oneof(
+            fc.constantFrom(
+              '__proto__',
+              'constructor',
+              'prototype',
+              'hasOwnProperty',
+              'toString',
+              'x-hw-agentname ',
+              'content-length',
+              'Host',
+            ),
+            nastyString(20),
+          ),
           nastyString(100),
         ),
         { minLength: 1, maxLength: 3 },
@@ -341,7 +448,8 @@ function headersArbitrary(endpoint: Endpoint, ctx: FuzzContext): fc.Arbitrary<Re
     if (reversed) entries.reverse();
     const headers: Record<string, string> = {};
     // defineProperty: a `__proto__` header is a header, as it is in a parsed API Gateway event.
-    for (const [name, value] of entries) Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+    for (const [name, value] of entries)
+      Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
     return headers;
   });
   return fc.oneof(
@@ -352,9 +460,7 @@ function headersArbitrary(endpoint: Endpoint, ctx: FuzzContext): fc.Arbitrary<Re
 }
 
 export function requestArbitrary(endpoint: Endpoint, ctx: FuzzContext): fc.Arbitrary<HostileRequest> {
-  return fc
-    .tuple(headersArbitrary(endpoint, ctx), bodyArbitrary(endpoint, ctx))
-    .map(([headers, body]) => ({ headers, ...body }));
+  return fc.tuple(headersArbitrary(endpoint, ctx), bodyArbitrary(endpoint, ctx)).map(([headers, body]) => ({ headers, ...body }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -420,7 +526,9 @@ export function describeCase(endpoint: Endpoint, request: HostileRequest, answer
     `headers ${clip(JSON.stringify(request.headers))}`,
     `isBase64Encoded ${request.isBase64Encoded}`,
     `body ${clip(JSON.stringify(request.body))}`,
-    ...(answer ? [`answered ${String(answer.statusCode)} ${clip(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body))}`] : []),
+    ...(answer
+      ? [`answered ${String(answer.statusCode)} ${clip(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body))}`]
+      : []),
   ].join('\n  ');
 }
 
@@ -548,10 +656,17 @@ export function formatReport(report: FuzzReport): string {
  * Genuine material for the valid-shaped cases, made through the handlers themselves: codes sent and
  * left pending, captcha tokens for fresh phones, and registered users with a live session.
  */
-export async function prepareContext(handlers: Handlers, codeOf: (requestId: string) => string | Promise<string>, sizes = { users: 3, tokens: 3, codes: 3 }): Promise<FuzzContext> {
+export async function prepareContext(
+  handlers: Handlers,
+  codeOf: (requestId: string) => string | Promise<string>,
+  sizes = { users: 3, tokens: 3, codes: 3 },
+): Promise<FuzzContext> {
   const headers = { 'x-hw-agentName': 'fuzz', 'Content-Type': 'application/json' };
   const invoke = async (endpoint: Endpoint, body: unknown) => {
-    const result = (await handlers[endpoint](toEvent(endpoint, { headers, body: JSON.stringify(body), isBase64Encoded: false }), lambdaContext())) as {
+    const result = (await handlers[endpoint](
+      toEvent(endpoint, { headers, body: JSON.stringify(body), isBase64Encoded: false }),
+      lambdaContext(),
+    )) as {
       statusCode: number;
       body: string;
     };
@@ -579,7 +694,13 @@ export async function prepareContext(handlers: Handlers, codeOf: (requestId: str
     const password = '01ASDAa1';
     const data = await invoke('register', { firstname: 'Fuzz', phone: p, email: '', captchaToken: await token(p), password });
     const session = data['sessionInfo'] as { accessToken: string; refreshToken: string };
-    ctx.users.push({ phone: p, password, userId: String(data['userId']), accessToken: session.accessToken, refreshToken: session.refreshToken });
+    ctx.users.push({
+      phone: p,
+      password,
+      userId: String(data['userId']),
+      accessToken: session.accessToken,
+      refreshToken: session.refreshToken,
+    });
   }
   return ctx;
 }

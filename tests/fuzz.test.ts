@@ -21,7 +21,11 @@ afterAll(() => {
 
 describe.each(ENDPOINTS)('%s under hostile input', (endpoint) => {
   it(`answers ${RUNS} generated requests with 200 or 4xx, the SPEC envelope, no internals`, async () => {
-    const report = await fuzzEndpoint(endpoint, svc[endpoint], ctx, { runs: RUNS, stopOnFailure: true, ...(SEED === undefined ? {} : { seed: SEED }) });
+    const report = await fuzzEndpoint(endpoint, svc[endpoint], ctx, {
+      runs: RUNS,
+      stopOnFailure: true,
+      ...(SEED === undefined ? {} : { seed: SEED }),
+    });
     process.stdout.write(`${formatReport(report)}\n`);
     expect(report.failures).toBe(0);
     expect(report.runs).toBe(RUNS);

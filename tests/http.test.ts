@@ -39,7 +39,11 @@ describe('sign-up over HTTP (serverless-offline)', () => {
     const sent = await client.sendCode({ phone, codeType: '1' }, { traceId: 'abc-123' });
     expect(lastAnswer().headers.get('x-traceid')).toBe('abc-123');
     expect(lastAnswer().headers.get('cache-control')).toBe('no-store');
-    expect(sent).toEqual({ requestId: expect.stringMatching(/^[0-9]{19}$/), expireAt: expect.any(String), resendAfter: expect.any(Number) });
+    expect(sent).toEqual({
+      requestId: expect.stringMatching(/^[0-9]{19}$/),
+      expireAt: expect.any(String),
+      resendAfter: expect.any(Number),
+    });
 
     const validated = await client.validateCode({ requestId: sent.requestId, code: codeFromOutbox(sent.requestId), codeType: '1' });
     expect(lastAnswer().headers.get('x-traceid')).toBeTruthy();

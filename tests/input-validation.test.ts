@@ -37,7 +37,10 @@ describe('headers', () => {
   it.each(['APPLICATION/JSON', 'Application/Json; charset=utf-8', 'application/json;', 'application/json ; charset=utf-8'])(
     'reads media type %j as JSON',
     async (type) => {
-      const answer = await call(svc.sendCode, { body: { phone: randomPhone(), codeType: '1' }, headers: { 'x-hw-agentName': 'a', 'Content-Type': type } });
+      const answer = await call(svc.sendCode, {
+        body: { phone: randomPhone(), codeType: '1' },
+        headers: { 'x-hw-agentName': 'a', 'Content-Type': type },
+      });
       expect(answer.status).toBe(200);
     },
   );

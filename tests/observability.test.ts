@@ -68,7 +68,9 @@ describe('metrics', () => {
     const phone = randomPhone();
     const token = await captchaToken(phone);
 
-    const registered = await metricLines(async () => expect((await call(s.register, { body: registration(phone, token) })).status).toBe(200));
+    const registered = await metricLines(async () =>
+      expect((await call(s.register, { body: registration(phone, token) })).status).toBe(200),
+    );
     expect(registered.emf.map(counted)).toEqual([{ namespace: namespace(), values: { [metricNames.signUps]: 1 }, dimensions: service }]);
 
     const sent = await metricLines(async () => expect((await send(s, randomPhone())).status).toBe(200));
@@ -84,7 +86,11 @@ describe('metrics', () => {
       expect((await call(s.register, { body: registration(phone, token, { password: 'password' }) })).status).toBe(400),
     );
     expect(emf.map(counted)).toEqual([
-      { namespace: namespace(), values: { [metricNames.failures]: 1 }, dimensions: { ...service, [ERROR_CODE_DIMENSION]: String(ERRORS.weakPassword.code) } },
+      {
+        namespace: namespace(),
+        values: { [metricNames.failures]: 1 },
+        dimensions: { ...service, [ERROR_CODE_DIMENSION]: String(ERRORS.weakPassword.code) },
+      },
     ]);
   });
 
@@ -147,7 +153,15 @@ describe('metrics', () => {
       const registered = await call(s.register, { body: registration(phone, token) });
       await call(s.register, { body: registration(phone, token, { firstname: 'Other' }) }); // refused: token spent
       const { userId, sessionInfo } = registered.body.data as { userId: string; sessionInfo: Record<string, string> };
-      secrets.push(requestId, code, token, '01ASDAa1', userId, String(sessionInfo['refreshToken']), String(sessionInfo['accessToken']).slice(3));
+      secrets.push(
+        requestId,
+        code,
+        token,
+        '01ASDAa1',
+        userId,
+        String(sessionInfo['refreshToken']),
+        String(sessionInfo['accessToken']).slice(3),
+      );
     });
     expect(emf.length).toBe(4); // sent, wrong code, registered, refused (a right code counts nothing)
     const allowed = new Set(['_aws', SERVICE_DIMENSION, ERROR_CODE_DIMENSION, ...Object.values(metricNames)]);
@@ -200,7 +214,10 @@ describe('traces, from the deployed bundle with tracing on as in Lambda', () => 
       AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
     };
     return new Promise((done, fail) => {
-      const child = spawn(process.execPath, [resolve('tests/tools/lambda-process.cjs'), bundle, eventsFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [resolve('tests/tools/lambda-process.cjs'), bundle, eventsFile], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       let err = '';
       child.stdout.on('data', (chunk) => (out += String(chunk)));
@@ -238,11 +255,21 @@ describe('traces, from the deployed bundle with tracing on as in Lambda', () => 
     expect(registered).toMatchObject({ name: '## register.handler', annotations: { ColdStart: false } });
     expect(registered).not.toHaveProperty('error');
     const calls = segments().filter((s) => s['parent_id'] === registered?.['id']);
-    expect(calls).toContainEqual(expect.objectContaining({ name: 'DynamoDB', namespace: 'aws', aws: expect.objectContaining({ operation: 'TransactWriteItems' }) }));
+    expect(calls).toContainEqual(
+      expect.objectContaining({ name: 'DynamoDB', namespace: 'aws', aws: expect.objectContaining({ operation: 'TransactWriteItems' }) }),
+    );
 
     const text = datagrams.join('\n');
     expect(text).not.toContain('"metadata"'); // no answer recorded
-    for (const secret of [phone, phone.slice(2), token, '01ASDAa1', 'password', session['refreshToken'], String(session['accessToken']).slice(3)]) {
+    for (const secret of [
+      phone,
+      phone.slice(2),
+      token,
+      '01ASDAa1',
+      'password',
+      session['refreshToken'],
+      String(session['accessToken']).slice(3),
+    ]) {
       expect(text).not.toContain(secret);
     }
   }, 60_000);
@@ -250,7 +277,8 @@ describe('traces, from the deployed bundle with tracing on as in Lambda', () => 
 
 describe('alarm thresholds', () => {
   const options = { service: 'svc', stage: 'prod' };
-  const alarmProps = (env: NodeJS.ProcessEnv, email?: string) => alarms.alarmResources({ ...options, env, ...(email ? { email } : {}) }).Resources;
+  const alarmProps = (env: NodeJS.ProcessEnv, email?: string) =>
+    alarms.alarmResources({ ...options, env, ...(email ? { email } : {}) }).Resources;
 
   it('take overrides from the deploying shell, and refuse a bad one', () => {
     const resources = alarmProps({ ALARM_SMS_PER_5_MIN: '400', ALARM_5XX_PERCENT: '' });

@@ -87,11 +87,16 @@ describe('the OpenAPI document', () => {
     const operation = operationOf(name);
     for (const kind of errorKinds(ENDPOINTS[name])) {
       const { status, code } = ERRORS[kind];
-      const schema = operation.responses[String(status)]?.content[JSON_TYPE]?.schema as { properties: { code: { enum: number[] } } } | undefined;
+      const schema = operation.responses[String(status)]?.content[JSON_TYPE]?.schema as
+        { properties: { code: { enum: number[] } } } | undefined;
       expect(schema?.properties.code.enum).toContain(code);
     }
     const declared = new Set(errorKinds(ENDPOINTS[name]).map((kind) => String(ERRORS[kind].status)));
-    expect(Object.keys(operation.responses).filter((status) => status !== '200').sort()).toEqual([...declared].sort());
+    expect(
+      Object.keys(operation.responses)
+        .filter((status) => status !== '200')
+        .sort(),
+    ).toEqual([...declared].sort());
   });
 
   it('documents the request headers: x-hw-agentName where required, Authorization as the access-token scheme, X-Traceid', () => {
@@ -138,7 +143,9 @@ describe('the OpenAPI document', () => {
     }
     // Only storage trouble and expiry are left to their answers' examples, wherever they are documented.
     const provoked = new Set(cases.map((c) => (c.expected.example as { code?: number }).code));
-    const notProvoked = Object.entries(ERRORS).filter(([, e]) => !provoked.has(e.code)).map(([kind]) => kind);
+    const notProvoked = Object.entries(ERRORS)
+      .filter(([, e]) => !provoked.has(e.code))
+      .map(([kind]) => kind);
     expect(notProvoked.sort()).toEqual(['internal', 'serviceBusy', 'tokenExpired']);
   });
 
@@ -237,10 +244,22 @@ const captchaFor = async (phone: string, codeType: string) => {
 const PASSWORD = '01ASDAa1';
 async function newUser() {
   const phone = randomPhone();
-  const registered = await post(routes.register.path, { firstname: 'John', surname: 'Smith', phone, email: '', captchaToken: await captchaFor(phone, '1'), password: PASSWORD });
+  const registered = await post(routes.register.path, {
+    firstname: 'John',
+    surname: 'Smith',
+    phone,
+    email: '',
+    captchaToken: await captchaFor(phone, '1'),
+    password: PASSWORD,
+  });
   if (registered.status !== 200) throw new Error(`register: ${JSON.stringify(registered.body)}`);
   const data = registered.body.data!;
-  return { phone, userId: String(data['userId']), accessToken: String(data['sessionInfo'].accessToken), refreshToken: String(data['sessionInfo'].refreshToken) };
+  return {
+    phone,
+    userId: String(data['userId']),
+    accessToken: String(data['sessionInfo'].accessToken),
+    refreshToken: String(data['sessionInfo'].refreshToken),
+  };
 }
 
 /** The live values of one case, each made once, on first use, from fresh phones and users. */
@@ -352,7 +371,12 @@ describe('the document against the local stack (serverless-offline)', () => {
     if (c.expected.status === 200 && body !== undefined) {
       expectValid(operationOf(c.operationId).requestBody!.content[JSON_TYPE]!.schema, body, 'the live request');
     }
-    const reply = await send(c.method, c.path, headers, body === undefined ? undefined : sentAsJson || typeof body !== 'string' ? JSON.stringify(body) : body);
+    const reply = await send(
+      c.method,
+      c.path,
+      headers,
+      body === undefined ? undefined : sentAsJson || typeof body !== 'string' ? JSON.stringify(body) : body,
+    );
 
     expect({ status: reply.status, text: reply.text }).toEqual({ status: c.expected.status, text: expect.any(String) });
     const response = responseOf(c, reply.status);

@@ -62,8 +62,7 @@ async function mintTokens(phone: string, n: number, batch = 10): Promise<string[
   return tokens;
 }
 
-const statuses = (answers: Answer[]) =>
-  answers.reduce<Record<number, number>>((h, a) => ((h[a.status] = (h[a.status] ?? 0) + 1), h), {});
+const statuses = (answers: Answer[]) => answers.reduce<Record<number, number>>((h, a) => ((h[a.status] = (h[a.status] ?? 0) + 1), h), {});
 
 const report = (what: string, answers: Answer[]) => process.stdout.write(`race ${what}: statuses ${JSON.stringify(statuses(answers))}\n`);
 
@@ -206,7 +205,11 @@ describe('code validation race (SPEC §2.2)', () => {
     report('50 code guesses', answers);
 
     expectNo5xx(answers);
-    expect(Object.keys(statuses(answers)).map(Number).every((s) => [200, 400, 429].includes(s))).toBe(true);
+    expect(
+      Object.keys(statuses(answers))
+        .map(Number)
+        .every((s) => [200, 400, 429].includes(s)),
+    ).toBe(true);
     const ok = answers.filter((a) => a.status === 200);
     expect(ok.length).toBeLessThanOrEqual(1);
     for (const a of ok) expect(guesses[answers.indexOf(a)]).toBe(code);
@@ -216,7 +219,10 @@ describe('code validation race (SPEC §2.2)', () => {
     const item = await getItem(tables().verifications, `CODE#${requestId}`);
     const failCount = Number(item?.['failCount']);
     expect(failCount).toBeLessThanOrEqual(maxAttempts);
-    const answered = answers.map((a) => a.body.data?.['failCount']).filter((n) => n !== undefined).map(Number);
+    const answered = answers
+      .map((a) => a.body.data?.['failCount'])
+      .filter((n) => n !== undefined)
+      .map(Number);
     expect(Math.max(0, ...answered)).toBeLessThanOrEqual(maxAttempts);
     expect([...answered].sort((a, b) => a - b)).toEqual(Array.from({ length: failCount }, (_, i) => i + 1));
     expect(item?.['redeemedAt'] !== undefined).toBe(ok.length === 1);

@@ -112,10 +112,13 @@ describe('refusals', () => {
   it.each([
     ['unknown', () => Promise.resolve({ phone: randomPhone(), token: 'f'.repeat(48) })],
     ['issued for another phone', async () => ({ phone: randomPhone(), token: await captchaToken(randomPhone()) })],
-    ['issued for login (codeType 2)', async () => {
-      const phone = randomPhone();
-      return { phone, token: await captchaToken(phone, '2') };
-    }],
+    [
+      'issued for login (codeType 2)',
+      async () => {
+        const phone = randomPhone();
+        return { phone, token: await captchaToken(phone, '2') };
+      },
+    ],
   ])('a token %s is invalid, and nothing is written', async (_why, make) => {
     const { phone, token } = await make();
     const answer = await call(svc.register, { body: registration(phone, token) });

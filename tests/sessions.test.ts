@@ -49,7 +49,10 @@ describe('login', () => {
   it('refuses a registration token for login, and a login token for an unregistered phone without burning it', async () => {
     const user = await registeredUser(svc);
     const registrationToken = await captchaToken(user.phone, '1');
-    const wrongScenario = await call(svc.login, { body: { account: user.phone, authType: '2', captchaToken: registrationToken }, headers: agent });
+    const wrongScenario = await call(svc.login, {
+      body: { account: user.phone, authType: '2', captchaToken: registrationToken },
+      headers: agent,
+    });
     expect(wrongScenario.body.code).toBe(13001002);
 
     const stranger = randomPhone();
@@ -57,7 +60,9 @@ describe('login', () => {
     const answer = await call(svc.login, { body: { account: stranger, authType: '2', captchaToken: token }, headers: agent });
     expect(answer.status).toBe(401);
     expect(answer.body.code).toBe(13001008);
-    const stored = await db.send(new GetCommand({ TableName: svc.deps.config.tables.verifications, Key: { pk: `TOKEN#${sha256(token)}` } }));
+    const stored = await db.send(
+      new GetCommand({ TableName: svc.deps.config.tables.verifications, Key: { pk: `TOKEN#${sha256(token)}` } }),
+    );
     expect(stored.Item?.['usedAt']).toBeUndefined();
   });
 

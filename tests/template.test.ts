@@ -104,7 +104,10 @@ describe('prod CloudFormation template', () => {
     expect(JSON.stringify(authorizer.Properties['AuthorizerUri'])).toContain('AuthorizerLambdaFunction');
     const permissions = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties);
     expect(permissions).toContainEqual(
-      expect.objectContaining({ Principal: 'apigateway.amazonaws.com', FunctionName: expect.objectContaining({ 'Fn::GetAtt': ['AuthorizerLambdaFunction', 'Arn'] }) }),
+      expect.objectContaining({
+        Principal: 'apigateway.amazonaws.com',
+        FunctionName: expect.objectContaining({ 'Fn::GetAtt': ['AuthorizerLambdaFunction', 'Arn'] }),
+      }),
     );
   });
 });
@@ -112,7 +115,9 @@ describe('prod CloudFormation template', () => {
 describe('prod observability', () => {
   const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
   const watched = (namespace: string, metricName: string) =>
-    alarms().flatMap((a) => (a['Metrics'] as any[]).filter((m) => m.MetricStat?.Metric.Namespace === namespace && m.MetricStat.Metric.MetricName === metricName));
+    alarms().flatMap((a) =>
+      (a['Metrics'] as any[]).filter((m) => m.MetricStat?.Metric.Namespace === namespace && m.MetricStat.Metric.MetricName === metricName),
+    );
 
   it('traces every function with X-Ray, allowed to write traces, and emits metrics', () => {
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
@@ -124,7 +129,9 @@ describe('prod observability', () => {
         POWERTOOLS_METRICS_NAMESPACE: infraMetrics.metricsNamespace('koodrive-signup', 'prod'),
       });
     }
-    const statements = ofType('AWS::IAM::Role').flatMap(([, role]) => (role.Properties['Policies'] ?? []).flatMap((p: any) => p.PolicyDocument.Statement));
+    const statements = ofType('AWS::IAM::Role').flatMap(([, role]) =>
+      (role.Properties['Policies'] ?? []).flatMap((p: any) => p.PolicyDocument.Statement),
+    );
     expect(statements).toContainEqual(expect.objectContaining({ Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] }));
   });
 
@@ -138,11 +145,19 @@ describe('prod observability', () => {
       // Every resource an alarm names is in the template (serverless's logical ids).
       for (const ref of JSON.stringify(alarm).matchAll(/"Ref":"(\w+)"/g)) expect(resources).toHaveProperty([ref[1]!]);
     }
-    expect(watched('AWS/ApiGateway', '5xx')).toEqual([expect.objectContaining({ MetricStat: expect.objectContaining({ Metric: expect.objectContaining({ Dimensions: [{ Name: 'ApiId', Value: { Ref: 'HttpApi' } }] }) }) })]);
+    expect(watched('AWS/ApiGateway', '5xx')).toEqual([
+      expect.objectContaining({
+        MetricStat: expect.objectContaining({
+          Metric: expect.objectContaining({ Dimensions: [{ Name: 'ApiId', Value: { Ref: 'HttpApi' } }] }),
+        }),
+      }),
+    ]);
     expect(watched('AWS/ApiGateway', 'Count')).toHaveLength(1);
     // Every function's throttles, every table's throttle events.
     const dimension = (m: any) => m.MetricStat.Metric.Dimensions[0].Value;
-    expect(watched('AWS/Lambda', 'Throttles').map(dimension)).toEqual(Object.keys(functionsFor('prod')).map((f) => ({ Ref: expect.stringMatching(new RegExp(`^${f}LambdaFunction$`, 'i')) })));
+    expect(watched('AWS/Lambda', 'Throttles').map(dimension)).toEqual(
+      Object.keys(functionsFor('prod')).map((f) => ({ Ref: expect.stringMatching(new RegExp(`^${f}LambdaFunction$`, 'i')) })),
+    );
     for (const kind of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
       expect(watched('AWS/DynamoDB', kind).map(dimension)).toEqual(Object.values(infra.tables).map((t) => ({ Ref: t.logicalId })));
     }

@@ -69,7 +69,12 @@ describe('verification with only the public JWKS', () => {
     for (const kid of ['someone-else', svc.deps.signingKey.kid]) {
       const forged = await new SignJWT({ sid: '1' })
         .setProtectedHeader({ alg: 'ES256', kid })
-        .setIssuer(jwt.issuer).setAudience(jwt.audience).setSubject('42').setIssuedAt().setExpirationTime('10m').setJti('j')
+        .setIssuer(jwt.issuer)
+        .setAudience(jwt.audience)
+        .setSubject('42')
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .setJti('j')
         .sign(privateKey);
       await refused(forged);
     }
@@ -108,7 +113,12 @@ describe('key rotation', () => {
     for (const key of [oldKey, rotated]) {
       const token = await new SignJWT({ sid: '1' })
         .setProtectedHeader({ alg: 'ES256', kid: key.kid })
-        .setIssuer(jwt.issuer).setAudience(jwt.audience).setSubject('7').setIssuedAt().setExpirationTime('10m').setJti('j')
+        .setIssuer(jwt.issuer)
+        .setAudience(jwt.audience)
+        .setSubject('7')
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .setJti('j')
         .sign(key.privateKey);
       expect((await verify(token)).userId).toBe('7');
     }

@@ -8,10 +8,14 @@ import type { Deps } from '../container';
 import type { SessionInfo } from '../schemas';
 import type { Session } from '../store/store';
 
-
 type SigningDeps = Pick<Deps, 'config' | 'signingKey'>;
 
-async function sessionInfo(deps: SigningDeps, ids: { userId: string; sessionId: string }, refreshToken: string, now: number): Promise<SessionInfo> {
+async function sessionInfo(
+  deps: SigningDeps,
+  ids: { userId: string; sessionId: string },
+  refreshToken: string,
+  now: number,
+): Promise<SessionInfo> {
   const accessToken = await signAccessToken(deps.signingKey, deps.config.jwt, { ...ids, issuedAtMs: now });
   return { accessToken, expiresIn: deps.config.jwt.accessTokenTtlSeconds, issuedAt: String(now), refreshToken };
 }

@@ -18,8 +18,7 @@ export const success = (data: unknown, headers: Record<string, string> = {}): Ht
 export function failure(error: ApiError): HttpResponse {
   const headers: Record<string, string> = {};
   if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
-  const body = error.data === undefined
-    ? { code: error.code, msg: error.message }
-    : { code: error.code, msg: error.message, data: error.data };
+  const body =
+    error.data === undefined ? { code: error.code, msg: error.message } : { code: error.code, msg: error.message, data: error.data };
   return json(body, headers, error.status);
 }

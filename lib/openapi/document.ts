@@ -165,7 +165,14 @@ function operation(name: RouteName, endpoint: EndpointDoc): Operation {
     }
     const doc = HEADERS[header];
     if (!doc) throw new Error(`${name}: header ${header} has no entry in HEADERS`);
-    parameters.push({ name: doc.name, in: 'header', required: required.has(header), description: doc.description, schema: headerSchema, example: doc.example });
+    parameters.push({
+      name: doc.name,
+      in: 'header',
+      required: required.has(header),
+      description: doc.description,
+      schema: headerSchema,
+      example: doc.example,
+    });
   }
   parameters.push(traceParameter(cases));
   if (schema.body === undefined && cases.some((c) => c.body !== undefined)) throw new Error(`${name}: an example has a body`);
@@ -192,7 +199,9 @@ function operation(name: RouteName, endpoint: EndpointDoc): Operation {
 
 function traceParameter(cases: ExampleCase[]): Parameter {
   const examples = Object.fromEntries(
-    cases.flatMap((c) => (c.headers?.[TRACE_HEADER] === undefined ? [] : [[c.name, { summary: c.summary, value: c.headers[TRACE_HEADER] }]])),
+    cases.flatMap((c) =>
+      c.headers?.[TRACE_HEADER] === undefined ? [] : [[c.name, { summary: c.summary, value: c.headers[TRACE_HEADER] }]],
+    ),
   );
   return {
     name: TRACE_HEADER,
@@ -224,7 +233,11 @@ function responses(name: RouteName, endpoint: EndpointDoc, cases: ExampleCase[])
     ? { required: true, description: 'The keys may be cached this long.', schema: { type: 'string', pattern: '^public, max-age=[0-9]+$' } }
     : { required: true, description: 'Answers carry tokens: never cached.', schema: { type: 'string', const: 'no-store' } };
   const common = {
-    [TRACE_HEADER]: { required: true, description: 'The request\'s X-Traceid, or the one generated for it.', schema: { type: 'string', pattern: TRACE_ID.source } },
+    [TRACE_HEADER]: {
+      required: true,
+      description: "The request's X-Traceid, or the one generated for it.",
+      schema: { type: 'string', pattern: TRACE_ID.source },
+    },
     'Cache-Control': cacheControl,
   };
 
@@ -233,7 +246,11 @@ function responses(name: RouteName, endpoint: EndpointDoc, cases: ExampleCase[])
     ? schemaRef(dataId(name))
     : {
         type: 'object',
-        properties: { code: { type: 'integer', const: SUCCESS.code }, msg: { type: 'string', const: SUCCESS.msg }, ...(data ? { data: schemaRef(dataId(name)) } : {}) },
+        properties: {
+          code: { type: 'integer', const: SUCCESS.code },
+          msg: { type: 'string', const: SUCCESS.msg },
+          ...(data ? { data: schemaRef(dataId(name)) } : {}),
+        },
         required: ['code', 'msg', ...(data ? ['data'] : [])],
         additionalProperties: false,
       };
@@ -269,8 +286,12 @@ function responses(name: RouteName, endpoint: EndpointDoc, cases: ExampleCase[])
   for (const c of cases) {
     const answer = c.answer;
     if ('error' in answer) {
-      if (!kinds.includes(answer.error)) throw new Error(`${name}: example ${c.name} answers ${answer.error}, which ${name} does not declare`);
-      examplesAt(result, ERRORS[answer.error].status)[c.name] = { summary: c.summary, value: errorBody(answer.error, answer.msg, answer.data) };
+      if (!kinds.includes(answer.error))
+        throw new Error(`${name}: example ${c.name} answers ${answer.error}, which ${name} does not declare`);
+      examplesAt(result, ERRORS[answer.error].status)[c.name] = {
+        summary: c.summary,
+        value: errorBody(answer.error, answer.msg, answer.data),
+      };
     } else {
       const value = endpoint.bare ? answer.data : { ...SUCCESS, ...(answer.data === undefined ? {} : { data: answer.data }) };
       examplesAt(result, 200)[c.name] = { summary: c.summary, value };
@@ -297,9 +318,16 @@ function errorBody(kind: ErrorKind, msg?: string, data?: unknown) {
 
 function retryAfter(status: number): Record<string, Header> {
   const schema = { type: 'integer', minimum: 1 };
-  if (status === ERRORS.serviceBusy.status) return { 'Retry-After': { required: true, description: 'Seconds to wait before retrying.', schema } };
+  if (status === ERRORS.serviceBusy.status)
+    return { 'Retry-After': { required: true, description: 'Seconds to wait before retrying.', schema } };
   if (status === ERRORS.tooManyAttempts.status) {
-    return { 'Retry-After': { required: false, description: 'Seconds to wait, when waiting helps (not for a code whose attempts are used up: send a new one).', schema } };
+    return {
+      'Retry-After': {
+        required: false,
+        description: 'Seconds to wait, when waiting helps (not for a code whose attempts are used up: send a new one).',
+        schema,
+      },
+    };
   }
   return {};
 }

@@ -62,7 +62,9 @@ function replayCase(path: string, method: string, operation: Operation, name: st
   });
   const [expected, ...others] = answers;
   if (!expected || others.length > 0) {
-    throw new Error(`${operation.operationId}: request example ${name} needs exactly one answer example of its name, has ${answers.length}`);
+    throw new Error(
+      `${operation.operationId}: request example ${name} needs exactly one answer example of its name, has ${answers.length}`,
+    );
   }
   return {
     operationId: operation.operationId,

@@ -28,10 +28,11 @@ export const ERROR_WHEN: Readonly<Record<ErrorKind, string>> = {
   tokenExpired: 'The captcha token, or the SMS code, has expired.',
   weakPassword: 'The password breaks the policy. `msg` says which rule.',
   wrongCode: 'The code is wrong. `data.failCount` counts the wrong attempts on this request.',
-  tooManyAttempts: 'Too many attempts or codes: a resend too soon, a send cap per phone or IP, a code whose attempts are used up, or too many wrong passwords. `Retry-After` says when to retry, where waiting helps.',
+  tooManyAttempts:
+    'Too many attempts or codes: a resend too soon, a send cap per phone or IP, a code whose attempts are used up, or too many wrong passwords. `Retry-After` says when to retry, where waiting helps.',
   badCredentials: 'Unknown phone or wrong password: the same answer, in the same time.',
   invalidRefreshToken: 'The refresh token is unknown, expired, rotated or revoked.',
-  invalidAccessToken: 'The access token is malformed, not signed by this service, not this user\'s, or its session has ended.',
+  invalidAccessToken: "The access token is malformed, not signed by this service, not this user's, or its session has ended.",
   serviceBusy: 'Storage is throttled or unreachable. Safe to retry after `Retry-After`.',
   internal: 'Anything unexpected.',
 };
@@ -41,14 +42,17 @@ export const ERROR_WHEN: Readonly<Record<ErrorKind, string>> = {
  * builder fails on a note that no schema uses, so none outlives its field.
  */
 export const FIELD_NOTES: Readonly<Record<string, string>> = {
-  phone: 'International number: `00` or `+`, then 8–15 digits; spaces, dashes and parentheses are ignored. Answers show the canonical `00…` form.',
-  account: 'The user\'s phone number, written as `phone` is.',
+  phone:
+    'International number: `00` or `+`, then 8–15 digits; spaces, dashes and parentheses are ignored. Answers show the canonical `00…` form.',
+  account: "The user's phone number, written as `phone` is.",
   codeType: '"1" registration, "2" login, "3" password reset, "4" phone change.',
   firstname: 'Trimmed; no control characters.',
   surname: 'Trimmed; no control characters.',
   email: 'Empty, or an email address (stored lower-cased).',
-  password: '8–64 characters and at most 72 UTF-8 bytes; not a common password; must not contain the phone\'s digits. The policy is checked by the service (13001004).',
-  captchaToken: 'The `token` answered by validate: single-use, valid 10 minutes, for this phone and scenario (`codeType` "1" to register, "2" to log in).',
+  password:
+    "8–64 characters and at most 72 UTF-8 bytes; not a common password; must not contain the phone's digits. The policy is checked by the service (13001004).",
+  captchaToken:
+    'The `token` answered by validate: single-use, valid 10 minutes, for this phone and scenario (`codeType` "1" to register, "2" to log in).',
   authType: '"1" password, "2" captcha token.',
   requestId: 'The code request: answered by send, given to validate.',
   code: 'The 6-digit code of the SMS.',
@@ -57,8 +61,9 @@ export const FIELD_NOTES: Readonly<Record<string, string>> = {
   verified: 'Whether the code was right.',
   token: 'The captcha token: single-use, valid 10 minutes, bound to the phone and `codeType` of the request.',
   failCount: 'Wrong attempts so far on this code request.',
-  userId: 'The user\'s id: 19 decimal digits, roughly time-ordered.',
-  accessToken: '`AT <JWS>`: an ES256 JWT (`iss`, `aud`, `sub` = userId, `iat`, `exp`, `jti`, session id; `kid` in its header). Accepted as `AT <JWS>`, `Bearer <JWS>` or the bare JWS.',
+  userId: "The user's id: 19 decimal digits, roughly time-ordered.",
+  accessToken:
+    '`AT <JWS>`: an ES256 JWT (`iss`, `aud`, `sub` = userId, `iat`, `exp`, `jti`, session id; `kid` in its header). Accepted as `AT <JWS>`, `Bearer <JWS>` or the bare JWS.',
   expiresIn: 'Access-token lifetime in seconds.',
   issuedAt: 'Issue time in epoch milliseconds, as a string.',
   refreshToken: '48 lowercase hex digits. Each refresh answers a new one and retires the old one.',

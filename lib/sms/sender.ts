@@ -12,5 +12,4 @@ export interface SmsSender {
   send(message: SmsMessage): Promise<void>;
 }
 
-export const smsText = (code: string): string =>
-  `Your KooDrive verification code is ${code}. Do not share it with anyone.`;
+export const smsText = (code: string): string => `Your KooDrive verification code is ${code}. Do not share it with anyone.`;

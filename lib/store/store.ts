@@ -129,7 +129,14 @@ export interface SessionStore {
    * presented token is no longer current (another request rotated it first); throws
    * invalidRefreshToken when the session was revoked.
    */
-  rotateRefresh(input: { sessionId: string; userId: string; oldHash: string; newHash: string; expiresAt: number; now: number }): Promise<boolean>;
+  rotateRefresh(input: {
+    sessionId: string;
+    userId: string;
+    oldHash: string;
+    newHash: string;
+    expiresAt: number;
+    now: number;
+  }): Promise<boolean>;
 
   /** Ends the session: no refresh token of it works again, no access token of it verifies. */
   revokeSession(sessionId: string, now: number, accessTokenTtlSeconds: number): Promise<void>;

@@ -40,8 +40,7 @@ export async function publicPart(jwk: JWK): Promise<PublicJwk> {
   return { ...rest, kty: jwk.kty, kid: jwk.kid ?? (await calculateJwkThumbprint(jwk)), alg: SIGNING_ALG, use: 'sig' };
 }
 
-const derive = (d: string, purpose: string) =>
-  new Uint8Array(hkdfSync('sha256', Buffer.from(d, 'base64url'), '', purpose, 32));
+const derive = (d: string, purpose: string) => new Uint8Array(hkdfSync('sha256', Buffer.from(d, 'base64url'), '', purpose, 32));
 
 async function fromStored(stored: JWK | { keys: JWK[] }): Promise<SigningKey> {
   const keys = 'keys' in stored ? stored.keys : [stored];

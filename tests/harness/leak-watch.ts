@@ -42,7 +42,12 @@ async function scanAll(db: DynamoDBDocumentClient, table: string): Promise<strin
 /** Each place (item or log line) where a recorded secret stands in clear; empty when none. */
 export async function findLeaks(db: DynamoDBDocumentClient, tables: string[]): Promise<string[]> {
   if (!existsSync(secretsFile())) return [];
-  const secrets = new Set(readFileSync(secretsFile(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string));
+  const secrets = new Set(
+    readFileSync(secretsFile(), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string),
+  );
   const places = [...(await Promise.all(tables.map((t) => scanAll(db, t)))).flat()];
   if (existsSync(logFile())) places.push(...readFileSync(logFile(), 'utf8').split('\n'));
   const leaks: string[] = [];

@@ -113,7 +113,8 @@ export function tokenRefusal(old: Item | undefined, token: TokenSpend, now: numb
   const issuedForThis = old !== undefined && old['phone'] === token.phone && old['codeType'] === token.codeType;
   if (!issuedForThis) return new ApiError('tokenInvalid');
   const live = Number(old['expiresAt']) > now;
-  if (old['usedAt'] !== undefined) return live && typeof old['usedBy'] === 'string' ? new TokenAlreadyUsed(old['usedBy']) : new ApiError('tokenInvalid');
+  if (old['usedAt'] !== undefined)
+    return live && typeof old['usedBy'] === 'string' ? new TokenAlreadyUsed(old['usedBy']) : new ApiError('tokenInvalid');
   return new ApiError(live ? 'tokenInvalid' : 'tokenExpired');
 }
 

@@ -132,8 +132,7 @@ export function redemptionItems(
         TableName: table,
         Key: { pk: keys.code(requestId) },
         UpdateExpression: 'SET redeemedAt = :now',
-        ConditionExpression:
-          'attribute_exists(pk) AND failCount < :max AND attribute_not_exists(redeemedAt) AND expiresAt > :now',
+        ConditionExpression: 'attribute_exists(pk) AND failCount < :max AND attribute_not_exists(redeemedAt) AND expiresAt > :now',
         ExpressionAttributeValues: { ':now': now, ':max': maxAttempts },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
