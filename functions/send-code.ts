@@ -1,5 +1,6 @@
 // POST /koodrive/ose/verify/code/send — SPEC §2.1.
 import { warmContainer, type DepsProvider } from '../lib/container';
+import { createSmsSender } from '../lib/sms/create';
 import { sendCode } from '../lib/domain/verification';
 import { httpEndpoint } from '../lib/http/endpoint';
 import { sendCodeSchema } from '../lib/schemas';
@@ -11,4 +12,4 @@ export const createHandler = (deps: DepsProvider) =>
     handle: async ({ body, sourceIp }) => sendCode(await deps(), body, sourceIp),
   });
 
-export const handler = createHandler(warmContainer());
+export const handler = createHandler(warmContainer({ sms: createSmsSender }));

@@ -1,7 +1,7 @@
-// What a request needs, built once per container: configuration, the storage client, the SMS
-// sender and the signing key. Loading starts at init (so the first request does not pay for it
-// in sequence) and handlers await the same promise. AWS clients are traced where tracing is on.
-import { SNSClient } from '@aws-sdk/client-sns';
+// What a request needs, built once per container: configuration, the storage client, the signing
+// key and, in the function that sends codes, the SMS sender. Loading starts at init (so the first
+// request does not pay for it in sequence) and handlers await the same promise. AWS clients are
+// traced where tracing is on.
 import { getConfig, type Config } from './config';
 import { traced } from './observability/tracer';
 import { createDocumentClient, createDynamoClient } from './store/client';
@@ -9,8 +9,6 @@ import { DynamoAccountStore } from './store/dynamo/accounts';
 import { DynamoSessionStore } from './store/dynamo/sessions';
 import { DynamoVerificationStore } from './store/dynamo/verifications';
 import type { AccountStore, SessionStore, VerificationStore } from './store/store';
-import { OutboxSmsSender } from './sms/outbox';
-import { SnsSmsSender } from './sms/sns';
 import type { SmsSender } from './sms/sender';
 import { loadSigningKey, type SigningKey } from './tokens/signing-key';
 import { createVerifier, type AccessTokenVerifier } from './tokens/verifier';
@@ -31,12 +29,19 @@ export interface Deps {
 
 export type DepsProvider = () => Promise<Deps>;
 
-export async function createDeps(config: Config = getConfig()): Promise<Deps> {
+/** What only some functions need, passed in by them so the others' bundles leave it out. */
+export interface DepsParts {
+  /** The SMS sender (lib/sms/create.ts); without it, sending fails. */
+  sms?: (config: Config) => Promise<SmsSender>;
+}
+
+const NO_SMS: SmsSender = {
+  send: () => Promise.reject(new Error('this function was built without an SMS sender')),
+};
+
+export async function createDeps(config: Config = getConfig(), parts: DepsParts = {}): Promise<Deps> {
   const db = createDocumentClient(config, await traced(createDynamoClient(config)));
-  const sms =
-    config.sms.sender === 'outbox'
-      ? new OutboxSmsSender(config.sms.outboxFile)
-      : new SnsSmsSender(await traced(new SNSClient({ region: config.region })));
+  const sms = parts.sms ? await parts.sms(config) : NO_SMS;
   const sessions = new DynamoSessionStore(db, config.tables);
   const signingKey = await loadSigningKey(config);
   return {
@@ -55,22 +60,20 @@ export async function createDeps(config: Config = getConfig()): Promise<Deps> {
   };
 }
 
-let shared: Promise<Deps> | undefined;
-
-/** The container's dependencies; a failed load is retried by the next request, not cached. */
-export const containerDeps: DepsProvider = () => {
-  shared ??= createDeps().catch((error: unknown) => {
-    shared = undefined;
-    throw error;
-  });
-  return shared;
-};
-
 /**
  * The container's dependencies, loading from now on: called at init, so the clients and the key
- * are ready before the first request (a failure there is retried by that request).
+ * are ready before the first request. A failed load is retried by the next request, not cached.
  */
-export function warmContainer(): DepsProvider {
+export function warmContainer(parts: DepsParts = {}): DepsProvider {
+  let shared: Promise<Deps> | undefined;
+  const containerDeps: DepsProvider = () => {
+    // Configuration is read inside createDeps: a bad setting rejects, it never throws at init.
+    shared ??= createDeps(undefined, parts).catch((error: unknown) => {
+      shared = undefined;
+      throw error;
+    });
+    return shared;
+  };
   containerDeps().catch(() => undefined);
   return containerDeps;
 }

@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createClient, type ClientOptions, type KooDriveClient } from '../client';
 import { createDeps, type Deps, type DepsProvider } from '../lib/container';
+import { createSmsSender } from '../lib/sms/create';
 import { parseConfig, type Config } from '../lib/config';
 import { createHandlers } from '../scripts/handlers';
 import { inProcessFetch } from '../scripts/in-process-fetch';
@@ -51,10 +52,10 @@ let sharedDeps: Promise<Deps> | undefined;
 export async function service(options: { env?: Record<string, string>; now?: () => number } = {}) {
   let deps: Promise<Deps>;
   if (!options.env && !options.now) {
-    sharedDeps ??= createDeps(configWith());
+    sharedDeps ??= createDeps(configWith(), { sms: createSmsSender });
     deps = sharedDeps;
   } else {
-    deps = createDeps(configWith(options.env)).then((d) => (options.now ? { ...d, now: options.now } : d));
+    deps = createDeps(configWith(options.env), { sms: createSmsSender }).then((d) => (options.now ? { ...d, now: options.now } : d));
   }
   const provider: DepsProvider = () => deps;
   return { deps: await deps, ...createHandlers(provider) };
