@@ -44,6 +44,12 @@ function signingKeyParameter(service, stage) {
 // Serverless variable resolver entry point: `${file(infra/stages.cjs)}` is this stage's settings.
 async function forServerless({ resolveVariable }) {
   const stage = await resolveVariable('sls:stage');
+  // `local` is the default stage, so a bare `serverless deploy` would otherwise ship it: API docs,
+  // and settings (outbox, key file, DynamoDB Local) that cannot run in AWS. Every command's
+  // variables resolve before it acts, so this stops the deploy before anything reaches AWS.
+  if (stage === LOCAL_STAGE && process.argv.slice(2).includes('deploy')) {
+    throw new Error(`stage "${LOCAL_STAGE}" runs on this machine only (npm start); deploy with --stage dev or --stage prod`);
+  }
   return { ...stageSettings(stage), signingKeyParameter: signingKeyParameter(await resolveVariable('self:service'), stage) };
 }
 

@@ -93,6 +93,17 @@ describe('prod CloudFormation template', () => {
     }
   });
 
+  it('lets the functions publish SMS to phone numbers but to no SNS topic (the alarm topic included)', () => {
+    const statements = ofType('AWS::IAM::Role').flatMap(([, role]) =>
+      (role.Properties['Policies'] ?? []).flatMap((p: any) => p.PolicyDocument.Statement),
+    );
+    const sns = statements.filter((s: any) => [s.Action].flat().includes('sns:Publish'));
+    expect(sns).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Resource: '*' }),
+      expect.objectContaining({ Effect: 'Deny', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] } }),
+    ]);
+  });
+
   it('declares the access-token REQUEST authorizer on its Lambda, invocable by API Gateway only', () => {
     const [[, authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
     expect(authorizer.Properties).toMatchObject({
@@ -201,3 +212,15 @@ function zipEntries(file: string): string[] {
   }
   return names;
 }
+
+describe('the local stage', () => {
+  it('refuses to deploy (it is the default stage): nothing is packaged or sent to AWS', () => {
+    let failure: { stdout?: string; stderr?: string } | undefined;
+    try {
+      runServerless(['deploy']);
+    } catch (error) {
+      failure = error as { stdout?: string; stderr?: string };
+    }
+    expect(`${failure?.stdout ?? ''}${failure?.stderr ?? ''}`).toMatch(/stage "local" runs on this machine only/);
+  }, 60_000);
+});
