@@ -1,5 +1,5 @@
 // The functions bundled as deployed: esbuild with `esbuildOptions` of esbuild.config.cjs, one bundle
-// per function a deployed stage has (infra/routes.cjs), into a temporary folder removed at exit. The metafile says which
+// per function a deployed stage has (infra/functions.cjs), into a temporary folder removed at exit. The metafile says which
 // packages the bytes come from.
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

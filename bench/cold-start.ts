@@ -5,6 +5,7 @@
 // functions do from serverless.yml. Bundles are visited round-robin, one process at a time.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { routes } from '../infra/routes.cjs';
 import { newSession } from '../lib/domain/sessions';
 import { nextId } from '../lib/ids';
 import { createHandlers } from '../scripts/handlers';
@@ -39,24 +40,23 @@ function eventMakers(
     await bench.deps.accounts.openSession({ session: s, now });
     return { userId, ...info };
   };
-  const register: EventMaker = async () =>
-    httpEvent({ body: await preparedRegistration(bench, phones), path: '/koodrive/ose/v1/user/register' });
+  const register: EventMaker = async () => httpEvent({ body: await preparedRegistration(bench, phones), path: routes.register.path });
   return {
     [HELLO]: () => httpEvent({ body: {} }),
     register,
     [REGISTER_WITH_MAP]: register,
-    sendCode: () => httpEvent({ body: { phone: phones.next(), codeType: '1' }, path: '/koodrive/ose/verify/code/send' }),
+    sendCode: () => httpEvent({ body: { phone: phones.next(), codeType: '1' }, path: routes.sendCode.path }),
     validateCode: async () => {
       const { requestId, code } = await sentCode(bench, phones.next());
-      return httpEvent({ body: { requestId, code, codeType: '1' }, path: '/koodrive/ose/verify/code/validate' });
+      return httpEvent({ body: { requestId, code, codeType: '1' }, path: routes.validateCode.path });
     },
-    login: () => httpEvent({ body: { account: account.phone, authType: '1', password: PASSWORD }, path: '/koodrive/ose/v1/auth/login' }),
+    login: () => httpEvent({ body: { account: account.phone, authType: '1', password: PASSWORD }, path: routes.login.path }),
     refreshToken: async () => {
       const s = await session();
       return httpEvent({
         body: { refreshToken: s.refreshToken },
         headers: { ...AGENT_HEADERS, Authorization: s.accessToken },
-        path: '/koodrive/ose/v1/auth/refreshToken',
+        path: routes.refreshToken.path,
       });
     },
     logout: async () => {
@@ -64,17 +64,10 @@ function eventMakers(
       return httpEvent({
         body: { userId: s.userId, accessToken: s.accessToken },
         headers: { ...AGENT_HEADERS, Authorization: s.accessToken },
-        path: '/koodrive/ose/v1/auth/logout',
+        path: routes.logout.path,
       });
     },
-    jwks: () => {
-      const event = httpEvent({ path: '/.well-known/jwks.json' });
-      return {
-        ...event,
-        routeKey: 'GET /.well-known/jwks.json',
-        requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method: 'GET' } },
-      };
-    },
+    jwks: () => httpEvent({ path: routes.jwks.path, method: routes.jwks.method }),
     authorizer: async () => {
       const s = await session();
       const base = httpEvent({ path: '/koodrive/ose/v1/user/info' });

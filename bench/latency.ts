@@ -153,7 +153,7 @@ export async function warmLatency(options: LatencyOptions): Promise<SectionResul
       const floor = await floors.refresh(await openSession(bench, userId));
       return {
         handler: () =>
-          timeHandler(handlers.refresh, {
+          timeHandler(handlers.refreshToken, {
             body: { refreshToken: mine.refreshToken },
             headers: { ...AGENT_HEADERS, Authorization: mine.accessToken },
           }),

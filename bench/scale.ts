@@ -191,7 +191,7 @@ export async function scale(options: { users: number; rounds: number; cost: numb
           const now = minter.deps.now();
           const { session, info } = await newSession(minter.deps, nextId(), now);
           await minter.deps.accounts.openSession({ session, now });
-          return ok(h.refresh, {
+          return ok(h.refreshToken, {
             body: { refreshToken: info.refreshToken },
             headers: { ...AGENT_HEADERS, Authorization: info.accessToken },
           });

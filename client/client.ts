@@ -90,17 +90,17 @@ export function createClient(options: ClientOptions): KooDriveClient {
   // Called through a function: a browser's fetch refuses to run with another `this`.
   const fetchImpl: FetchLike = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
 
-  async function call<T>(endpoint: RouteName, call: Call, callOptions: CallOptions = {}): Promise<T> {
+  async function call<T>(endpoint: RouteName, request: Call, callOptions: CallOptions = {}): Promise<T> {
     const route = routes[endpoint];
     const sentTraceId = callOptions.traceId ?? (typeof options.traceId === 'function' ? options.traceId() : options.traceId);
     // The agent header is required on the unauthenticated endpoints and ignored by the others.
     const headers: Record<string, string> = { Accept: 'application/json', 'x-hw-agentName': options.agentName };
     if (sentTraceId !== undefined) headers['X-Traceid'] = sentTraceId;
-    if (call.authorization !== undefined) headers['Authorization'] = call.authorization;
+    if (request.authorization !== undefined) headers['Authorization'] = request.authorization;
     let body: string | undefined;
-    if (call.body !== undefined) {
+    if (request.body !== undefined) {
       headers['Content-Type'] = 'application/json';
-      body = JSON.stringify(call.body);
+      body = JSON.stringify(request.body);
     }
 
     let status: number;
@@ -124,8 +124,8 @@ export function createClient(options: ClientOptions): KooDriveClient {
       throw new KooDriveError({ endpoint, status, code: answer.code, msg: answer.msg, data, retryAfter, traceId });
     }
     if (status >= 200 && status < 300) {
-      if (call.bare && isRecord(answer)) return answer as T;
-      if (!call.bare && isEnvelope(answer)) return answer.data as T;
+      if (request.bare && isRecord(answer)) return answer as T;
+      if (!request.bare && isEnvelope(answer)) return answer.data as T;
     }
     throw new KooDriveTransportError({ endpoint, reason: 'invalid-response', status, traceId });
   }

@@ -20,8 +20,7 @@ const gatewayAnswer = (status: number, message: string) =>
   new Response(JSON.stringify({ message }), { status, headers: { 'Content-Type': 'application/json' } });
 
 export function inProcessFetch(handlers: Omit<Handlers, 'authorizer'>, options: InProcessOptions = {}): typeof fetch {
-  // scripts/handlers.ts names the refresh handler after its file, the route table after its path.
-  const byRoute: Record<RouteName, Handler> = { ...handlers, refreshToken: handlers.refresh };
+  const byRoute: Record<RouteName, Handler> = handlers;
   const routeList = Object.entries(routes) as Array<[RouteName, (typeof routes)[RouteName]]>;
 
   return async (input, init) => {

@@ -8,23 +8,14 @@
 // paths) reach the client; and no prototype was polluted on the way.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as fc from 'fast-check';
+import { routes } from '../infra/routes.cjs';
 import { httpEvent, lambdaContext } from '../scripts/invoke';
 
-export const ENDPOINTS = ['sendCode', 'validateCode', 'register', 'login', 'refresh', 'logout', 'jwks'] as const;
-export type Endpoint = (typeof ENDPOINTS)[number];
+export type Endpoint = keyof typeof routes;
+export const ENDPOINTS = Object.keys(routes) as Endpoint[];
 
 type Handler = (event: any, context: Context) => Promise<unknown>;
 export type Handlers = Record<Endpoint, Handler>;
-
-const PATHS: Record<Endpoint, string> = {
-  sendCode: '/koodrive/ose/verify/code/send',
-  validateCode: '/koodrive/ose/verify/code/validate',
-  register: '/koodrive/ose/v1/user/register',
-  login: '/koodrive/ose/v1/auth/login',
-  refresh: '/koodrive/ose/v1/auth/refreshToken',
-  logout: '/koodrive/ose/v1/auth/logout',
-  jwks: '/.well-known/jwks.json',
-};
 
 /** Genuine material, so that valid-shaped requests get past the first checks now and then. */
 export interface FuzzContext {
@@ -220,7 +211,7 @@ function templates(ctx: FuzzContext): Record<Exclude<Endpoint, 'jwks'>, Template
       { account: str(oneOfDefined(freshPhone, userPhone, phoneLike)), authType: str(fc.constant('1')), password: str(password) },
       { account: str(oneOfDefined(freshPhone, userPhone)), authType: str(fc.constant('2')), captchaToken: str(hex48) },
     ],
-    refresh: [{ refreshToken: str(oneOfDefined(hex48, pick(ctx.users.map((u) => u.refreshToken)))) }],
+    refreshToken: [{ refreshToken: str(oneOfDefined(hex48, pick(ctx.users.map((u) => u.refreshToken)))) }],
     logout: [{ userId: str(userId), accessToken: str(accessToken) }],
   };
 }
@@ -405,7 +396,7 @@ function headersArbitrary(endpoint: Endpoint, ctx: FuzzContext): fc.Arbitrary<Re
     ),
   );
   const { good, odd } = authorizationValues(ctx);
-  const needsAuth = endpoint === 'refresh' || endpoint === 'logout';
+  const needsAuth = endpoint === 'refreshToken' || endpoint === 'logout';
   const authorization = optionalHeader(
     ['Authorization', 'authorization', 'AUTHORIZATION'],
     good,
@@ -468,7 +459,7 @@ export function requestArbitrary(endpoint: Endpoint, ctx: FuzzContext): fc.Arbit
 
 /** The event API Gateway would hand over for this request (a fresh object: middy mutates it). */
 export function toEvent(endpoint: Endpoint, request: HostileRequest): APIGatewayProxyEventV2 {
-  const event = httpEvent({ path: PATHS[endpoint], headers: {} });
+  const event = httpEvent({ path: routes[endpoint].path, headers: {} });
   // Copied by defineProperty so that a `__proto__` header survives as a header.
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers ?? {})) {
@@ -478,7 +469,7 @@ export function toEvent(endpoint: Endpoint, request: HostileRequest): APIGateway
   event.body = request.body;
   event.isBase64Encoded = request.isBase64Encoded;
   if (endpoint === 'jwks') {
-    event.routeKey = `GET ${PATHS.jwks}`;
+    event.routeKey = `GET ${routes.jwks.path}`;
     event.requestContext.http.method = 'GET';
     event.requestContext.routeKey = event.routeKey;
   }

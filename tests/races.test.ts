@@ -243,7 +243,7 @@ describe('refresh race (SPEC §3.2)', () => {
 
     const answers = await Promise.all(
       Array.from({ length: 20 }, () =>
-        call(svc.refresh, {
+        call(svc.refreshToken, {
           body: { refreshToken: session.refreshToken },
           headers: { Authorization: session.accessToken, 'Content-Type': 'application/json' },
         }),
@@ -271,7 +271,7 @@ describe('refresh race (SPEC §3.2)', () => {
     expect(stored?.['revokedAt']).toBeUndefined();
 
     // And the chain goes on from the successor.
-    const next = await call(svc.refresh, {
+    const next = await call(svc.refreshToken, {
       body: { refreshToken: successor },
       headers: { Authorization: session.accessToken, 'Content-Type': 'application/json' },
     });

@@ -18,7 +18,7 @@ const withAuth = (accessToken: string) => ({ Authorization: accessToken, 'Conten
 const loginWithPassword = (s: Service, account: string, password: string) =>
   call(s.login, { body: { account, authType: '1', password }, headers: agent });
 const refresh = (s: Service, session: Pick<SessionInfo, 'accessToken' | 'refreshToken'>) =>
-  call(s.refresh, { body: { refreshToken: session.refreshToken }, headers: withAuth(session.accessToken) });
+  call(s.refreshToken, { body: { refreshToken: session.refreshToken }, headers: withAuth(session.accessToken) });
 const logout = (s: Service, userId: string, accessToken: string) =>
   call(s.logout, { body: { userId, accessToken }, headers: withAuth(accessToken) });
 const authorize = (s: Service, authorization: string) =>
@@ -151,7 +151,7 @@ describe('refresh', () => {
     expect((await refresh(svc, { ...session, refreshToken: 'f'.repeat(48) })).body.code).toBe(13001009);
     const tampered = session.accessToken.slice(0, -4) + (session.accessToken.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     expect((await refresh(svc, { ...session, accessToken: tampered })).body.code).toBe(13001010);
-    const missing = await call(svc.refresh, { body: { refreshToken: session.refreshToken } });
+    const missing = await call(svc.refreshToken, { body: { refreshToken: session.refreshToken } });
     expect(missing.status).toBe(400);
     expect(missing.body.msg).toContain('Authorization');
   });

@@ -15,7 +15,6 @@ export const SIGNING_ALG = 'ES256';
 
 /** What the key source holds: one private JWK, or a set during a rotation. */
 export type StoredKeys = JWK | { keys: JWK[] };
-type Stored = StoredKeys;
 
 /** A published key: always typed and named, so verifiers can pick it by `kid`. */
 export type PublicJwk = JWK & { kty: string; kid: string };
@@ -42,7 +41,7 @@ export async function publicPart(jwk: JWK): Promise<PublicJwk> {
 
 const derive = (d: string, purpose: string) => new Uint8Array(hkdfSync('sha256', Buffer.from(d, 'base64url'), '', purpose, 32));
 
-async function fromStored(stored: JWK | { keys: JWK[] }): Promise<SigningKey> {
+async function fromStored(stored: StoredKeys): Promise<SigningKey> {
   const keys = 'keys' in stored ? stored.keys : [stored];
   const signing = keys.find((k) => k.d);
   if (!signing?.d) throw new Error('the signing key set holds no private key');
@@ -67,9 +66,9 @@ export async function generateSigningJwk(): Promise<JWK> {
 }
 
 /** Reads the key file, creating it first when it does not exist (never overwriting one). */
-export async function ensureKeyFile(file: string): Promise<Stored> {
+export async function ensureKeyFile(file: string): Promise<StoredKeys> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as Stored;
+    return JSON.parse(await readFile(file, 'utf8')) as StoredKeys;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
@@ -85,11 +84,11 @@ export async function ensureKeyFile(file: string): Promise<Stored> {
   }
 }
 
-async function fromSsm(name: string, region: string): Promise<Stored> {
+async function fromSsm(name: string, region: string): Promise<StoredKeys> {
   const ssm = await traced(new SSMClient({ region }));
   const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
   if (!Parameter?.Value) throw new Error('signing key parameter is empty');
-  return JSON.parse(Parameter.Value) as Stored;
+  return JSON.parse(Parameter.Value) as StoredKeys;
 }
 
 export async function loadSigningKey(config: Pick<Config, 'signingKey' | 'region'>): Promise<SigningKey> {
