@@ -88,6 +88,8 @@ function eventMakers(
 
 interface Variant {
   name: string;
+  /** Extra environment of its processes. */
+  env?: Record<string, string>;
   bundle: BundleInfo;
   makeEvent: EventMaker;
   runs: ColdResult[];
@@ -113,7 +115,8 @@ export async function coldStart(bundles: Bundles, options: { runs: number; defau
   const registerEntry = functions.find((f) => f.name === 'register');
   if (registerEntry) {
     const bundle = await bundles.get(REGISTER_WITH_MAP, registerEntry.entry, { sourcemap: 'linked' });
-    variants.push({ name: REGISTER_WITH_MAP, bundle, makeEvent: makers[REGISTER_WITH_MAP], runs: [] });
+    const env = { NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --enable-source-maps`.trim() };
+    variants.push({ name: REGISTER_WITH_MAP, bundle, env, makeEvent: makers[REGISTER_WITH_MAP], runs: [] });
   }
 
   const eventsDir = join(bundles.dir, 'events');
@@ -125,7 +128,7 @@ export async function coldStart(bundles: Bundles, options: { runs: number; defau
     for (const variant of [...variants.slice(first), ...variants.slice(0, first)]) {
       const eventFile = join(eventsDir, `${variant.name.replace(/\W+/g, '-')}-${run}.json`);
       writeFileSync(eventFile, JSON.stringify(await variant.makeEvent()));
-      const result = await coldRun(variant.bundle.file, eventFile, env);
+      const result = await coldRun(variant.bundle.file, eventFile, variant.env ? { ...env, ...variant.env } : env);
       if (!result.ok) throw new Error(`${variant.name}: first request failed: ${result.detail}`);
       variant.runs.push(result);
     }
@@ -213,7 +216,7 @@ function report(variants: Variant[], skipped: string[], runs: number, nodeOption
     notes: [
       `Each process: \`node bench/fn-runner.cjs cold <bundle> <event>\` reads the event, requires the bundle, calls handler(event, context) once (a fresh captcha token, code or session per process, prepared by the parent), checks the answer is 200 (the authorizer's: isAuthorized) and exits. Environment: the stack's, NODE_OPTIONS=${JSON.stringify(nodeOptions)}.`,
       '"first request" includes what the container loads on its first use (config, signing key, DynamoDB client and its first connection) and, for register and login, one bcrypt at the default cost.',
-      `"${REGISTER_WITH_MAP}": the register bundle as serverless-esbuild deploys it (sourcemap: 'linked' + NODE_OPTIONS --enable-source-maps from infra/environment.cjs), to show what parsing the map costs at load.`,
+      `"${REGISTER_WITH_MAP}": the register bundle with its linked source map and NODE_OPTIONS=--enable-source-maps: what Node's source-map support would cost at load. The deployed functions ship the map (sourcemap: 'linked') but leave the option off.`,
       `Largest contributors, register: ${top(variants.find((v) => v.name === 'register'))}.`,
       ...(skipped.length > 0 ? [`No first-request event for: ${skipped.join(', ')} (new functions?): bundled, not run.`] : []),
     ],
