@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import alarms from '../infra/alarms.cjs';
 import infraMetrics from '../infra/metrics.cjs';
 import { ERRORS } from '../lib/errors';
-import { startFaultProxy, type FaultProxy } from './tools/fault-proxy';
+import { startFaultProxy, type FaultPlan, type FaultProxy } from './tools/fault-proxy';
 
 const { metricNames, ERROR_CODE_DIMENSION, SERVICE_DIMENSION } = infraMetrics;
 
@@ -117,13 +117,34 @@ describe('metrics', () => {
     });
     afterAll(() => proxy.stop());
 
-    it.each([
-      ['ThrottlingException', { [metricNames.failures]: 1, [metricNames.throttles]: 1 }],
-      ['InternalServerError', { [metricNames.failures]: 1 }],
-    ] as const)('%s counts %j', async (type, values) => {
-      proxy.setPlan({ error: { share: 1, type } });
+    const failed = { [metricNames.failures]: 1 };
+    const throttled = { [metricNames.failures]: 1, [metricNames.throttles]: 1 };
+    it.each<{ cause: string; plan: FaultPlan; values: Record<string, number> }>([
+      {
+        cause: 'DynamoDB throttling the requests',
+        plan: { error: { share: 1, type: 'ThrottlingException' } },
+        values: throttled,
+      },
+      { cause: 'DynamoDB failing', plan: { error: { share: 1, type: 'InternalServerError' } }, values: failed },
+      {
+        cause: 'its transaction cancelled because an item was throttled',
+        plan: { cancel: { share: 1, reason: 'ThrottlingError' } },
+        values: throttled,
+      },
+      {
+        cause: 'its transaction still in conflict after the retries',
+        plan: { cancel: { share: 1, reason: 'TransactionConflict' } },
+        values: failed,
+      },
+    ])('a register 503 for $cause counts $values', async ({ plan, values }) => {
+      const { call, captchaToken, randomPhone, registration } = helpers;
+      const phone = randomPhone();
+      const token = await captchaToken(phone);
+      proxy.setPlan(plan);
       try {
-        const { emf } = await metricLines(async () => expect((await send(faulty, helpers.randomPhone())).status).toBe(503));
+        const { emf } = await metricLines(async () =>
+          expect((await call(faulty.register, { body: registration(phone, token) })).status).toBe(503),
+        );
         expect(emf.map(counted)).toEqual([
           { namespace: namespace(), values, dimensions: { ...service, [ERROR_CODE_DIMENSION]: String(ERRORS.serviceBusy.code) } },
         ]);
