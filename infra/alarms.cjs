@@ -97,90 +97,105 @@ function sumAlarms(logicalId, name, description, metrics, threshold) {
   return resources;
 }
 
+/** The topic the alarms notify, with `email` subscribed when given. */
+const alarmTopic = (prefix, email) => ({
+  // Not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS key, and
+  // alarm notifications hold nothing secret.
+  AlarmTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: `${prefix}-alarms`, DisplayName: `${prefix} alarms` } },
+  ...(email
+    ? {
+        AlarmEmailSubscription: {
+          Type: 'AWS::SNS::Subscription',
+          Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: email },
+        },
+      }
+    : {}),
+});
+
+/** The share of HTTP API requests answered 5xx, judged only in periods with enough requests. */
+function api5xxRateAlarm(prefix, threshold) {
+  const api = { ApiId: { Ref: 'HttpApi' } };
+  return alarm(
+    `${prefix}-api-5xx-rate`,
+    `More than ${threshold.ALARM_5XX_PERCENT}% of API requests answered 5xx (storage unavailable or a bug): see the functions' error logs.`,
+    {
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: threshold.ALARM_5XX_PERCENT,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      Metrics: [
+        metric('requests', 'AWS/ApiGateway', 'Count', api),
+        metric('errors', 'AWS/ApiGateway', '5xx', api),
+        {
+          Id: 'rate',
+          Label: '5xx, % of requests',
+          ReturnData: true,
+          Expression: `IF(requests >= ${threshold.ALARM_5XX_MIN_REQUESTS}, 100 * FILL(errors, 0) / requests, 0)`,
+        },
+      ],
+    },
+  );
+}
+
+/** Invocations Lambda refused, over the stage's functions. */
+function lambdaThrottlesAlarms(prefix, stage, threshold) {
+  const throttles = Object.keys(functionsFor(stage)).map((fn, i) =>
+    metric(`f${i}`, 'AWS/Lambda', 'Throttles', { FunctionName: { Ref: lambdaLogicalId(fn) } }),
+  );
+  return sumAlarms(
+    'LambdaThrottlesAlarm',
+    `${prefix}-lambda-throttles`,
+    'Lambda refused invocations: concurrency used up (raise the quota, or find who floods the API).',
+    throttles,
+    threshold.ALARM_LAMBDA_THROTTLES,
+  );
+}
+
+/** Reads and writes DynamoDB throttled, over the service's tables. */
+function dynamoDbThrottlesAlarms(prefix, threshold) {
+  const throttles = Object.values(tables).flatMap((table, i) =>
+    ['ReadThrottleEvents', 'WriteThrottleEvents'].map((name) =>
+      metric(`${name.startsWith('Read') ? 'r' : 'w'}${i}`, 'AWS/DynamoDB', name, { TableName: { Ref: table.logicalId } }),
+    ),
+  );
+  return sumAlarms(
+    'DynamoDbThrottlesAlarm',
+    `${prefix}-dynamodb-throttles`,
+    'DynamoDB throttled requests to the service tables: expect 503s (sudden traffic, or a hot key).',
+    throttles,
+    threshold.ALARM_DYNAMODB_THROTTLES,
+  );
+}
+
+/** Verification codes sent, from the service's own metric: SMS pumping shows as a jump. */
+function smsSpikeAlarm(prefix, service, stage, threshold) {
+  const sent = metric('sent', metricsNamespace(service, stage), metricNames.codesSent, { [SERVICE_DIMENSION]: service });
+  return alarm(
+    `${prefix}-sms-spike`,
+    `More than ${threshold.ALARM_SMS_PER_5_MIN} verification codes sent in 5 minutes: possible SMS pumping (toll fraud). Check where the sends come from; lower the SMS limits or the SNS spending limit.`,
+    {
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: threshold.ALARM_SMS_PER_5_MIN,
+      EvaluationPeriods: 1,
+      Metrics: [{ ...sent, ReturnData: true }],
+    },
+  );
+}
+
 /**
  * The alarms, their topic and its optional e-mail subscription.
  * @param {{ service: string, stage: string, email?: string, env?: NodeJS.ProcessEnv }} options
  */
 function alarmResources({ service, stage, email, env }) {
-  const t = resolvedThresholds(env);
+  const threshold = resolvedThresholds(env);
   const prefix = `${service}-${stage}`;
-  const api = { ApiId: { Ref: 'HttpApi' } };
-
-  const lambdaThrottles = Object.keys(functionsFor(stage)).map((fn, i) =>
-    metric(`f${i}`, 'AWS/Lambda', 'Throttles', { FunctionName: { Ref: lambdaLogicalId(fn) } }),
-  );
-  const tableThrottles = Object.values(tables).flatMap((table, i) =>
-    ['ReadThrottleEvents', 'WriteThrottleEvents'].map((name) =>
-      metric(`${name.startsWith('Read') ? 'r' : 'w'}${i}`, 'AWS/DynamoDB', name, { TableName: { Ref: table.logicalId } }),
-    ),
-  );
-
   return {
     Resources: {
-      // Not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS key, and
-      // alarm notifications hold nothing secret.
-      AlarmTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: `${prefix}-alarms`, DisplayName: `${prefix} alarms` } },
-      ...(email
-        ? {
-            AlarmEmailSubscription: {
-              Type: 'AWS::SNS::Subscription',
-              Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: email },
-            },
-          }
-        : {}),
-
-      Api5xxRateAlarm: alarm(
-        `${prefix}-api-5xx-rate`,
-        `More than ${t.ALARM_5XX_PERCENT}% of API requests answered 5xx (storage unavailable or a bug): see the functions' error logs.`,
-        {
-          ComparisonOperator: 'GreaterThanThreshold',
-          Threshold: t.ALARM_5XX_PERCENT,
-          EvaluationPeriods: 3,
-          DatapointsToAlarm: 2,
-          Metrics: [
-            metric('requests', 'AWS/ApiGateway', 'Count', api),
-            metric('errors', 'AWS/ApiGateway', '5xx', api),
-            {
-              Id: 'rate',
-              Label: '5xx, % of requests',
-              ReturnData: true,
-              Expression: `IF(requests >= ${t.ALARM_5XX_MIN_REQUESTS}, 100 * FILL(errors, 0) / requests, 0)`,
-            },
-          ],
-        },
-      ),
-
-      ...sumAlarms(
-        'LambdaThrottlesAlarm',
-        `${prefix}-lambda-throttles`,
-        'Lambda refused invocations: concurrency used up (raise the quota, or find who floods the API).',
-        lambdaThrottles,
-        t.ALARM_LAMBDA_THROTTLES,
-      ),
-
-      ...sumAlarms(
-        'DynamoDbThrottlesAlarm',
-        `${prefix}-dynamodb-throttles`,
-        'DynamoDB throttled requests to the service tables: expect 503s (sudden traffic, or a hot key).',
-        tableThrottles,
-        t.ALARM_DYNAMODB_THROTTLES,
-      ),
-
-      SmsSpikeAlarm: alarm(
-        `${prefix}-sms-spike`,
-        `More than ${t.ALARM_SMS_PER_5_MIN} verification codes sent in 5 minutes: possible SMS pumping (toll fraud). Check where the sends come from; lower the SMS limits or the SNS spending limit.`,
-        {
-          ComparisonOperator: 'GreaterThanThreshold',
-          Threshold: t.ALARM_SMS_PER_5_MIN,
-          EvaluationPeriods: 1,
-          Metrics: [
-            {
-              ...metric('sent', metricsNamespace(service, stage), metricNames.codesSent, { [SERVICE_DIMENSION]: service }),
-              ReturnData: true,
-            },
-          ],
-        },
-      ),
+      ...alarmTopic(prefix, email),
+      Api5xxRateAlarm: api5xxRateAlarm(prefix, threshold),
+      ...lambdaThrottlesAlarms(prefix, stage, threshold),
+      ...dynamoDbThrottlesAlarms(prefix, threshold),
+      SmsSpikeAlarm: smsSpikeAlarm(prefix, service, stage, threshold),
     },
     Outputs: {
       AlarmTopicArn: { Description: 'SNS topic of the CloudWatch alarms: subscribe to be told', Value: { Ref: 'AlarmTopic' } },

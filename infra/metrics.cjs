@@ -11,7 +11,7 @@ const metricNames = Object.freeze({
   codesSent: 'CodesSent',
   /** An answer with a non-zero code, by its SPEC code (dimension `ErrorCode`). */
   failures: 'Failures',
-  /** A 429 (the service's own limits) or a 503 because DynamoDB throttled; by `ErrorCode` too. */
+  /** A 429 (the service's own limits) or a 503 because DynamoDB throttled a request or a transaction's item; by `ErrorCode` too. */
   throttles: 'Throttles',
 });
 

@@ -2,18 +2,23 @@
 //
 // Metrics: the handlers' chain, in process, against DynamoDB Local. The local stage has metrics off
 // and Powertools reads the switch when the service loads, so this file turns them on first.
-// Traces: the register bundle as deployed, run in a fresh process with tracing on as in Lambda,
-// sending its segments to a UDP socket standing in for the X-Ray daemon.
-import { execFileSync, spawn } from 'node:child_process';
+// Traces: the register and send-code bundles as deployed, each run in a fresh process with tracing
+// on as in Lambda, sending its segments to a UDP socket standing in for the X-Ray daemon.
+import { build } from 'esbuild';
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { esbuildOptions } from '../esbuild.config.cjs';
 import alarms from '../infra/alarms.cjs';
 import infraMetrics from '../infra/metrics.cjs';
 import { ERRORS } from '../lib/errors';
-import { startFaultProxy, type FaultProxy } from './tools/fault-proxy';
+import { startFaultProxy, type FaultPlan, type FaultProxy } from './tools/fault-proxy';
 
 const { metricNames, ERROR_CODE_DIMENSION, SERVICE_DIMENSION } = infraMetrics;
 
@@ -117,13 +122,34 @@ describe('metrics', () => {
     });
     afterAll(() => proxy.stop());
 
-    it.each([
-      ['ThrottlingException', { [metricNames.failures]: 1, [metricNames.throttles]: 1 }],
-      ['InternalServerError', { [metricNames.failures]: 1 }],
-    ] as const)('%s counts %j', async (type, values) => {
-      proxy.setPlan({ error: { share: 1, type } });
+    const failed = { [metricNames.failures]: 1 };
+    const throttled = { [metricNames.failures]: 1, [metricNames.throttles]: 1 };
+    it.each<{ cause: string; plan: FaultPlan; values: Record<string, number> }>([
+      {
+        cause: 'DynamoDB throttling the requests',
+        plan: { error: { share: 1, type: 'ThrottlingException' } },
+        values: throttled,
+      },
+      { cause: 'DynamoDB failing', plan: { error: { share: 1, type: 'InternalServerError' } }, values: failed },
+      {
+        cause: 'its transaction cancelled because an item was throttled',
+        plan: { cancel: { share: 1, reason: 'ThrottlingError' } },
+        values: throttled,
+      },
+      {
+        cause: 'its transaction still in conflict after the retries',
+        plan: { cancel: { share: 1, reason: 'TransactionConflict' } },
+        values: failed,
+      },
+    ])('a register 503 for $cause counts $values', async ({ plan, values }) => {
+      const { call, captchaToken, randomPhone, registration } = helpers;
+      const phone = randomPhone();
+      const token = await captchaToken(phone);
+      proxy.setPlan(plan);
       try {
-        const { emf } = await metricLines(async () => expect((await send(faulty, helpers.randomPhone())).status).toBe(503));
+        const { emf } = await metricLines(async () =>
+          expect((await call(faulty.register, { body: registration(phone, token) })).status).toBe(503),
+        );
         expect(emf.map(counted)).toEqual([
           { namespace: namespace(), values, dimensions: { ...service, [ERROR_CODE_DIMENSION]: String(ERRORS.serviceBusy.code) } },
         ]);
@@ -174,19 +200,19 @@ describe('metrics', () => {
   });
 });
 
-describe('traces, from the deployed bundle with tracing on as in Lambda', () => {
-  const ROOT = '1-5759e988-bd862e3fe1be46a994272793';
+describe('traces, from the deployed bundles with tracing on as in Lambda', () => {
   let work: string;
-  let bundle: string;
   let daemon: Socket;
   const datagrams: string[] = [];
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'koodrive-trace-'));
-    bundle = join(work, 'register.js');
-    // esbuild refuses to run inside jest's sandbox (its Uint8Array is another realm's): a child builds.
-    const build = `require('esbuild').build({ ...require('./esbuild.config.cjs').esbuildOptions, entryPoints: ['functions/register.ts'], outfile: ${JSON.stringify(bundle)}, logLevel: 'error' }).catch(() => process.exit(1))`;
-    execFileSync(process.execPath, ['-e', build], { stdio: 'pipe' });
+    await build({
+      ...esbuildOptions,
+      entryPoints: { register: 'functions/register.ts', 'send-code': 'functions/send-code.ts' },
+      outdir: work,
+      logLevel: 'error',
+    });
     daemon = createSocket('udp4').on('message', (message) => datagrams.push(message.toString('utf8')));
     await new Promise<void>((ready) => daemon.bind(0, '127.0.0.1', ready));
   }, 60_000);
@@ -197,11 +223,29 @@ describe('traces, from the deployed bundle with tracing on as in Lambda', () => 
     if ((work as string | undefined) !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  /** Runs the bundle on `events` in a fresh process; the answers. */
-  function runBundle(events: unknown[]): Promise<Array<{ statusCode: number; body: string }>> {
-    const eventsFile = join(work, 'events.json');
+  interface Run {
+    answers: Array<{ statusCode: number; body: string }>;
+    /** Everything the process wrote: its log lines. */
+    logs: string;
+    /** The segments of the run's trace received so far. */
+    segments: () => Array<Record<string, any>>;
+    /** The invocations' subsegments, once `count` of them arrived (the SDK sends each as it closes). */
+    invocations: (count: number) => Promise<Array<Record<string, any>>>;
+  }
+
+  /** Runs the bundle `name` on `events` in a fresh process, in a trace of its own, with `env` on top. */
+  function runBundle(name: string, events: unknown[], env: Record<string, string> = {}): Promise<Run> {
+    const root = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+    const eventsFile = join(work, `${name}-events.json`);
     writeFileSync(eventsFile, JSON.stringify(events));
-    const env = {
+    const segments = () =>
+      datagrams.map((d) => JSON.parse(d.slice(d.indexOf('\n') + 1)) as Record<string, any>).filter((s) => s['trace_id'] === root);
+    const invocations = async (count: number) => {
+      const found = () => segments().filter((s) => String(s['name']).startsWith('## '));
+      for (let i = 0; i < 50 && found().length < count; i++) await sleep(100);
+      return found();
+    };
+    const childEnv = {
       ...process.env,
       POWERTOOLS_TRACE_ENABLED: 'true',
       // What Lambda sets, as far as Powertools and the X-Ray SDK look (AWS_EXECUTION_ENV: set, but
@@ -209,13 +253,14 @@ describe('traces, from the deployed bundle with tracing on as in Lambda', () => 
       AWS_EXECUTION_ENV: 'test',
       LAMBDA_TASK_ROOT: work,
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      _HANDLER: 'register.handler',
-      _X_AMZN_TRACE_ID: `Root=${ROOT};Parent=53995c3f42cd8ad8;Sampled=1`,
+      _HANDLER: `${name}.handler`,
+      _X_AMZN_TRACE_ID: `Root=${root};Parent=53995c3f42cd8ad8;Sampled=1`,
       AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
+      ...env,
     };
     return new Promise((done, fail) => {
-      const child = spawn(process.execPath, [resolve('tests/tools/lambda-process.cjs'), bundle, eventsFile], {
-        env,
+      const child = spawn(process.execPath, [resolve('tests/tools/lambda-process.cjs'), join(work, `${name}.js`), eventsFile], {
+        env: childEnv,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -226,7 +271,7 @@ describe('traces, from the deployed bundle with tracing on as in Lambda', () => 
       child.once('exit', (code) => {
         const line = out.split('\n').find((l) => l.startsWith('RESULTS '));
         if (code !== 0 || !line) fail(new Error(`bundle exited ${code}: ${err.slice(-2000)}`));
-        else done(JSON.parse(line.slice('RESULTS '.length)));
+        else done({ answers: JSON.parse(line.slice('RESULTS '.length)), logs: out + err, segments, invocations });
       });
     });
   }
@@ -235,28 +280,38 @@ describe('traces, from the deployed bundle with tracing on as in Lambda', () => 
     const { captchaToken, httpEvent, randomPhone, registration } = helpers;
     const phone = randomPhone();
     const token = await captchaToken(phone);
-    const answers = await runBundle([
+    const second = await captchaToken(phone);
+    const run = await runBundle('register', [
       httpEvent({ body: registration(phone, token, { password: 'password' }) }), // refused: weak password
       httpEvent({ body: registration(phone, token) }),
+      // Refused by DynamoDB: the transaction's condition on the PHONE#<phone> item fails.
+      httpEvent({ body: registration(phone, second) }),
     ]);
-    expect(answers.map((a) => a.statusCode)).toEqual([400, 200]);
-    const session = (JSON.parse(answers[1]!.body) as { data: { sessionInfo: Record<string, string> } }).data.sessionInfo;
+    expect(run.answers.map((a) => a.statusCode)).toEqual([400, 200, 409]);
+    const session = (JSON.parse(run.answers[1]!.body) as { data: { sessionInfo: Record<string, string> } }).data.sessionInfo;
 
-    // The SDK sends each closed subsegment on its own; wait for both invocations'.
-    const segments = () =>
-      datagrams.map((d) => JSON.parse(d.slice(d.indexOf('\n') + 1)) as Record<string, any>).filter((s) => s['trace_id'] === ROOT);
-    const handlers = () => segments().filter((s) => String(s['name']).startsWith('## '));
-    for (let i = 0; i < 50 && handlers().length < 2; i++) await sleep(100);
-
-    const [refused, registered] = handlers();
+    const [refused, registered, taken] = await run.invocations(3);
     expect(refused).toMatchObject({ name: '## register.handler', error: true, annotations: { ColdStart: true } });
     expect(refused).not.toHaveProperty('fault');
     expect(refused).not.toHaveProperty('cause'); // a refusal's message and stack stay out of the trace
     expect(registered).toMatchObject({ name: '## register.handler', annotations: { ColdStart: false } });
     expect(registered).not.toHaveProperty('error');
-    const calls = segments().filter((s) => s['parent_id'] === registered?.['id']);
-    expect(calls).toContainEqual(
+    const callsOf = (invocation: Record<string, any> | undefined) => run.segments().filter((s) => s['parent_id'] === invocation?.['id']);
+    expect(callsOf(registered)).toContainEqual(
       expect.objectContaining({ name: 'DynamoDB', namespace: 'aws', aws: expect.objectContaining({ operation: 'TransactWriteItems' }) }),
+    );
+    // The X-Ray SDK records a failed call's error message, whatever Powertools is told: DynamoDB's
+    // name reasons and attributes, never the key or item (checked below with the secrets).
+    expect(callsOf(taken)).toContainEqual(
+      expect.objectContaining({
+        name: 'DynamoDB',
+        error: true,
+        cause: expect.objectContaining({
+          exceptions: [
+            expect.objectContaining({ type: 'TransactionCanceledException', message: expect.stringContaining('ConditionalCheckFailed') }),
+          ],
+        }),
+      }),
     );
 
     const text = datagrams.join('\n');
@@ -265,12 +320,59 @@ describe('traces, from the deployed bundle with tracing on as in Lambda', () => 
       phone,
       phone.slice(2),
       token,
+      second,
       '01ASDAa1',
       'password',
       session['refreshToken'],
       String(session['accessToken']).slice(3),
     ]) {
       expect(text).not.toContain(secret);
+    }
+  }, 60_000);
+
+  it('leave SNS out, and a failed SMS puts no phone number in the trace or the log', async () => {
+    const { httpEvent, randomPhone } = helpers;
+    const phone = randomPhone();
+    const digits = phone.slice(2);
+    // SNS answering a number it will not publish to: its message repeats the number.
+    const published: string[] = [];
+    const sns = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += String(chunk)));
+      req.on('end', () => {
+        published.push(decodeURIComponent(body));
+        res.writeHead(400, { 'Content-Type': 'text/xml' });
+        res.end(
+          `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>InvalidParameter</Code>` +
+            `<Message>Invalid parameter: PhoneNumber Reason: +${digits} is not valid to publish to</Message></Error>` +
+            `<RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+        );
+      });
+    });
+    await new Promise<void>((ready) => sns.listen(0, '127.0.0.1', ready));
+    try {
+      const run = await runBundle('send-code', [httpEvent({ body: { phone, codeType: '1' } })], {
+        SMS_SENDER: 'sns',
+        AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${(sns.address() as AddressInfo).port}`,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      });
+      expect(run.answers.map((a) => a.statusCode)).toEqual([500]);
+      expect(published.join('\n')).toContain(`PhoneNumber=+${digits}`); // SNS was asked, and refused
+
+      const [invocation] = await run.invocations(1);
+      // The service's fault, recorded by the error's name alone.
+      expect(invocation).toMatchObject({
+        name: '## send-code.handler',
+        fault: true,
+        cause: { exceptions: [expect.objectContaining({ type: 'InvalidParameterException' })] },
+      });
+      expect(run.segments().map((s) => s['name'])).not.toContain('SNS');
+      expect(run.logs).toContain('InvalidParameterException');
+      for (const where of [datagrams.join('\n'), run.logs]) expect(where).not.toContain(digits);
+    } finally {
+      sns.close();
     }
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 // Storage faults: DynamoDB slow, unreachable, throttling or failing. The service answers within the
 // function's timeout, says 503 when it gave up, and leaves the tables holding whole registrations
 // or nothing, whatever failed where.
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +9,10 @@ import { createTables } from '../scripts/create-tables';
 import { freePort, startDynamoDbLocal } from '../scripts/dynamodb-local';
 import { stageEnvironment } from '../scripts/local-env';
 import { createDocumentClient } from '../lib/store/client';
+import { keys } from '../lib/store/dynamo/shared';
+import { sha256 } from '../lib/secrets';
 import { call, captchaToken, configWith, randomPhone, registration, service, type Answer, type Service } from './helpers';
-import { startFaultProxy, type FaultProxy, type InjectedError } from './tools/fault-proxy';
+import { startFaultProxy, type FaultProxy, type InjectedCancellation, type InjectedError } from './tools/fault-proxy';
 
 const FUNCTION_TIMEOUT_MS = 10_000; // serverless.yml provider.timeout
 
@@ -51,6 +53,43 @@ describe('giving up in time', () => {
     proxy.setPlan({ error: { share: 0.2, type: 'ThrottlingException' }, dropBefore: 0.1 });
     const answers = await Promise.all(Array.from({ length: 10 }, () => send(faulty)));
     expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe('a cancelled transaction', () => {
+  /** Whether register left anything for `phone`: its claim on the phone, its spend of the token. */
+  async function written(phone: string, token: string) {
+    const db = createDocumentClient(configWith()); // straight to DynamoDB, past the proxy
+    const { tables } = faulty.deps.config;
+    const get = async (TableName: string, pk: string) =>
+      (await db.send(new GetCommand({ TableName, Key: { pk }, ConsistentRead: true }))).Item;
+    const [claim, spend] = await Promise.all([get(tables.users, keys.phone(phone)), get(tables.verifications, keys.token(sha256(token)))]);
+    return { claimed: claim !== undefined, tokenUsed: spend?.['usedAt'] !== undefined };
+  }
+
+  // Registration is one TransactWriteItems: DynamoDB cancels it, rather than refusing the request,
+  // when one of its items is throttled or in another transaction's way.
+  it.each<[InjectedCancellation, string]>([
+    ['ThrottlingError', 'throttled'],
+    ['TransactionConflict', 'in conflict past its retries'],
+  ])('register cancelled with %s (%s) answers 503 with Retry-After, writes nothing, and may be retried', async (reason) => {
+    const phone = randomPhone();
+    const token = await captchaToken(phone);
+    proxy.setPlan({ cancel: { share: 1, reason } });
+    const before = proxy.counts.cancelled;
+    const answer = await call(faulty.register, { body: registration(phone, token) });
+    expect(answer.status).toBe(503);
+    expect(answer.body).toEqual({ code: 13000500, msg: 'Service busy. Try again later.' });
+    expect(Number(answer.headers['Retry-After'])).toBeGreaterThan(0);
+    const cancelled = proxy.counts.cancelled - before;
+    if (reason === 'TransactionConflict')
+      expect(cancelled).toBeGreaterThan(1); // conflicts are retried first
+    else expect(cancelled).toBeGreaterThan(0);
+    expect(await written(phone, token)).toEqual({ claimed: false, tokenUsed: false });
+
+    proxy.setPlan({});
+    expect((await call(faulty.register, { body: registration(phone, token) })).status).toBe(200);
+    expect(await written(phone, token)).toEqual({ claimed: true, tokenUsed: true });
   });
 });
 

@@ -7,8 +7,13 @@
 //
 // What a trace may hold: no answers (they carry tokens; response capture is off), and the error of
 // an invocation only when it is the service's fault (5xx). Refusals (4xx) flag the trace as an
-// error without their details (POWERTOOLS_TRACER_CAPTURE_ERROR=false, infra/environment.cjs). The
-// SDK calls record operation, table name and SNS topic, never item values or phone numbers.
+// error without their details (POWERTOOLS_TRACER_CAPTURE_ERROR=false, infra/environment.cjs).
+// A traced client's calls record operation and table name, and the X-Ray SDK adds a failed call's
+// error message whatever that setting says. So only clients whose messages hold no personal data
+// are traced: DynamoDB's name reasons, attributes and placeholders, never a key or item value
+// (PHONE#<phone> included; tests/observability.test.ts checks a failed condition on it). SNS's
+// can repeat the destination number: its client is not traced (lib/sms/create.ts), and its
+// failures reach the invocation's error without that message (SmsSendError, lib/sms/sns.ts).
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type middy from '@middy/core';

@@ -1,13 +1,16 @@
 // The SMS sender the configuration asks for. Only the function that sends codes imports this, so
 // the SNS client is in that one bundle, not in every function's.
+//
+// The SNS client is not traced (lib/observability/tracer.ts): the X-Ray SDK records a failed call
+// with its error message whatever the tracer's capture settings, and SNS's messages can repeat the
+// destination number. The send still counts in the invocation's own subsegment.
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Config } from '../config';
-import { traced } from '../observability/tracer';
 import { OutboxSmsSender } from './outbox';
 import type { SmsSender } from './sender';
 import { SnsSmsSender } from './sns';
 
-export async function createSmsSender(config: Config): Promise<SmsSender> {
-  if (config.sms.sender === 'outbox') return new OutboxSmsSender(config.sms.outboxFile);
-  return new SnsSmsSender(await traced(new SNSClient({ region: config.region })));
+export function createSmsSender(config: Config): Promise<SmsSender> {
+  if (config.sms.sender === 'outbox') return Promise.resolve(new OutboxSmsSender(config.sms.outboxFile));
+  return Promise.resolve(new SnsSmsSender(new SNSClient({ region: config.region })));
 }

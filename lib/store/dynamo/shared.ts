@@ -6,6 +6,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, TokenAlreadyUsed } from '../../errors';
 import type { Config } from '../../config';
+import { CONFLICT_REASON } from '../errors';
 import type { Quota, Session, TokenSpend } from '../store';
 
 export type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
@@ -47,7 +48,11 @@ function conditionFailures(reasons: CancellationReason[] | undefined): Failure[]
   );
 }
 
-/** Runs a transaction, retrying conflicts; returns the failed conditions, empty on success. */
+/**
+ * Runs a transaction, retrying conflicts; returns the failed conditions, empty on success. Any
+ * other cancellation is thrown: one throttled, or still in conflict after the retries, is a 503
+ * (lib/store/errors.ts), anything else a 500.
+ */
 export async function transact(db: DynamoDBDocumentClient, items: TransactItems): Promise<Failure[]> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -57,7 +62,7 @@ export async function transact(db: DynamoDBDocumentClient, items: TransactItems)
       if (!(error instanceof TransactionCanceledException)) throw error;
       const failures = conditionFailures(error.CancellationReasons);
       if (failures.length > 0) return failures;
-      const conflicted = error.CancellationReasons?.some((r) => r.Code === 'TransactionConflict');
+      const conflicted = error.CancellationReasons?.some((r) => r.Code === CONFLICT_REASON);
       if (!conflicted || attempt >= CONFLICT_RETRIES) throw error;
       await sleep(Math.random() * 10 * attempt);
     }
