@@ -2,6 +2,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../lib/store/client';
 import { sha256 } from '../lib/secrets';
+import { createHandlers } from '../scripts/handlers';
 import { call, codeFromOutbox, configWith, randomPhone, service, type Service } from './helpers';
 
 let svc: Service;
@@ -120,6 +121,20 @@ describe('send limits', () => {
     const retryAfter = Number(again.answer.headers['Retry-After']);
     expect(retryAfter).toBeGreaterThan(55);
     expect(retryAfter).toBeLessThanOrEqual(60);
+  });
+
+  it('does not hold a code that could not be sent to the cooldown: the client may ask again at once', async () => {
+    // The SMS provider is the outside world: here it fails once, as SNS can.
+    const down = new Error('SNS is unavailable');
+    const failing = { ...svc.deps, sms: { send: () => Promise.reject(down) } };
+    const phone = randomPhone();
+    const failed = await call(createHandlers(() => Promise.resolve(failing)).sendCode, { body: { phone, codeType: '1' } });
+    expect(failed.status).toBe(500);
+
+    const retry = await send(svc, phone);
+    expect(retry.answer.status).toBe(200);
+    // The retry's own cooldown holds as usual.
+    expect((await send(svc, phone)).answer.status).toBe(429);
   });
 
   it('caps codes per phone per hour, counting nothing for a refused send', async () => {

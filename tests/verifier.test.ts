@@ -1,7 +1,7 @@
 // Trust for other services: access tokens verify with nothing but the published JWKS, and every
 // forged, foreign or stale token is refused.
 import { createLocalJWKSet, generateKeyPair, jwtVerify, SignJWT, type JWK } from 'jose';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningJwk, loadSigningKey } from '../lib/tokens/signing-key';
@@ -125,8 +125,12 @@ describe('key rotation', () => {
   });
 });
 
+const keyDir = mkdtempSync(join(tmpdir(), 'koodrive-key-'));
+afterAll(() => rmSync(keyDir, { recursive: true, force: true }));
+
+let keyFiles = 0;
 function writeKey(content: object): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'koodrive-key-')), 'key.json');
+  const file = join(keyDir, `key-${keyFiles++}.json`);
   writeFileSync(file, JSON.stringify(content));
   return file;
 }

@@ -19,6 +19,8 @@ export async function sendCode(deps: Deps, input: SendCodeInput, sourceIp: strin
 
   const quotas: Quota[] = [{ key: `phone#${input.phone}`, max: limits.smsMaxPerPhonePerHour, windowSeconds: HOUR }];
   if (sourceIp) quotas.push({ key: `ip#${sourceIp}`, max: limits.smsMaxPerIpPerHour, windowSeconds: HOUR });
+  const cooldown =
+    limits.smsResendCooldownSeconds > 0 ? { key: `phone#${input.phone}`, seconds: limits.smsResendCooldownSeconds } : undefined;
 
   await deps.verifications.saveCode(
     {
@@ -30,15 +32,17 @@ export async function sendCode(deps: Deps, input: SendCodeInput, sourceIp: strin
       failCount: 0,
       redeemed: false,
     },
-    {
-      quotas,
-      ...(limits.smsResendCooldownSeconds > 0
-        ? { cooldown: { key: `phone#${input.phone}`, seconds: limits.smsResendCooldownSeconds } }
-        : {}),
-      now,
-    },
+    { quotas, ...(cooldown ? { cooldown } : {}), now },
   );
-  await deps.sms.send({ phone: input.phone, code, codeType: input.codeType, requestId });
+  try {
+    await deps.sms.send({ phone: input.phone, code, codeType: input.codeType, requestId });
+  } catch (error) {
+    // The client hears the send failed; a retry must not be refused for a code it never got. The
+    // quotas stay spent, so failing sends cannot be used to get around them. Best effort: the
+    // send's error is the answer either way.
+    if (cooldown) await deps.verifications.releaseCooldown(cooldown, now).catch(() => undefined);
+    throw error;
+  }
   logger.info('verification code sent', { phone: maskPhone(input.phone), codeType: input.codeType, requestId });
 
   return { requestId, expireAt: new Date(expiresAt).toISOString(), resendAfter: limits.smsResendCooldownSeconds };

@@ -85,6 +85,12 @@ export interface VerificationStore {
    */
   saveCode(code: VerificationCode, spend: { quotas: Quota[]; cooldown?: Cooldown; now: number }): Promise<void>;
 
+  /**
+   * Lifts the cooldown `saveCode` set at `now` (and only that one), for a code that could not be
+   * sent: the client may ask again at once. The quotas stay spent.
+   */
+  releaseCooldown(cooldown: Cooldown, now: number): Promise<void>;
+
   findCode(requestId: string): Promise<VerificationCode | undefined>;
 
   /** Counts one wrong guess and returns the new failCount; tooManyAttempts once `maxAttempts` were counted. */

@@ -1,10 +1,12 @@
 // SMS codes and the captcha tokens they buy (verifications table), and the send limits (rate-limits table).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ApiError } from '../../errors';
 import type { CaptchaToken, Cooldown, Quota, VerificationCode, VerificationStore } from '../store';
 import { collision, epochSeconds, keys, quotaSpend, transact, ttlFor, type Item, type Tables, type TransactItem } from './shared';
+
+const cooldownEnd = (cooldown: Cooldown, now: number) => now + cooldown.seconds * 1000;
 
 export class DynamoVerificationStore implements VerificationStore {
   constructor(
@@ -17,7 +19,7 @@ export class DynamoVerificationStore implements VerificationStore {
     // Each limit written, with how long its refusal would last.
     const limits: Array<{ item: TransactItem; retryAfterMs: (old?: Item) => number }> = [];
     if (cooldown) {
-      const until = now + cooldown.seconds * 1000;
+      const until = cooldownEnd(cooldown, now);
       limits.push({
         item: {
           Put: {
@@ -62,6 +64,23 @@ export class DynamoVerificationStore implements VerificationStore {
     });
     // Wait for the latest of the exhausted limits.
     throw new ApiError('tooManyAttempts', { retryAfterSeconds: Math.max(...waits) / 1000 });
+  }
+
+  async releaseCooldown(cooldown: Cooldown, now: number): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tables.rateLimits,
+          Key: { pk: keys.cooldown(cooldown.key) },
+          // A later send's cooldown is not this one to lift.
+          ConditionExpression: '#until = :until',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':until': cooldownEnd(cooldown, now) },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async findCode(requestId: string): Promise<VerificationCode | undefined> {
