@@ -1,5 +1,5 @@
 // GET /openapi.json, /docs and /docs/{asset}: the API's own description, in stages whose apiDocs
-// setting is true (infra/routes.cjs declares this function only there).
+// setting is true (infra/functions.cjs declares this function only there).
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { docsRoutes } from '../infra/routes.cjs';
 import { ASSETS, CONTENT_SECURITY_POLICY, PAGE } from '../lib/openapi/docs-page';
