@@ -7,9 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { routes } from '../infra/routes.cjs';
+import { ENDPOINTS, type EndpointDefinition, type RouteName } from '../lib/endpoints';
 import { ERRORS } from '../lib/errors';
-import { buildOpenApiDocument, errorKinds, type Header, type Operation } from '../lib/openapi/document';
-import { ENDPOINTS, type EndpointDoc, type RouteName } from '../lib/openapi/endpoints';
+import { buildOpenApiDocument } from '../lib/openapi/document';
+import { errorKinds } from '../lib/openapi/error-answers';
+import type { Header, Operation } from '../lib/openapi/model';
 import { replayCases } from '../lib/openapi/replay';
 import { TRACE_ID } from '../lib/schemas';
 import { startOfflineApi, type OfflineApi } from '../scripts/serverless-cli';
@@ -22,7 +24,7 @@ const document = buildOpenApiDocument();
 const cases = replayCases(document);
 const operations = Object.values(document.paths).flatMap((byMethod) => Object.values(byMethod));
 const operationOf = (name: string): Operation => operations.find((o) => o.operationId === name)!;
-const definitionOf = (name: string): EndpointDoc => ENDPOINTS[name as RouteName];
+const definitionOf = (name: string): EndpointDefinition => ENDPOINTS[name as RouteName];
 const JSON_TYPE = 'application/json';
 
 // ---- JSON Schema 2020-12 validation of answers and examples against the document ----

@@ -6,7 +6,7 @@
 // Ids, codes and tokens in a request are illustrations: a case names the ones the replay must take
 // from a fresh flow (`live`), from this vocabulary.
 import type { ErrorKind } from '../errors';
-import type { RouteName } from './endpoints';
+import type { RouteName } from '../endpoints';
 
 /** Values a replay makes for a case, fresh for each case; `live` says where they go. */
 export const LIVE_VALUES = {

@@ -1,5 +1,6 @@
 // The prose of the API document, condensed from SPEC.md. Facts the code holds (routes, schemas,
 // codes, messages, limits) are not written here: the document builder reads them from the code.
+import type { RouteName } from '../endpoints';
 import type { ErrorKind } from '../errors';
 
 export const TITLE = 'KooDrive sign-up API';
@@ -35,6 +36,56 @@ export const ERROR_WHEN: Readonly<Record<ErrorKind, string>> = {
   invalidAccessToken: "The access token is malformed, not signed by this service, not this user's, or its session has ended.",
   serviceBusy: 'Storage is throttled or unreachable. Safe to retry after `Retry-After`.',
   internal: 'Anything unexpected.',
+};
+
+export interface OperationText {
+  tag: string;
+  summary: string;
+  description: string;
+}
+
+/** What the SPEC says each operation does, in the order of a client's journey (the tags follow it). */
+export const OPERATION_TEXTS: Readonly<Record<RouteName, OperationText>> = {
+  sendCode: {
+    tag: 'Verification',
+    summary: 'Send a verification code',
+    description:
+      'Sends a 6-digit code by SMS, valid 5 minutes and stored only as a hash. Limited by a resend cooldown per phone and by caps per phone and per source IP per hour (429).',
+  },
+  validateCode: {
+    tag: 'Verification',
+    summary: 'Validate a code',
+    description:
+      'Exchanges the code for a captcha token, bound to the phone and `codeType` of the request, single-use and valid 10 minutes. A wrong code answers 400 with `failCount`; after 5 wrong attempts the request is dead (429) and a new code must be sent.',
+  },
+  register: {
+    tag: 'Registration',
+    summary: 'Register a new user',
+    description:
+      'Registers the phone with a captcha token of `codeType` "1" for it, and opens a session. All or nothing: the phone is claimed, the token spent, the user stored and the session opened together. The identical request retried with the same token, within its lifetime, answers the same `userId` with a fresh session.',
+  },
+  login: {
+    tag: 'Sessions',
+    summary: 'Log in',
+    description:
+      'With the password (`authType` "1") or with a captcha token of `codeType` "2" (`authType` "2"). A wrong phone and a wrong password give the same answer.',
+  },
+  refreshToken: {
+    tag: 'Sessions',
+    summary: 'Refresh the session',
+    description:
+      'Takes the access token in `Authorization` (an expired but genuine one of the same user is accepted) and the refresh token. Answers a new session: the old refresh token stops working, and presenting it again later ends the whole session (reuse detection).',
+  },
+  logout: {
+    tag: 'Sessions',
+    summary: 'Log out',
+    description: 'Ends the session: its refresh token stops working and its access tokens are refused until they expire.',
+  },
+  jwks: {
+    tag: 'Keys',
+    summary: 'Public keys (JWKS)',
+    description: 'The public keys that verify access tokens offline, as a plain JWK Set for any JOSE library. Cacheable.',
+  },
 };
 
 /**
