@@ -15,12 +15,20 @@ import type { Header, Operation } from '../lib/openapi/model';
 import { replayCases } from '../lib/openapi/replay';
 import { TRACE_ID } from '../lib/schemas';
 import { startOfflineApi, type OfflineApi } from '../scripts/serverless-cli';
+import { configWith } from './helpers';
 import { HttpApi, LIVE, liveRequest, ownLoopbackAddress } from './live-values';
 
-// A flow sends one phone several codes in a row (registration, then a login token).
-const STACK_ENV = { SMS_RESEND_COOLDOWN_SECONDS: '0', SMS_MAX_PER_IP_PER_HOUR: '1000' };
+// The stack's settings. A flow sends one phone several codes in a row (registration, then a login
+// token). The others differ from the defaults, so that the document has to state the running
+// configuration's limits to match the one the stack serves.
+const STACK_ENV = {
+  SMS_RESEND_COOLDOWN_SECONDS: '0',
+  SMS_MAX_PER_IP_PER_HOUR: '1000',
+  CODE_MAX_ATTEMPTS: '3',
+  CAPTCHA_TOKEN_TTL_SECONDS: '420',
+};
 
-const document = buildOpenApiDocument();
+const document = buildOpenApiDocument(configWith(STACK_ENV).limits);
 const cases = replayCases(document);
 const operations = Object.values(document.paths).flatMap((byMethod) => Object.values(byMethod));
 const operationOf = (name: string): Operation => operations.find((o) => o.operationId === name)!;
@@ -155,6 +163,17 @@ describe('the OpenAPI document', () => {
     expect([...used].sort()).toEqual(described);
     expect(Object.keys(LIVE).sort()).toEqual(described);
   });
+
+  it('states the limits of the configuration it is built from, not the defaults', () => {
+    const limits = { codeTtlSeconds: 90, codeMaxAttempts: 7, captchaTokenTtlSeconds: 3600 };
+    const built = buildOpenApiDocument(limits);
+    expect(built.paths[routes.sendCode.path]?.['post']?.['description']).toContain('valid 90 seconds');
+    expect(built.paths[routes.validateCode.path]?.['post']?.['description']).toContain('after 7 wrong attempts');
+    const text = JSON.stringify(built);
+    expect(text).toContain('valid 1 hour');
+    // The defaults (lib/tunables.cjs: 5 minutes, 5 attempts, 10 minutes) written anywhere would be stale here.
+    expect(text).not.toMatch(/\b(5|10) minutes\b|\b5 wrong attempts\b/);
+  });
 });
 
 // ---- Against the local stack ----
@@ -176,11 +195,13 @@ describe('the document against the local stack (serverless-offline)', () => {
     await stack?.stop();
   });
 
-  it('serves /openapi.json: the document the generator builds', async () => {
+  it("serves /openapi.json: the document the generator builds from the stack's own configuration", async () => {
     const reply = await api.send('GET', '/openapi.json');
     expect(reply.status).toBe(200);
     expect(isJson(reply.headers['content-type'])).toBe(true);
-    expect(JSON.parse(reply.text)).toEqual(document);
+    const served = JSON.parse(reply.text);
+    expect(served).toEqual(document);
+    expect(served.paths[routes.validateCode.path].post.description).toContain(`after ${STACK_ENV.CODE_MAX_ATTEMPTS} wrong attempts`);
   });
 
   it('serves /docs: a page and assets from the service alone, no external URL, no online validator', async () => {

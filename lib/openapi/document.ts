@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document of the service, built from what the service itself runs on: the route
 // table (infra/routes.cjs), the endpoints' declarations (lib/endpoints.ts: schemas, answer shape,
-// cache policy) and the error catalogue (lib/errors.ts). Nothing here restates a field, a code or a
-// message; a change there changes the document.
+// cache policy), the error catalogue (lib/errors.ts) and the limits of the configuration given.
+// Nothing here restates a field, a code, a message or a limit; a change there changes the document.
 // Built in memory, in a few milliseconds: by the docs function at cold start, by `npm run openapi`,
 // by the tests.
 import type * as z from 'zod/mini';
@@ -9,14 +9,14 @@ import { routes } from '../../infra/routes.cjs';
 import { version } from '../../package.json';
 import { ENDPOINTS, type EndpointDefinition, type RouteName } from '../endpoints';
 import type { ErrorKind } from '../errors';
-import { MAX_BODY_BYTES, sessionInfo, TRACE_ID } from '../schemas';
+import { sessionInfo, TRACE_ID } from '../schemas';
 import { addAnswerExamples, requestExamples, traceExamples } from './document-examples';
 import { ERROR_DATA, errorAnswers, errorComponents } from './error-answers';
 import { LIVE_VALUES, examplesOf, type ExampleCase } from './examples';
 import { schemaRef, toComponents, toJsonSchema, type JsonSchema } from './json-schema';
 import { componentIds, JSON_MEDIA_TYPE, TRACE_HEADER, type OpenApiDocument, type Operation, type Parameter } from './model';
 import { successAnswer } from './success-answer';
-import { FIELD_NOTES, OPERATION_TEXTS, OVERVIEW, TITLE, type OperationText } from './texts';
+import { BODY_LIMIT, fieldNotes, OVERVIEW, operationTexts, TITLE, type DocumentedLimits, type OperationText } from './texts';
 
 const ACCESS_TOKEN_SCHEME = 'accessToken';
 /** The declarations, each seen as any endpoint's (a route name picked at run time indexes them). */
@@ -27,9 +27,9 @@ const HEADERS: Readonly<Record<string, { name: string; description: string; exam
   'x-hw-agentname': { name: 'x-hw-agentName', description: 'The calling carrier or agent app.', example: 'demo-app' },
 };
 
-export function buildOpenApiDocument(): OpenApiDocument {
-  const texts = OPERATION_TEXTS;
-  const notes = FIELD_NOTES;
+export function buildOpenApiDocument(limits: DocumentedLimits): OpenApiDocument {
+  const texts = operationTexts(limits);
+  const notes = fieldNotes(limits);
   const usedNotes = new Set<string>();
   const names = Object.keys(routes) as RouteName[];
   const requests = names.flatMap((name) => {
@@ -105,7 +105,7 @@ function operation(name: RouteName, endpoint: EndpointDefinition, text: Operatio
       ? {
           requestBody: {
             required: true,
-            description: `A JSON object of at most ${MAX_BODY_BYTES / 1024} KiB. Fields it does not name are ignored.`,
+            description: `A JSON object of at most ${BODY_LIMIT}. Fields it does not name are ignored.`,
             content: {
               [JSON_MEDIA_TYPE]: { schema: schemaRef(componentIds.request(name)), examples: requestExamples(name, cases) },
             },
