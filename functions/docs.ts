@@ -1,12 +1,15 @@
 // GET /openapi.json, /docs and /docs/{asset}: the API's own description, in stages whose apiDocs
-// setting is true (infra/routes.cjs declares this function only there).
+// setting is true (infra/functions.cjs declares this function only there).
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { docsRoutes } from '../infra/routes.cjs';
+import { getConfig } from '../lib/config';
 import { ASSETS, CONTENT_SECURITY_POLICY, PAGE } from '../lib/openapi/docs-page';
 import { buildOpenApiDocument } from '../lib/openapi/document';
 
-// Built once per container, from the schemas this deployment runs on.
-const DOCUMENT = JSON.stringify(buildOpenApiDocument());
+// Built once per container, from the schemas this deployment runs on and the limits of its own
+// configuration (the stage's, overrides included), which the other functions enforce. A bad
+// setting fails this function's start, as it fails every request of the others.
+const DOCUMENT = JSON.stringify(buildOpenApiDocument(getConfig().limits));
 
 const routeKey = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
 const answer = (contentType: string, body: string, statusCode = 200): APIGatewayProxyStructuredResultV2 => ({

@@ -2,9 +2,9 @@
 import { warmContainer, type DepsProvider } from '../lib/container';
 import { login } from '../lib/domain/login';
 import { httpEndpoint } from '../lib/http/endpoint';
-import { loginSchema } from '../lib/schemas';
+import { ENDPOINTS } from '../lib/endpoints';
 
 export const createHandler = (deps: DepsProvider) =>
-  httpEndpoint({ schema: loginSchema, handle: async ({ body }) => login(await deps(), body) });
+  httpEndpoint({ ...ENDPOINTS.login, handle: async ({ body }) => login(await deps(), body) });
 
 export const handler = createHandler(warmContainer());

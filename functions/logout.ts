@@ -2,11 +2,11 @@
 import { warmContainer, type DepsProvider } from '../lib/container';
 import { endSession } from '../lib/domain/sessions';
 import { httpEndpoint } from '../lib/http/endpoint';
-import { logoutSchema } from '../lib/schemas';
+import { ENDPOINTS } from '../lib/endpoints';
 
 export const createHandler = (deps: DepsProvider) =>
   httpEndpoint({
-    schema: logoutSchema,
+    ...ENDPOINTS.logout,
     handle: async ({ body, headers }) =>
       endSession(await deps(), { authorization: headers.authorization, userId: body.userId, bodyToken: body.accessToken }),
   });

@@ -2,11 +2,11 @@
 import { warmContainer, type DepsProvider } from '../lib/container';
 import { refreshSession } from '../lib/domain/sessions';
 import { httpEndpoint } from '../lib/http/endpoint';
-import { refreshSchema } from '../lib/schemas';
+import { ENDPOINTS } from '../lib/endpoints';
 
 export const createHandler = (deps: DepsProvider) =>
   httpEndpoint({
-    schema: refreshSchema,
+    ...ENDPOINTS.refreshToken,
     handle: async ({ body, headers }) =>
       refreshSession(await deps(), { authorization: headers.authorization, refreshToken: body.refreshToken }),
   });

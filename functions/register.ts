@@ -2,9 +2,9 @@
 import { warmContainer, type DepsProvider } from '../lib/container';
 import { register } from '../lib/domain/registration';
 import { httpEndpoint } from '../lib/http/endpoint';
-import { registerSchema } from '../lib/schemas';
+import { ENDPOINTS } from '../lib/endpoints';
 
 export const createHandler = (deps: DepsProvider) =>
-  httpEndpoint({ schema: registerSchema, metric: 'SignUps', handle: async ({ body }) => register(await deps(), body) });
+  httpEndpoint({ ...ENDPOINTS.register, metric: 'SignUps', handle: async ({ body }) => register(await deps(), body) });
 
 export const handler = createHandler(warmContainer());

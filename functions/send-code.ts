@@ -3,11 +3,11 @@ import { warmContainer, type DepsProvider } from '../lib/container';
 import { createSmsSender } from '../lib/sms/create';
 import { sendCode } from '../lib/domain/verification';
 import { httpEndpoint } from '../lib/http/endpoint';
-import { sendCodeSchema } from '../lib/schemas';
+import { ENDPOINTS } from '../lib/endpoints';
 
 export const createHandler = (deps: DepsProvider) =>
   httpEndpoint({
-    schema: sendCodeSchema,
+    ...ENDPOINTS.sendCode,
     metric: 'CodesSent',
     handle: async ({ body, sourceIp }) => sendCode(await deps(), body, sourceIp),
   });

@@ -2,9 +2,9 @@
 import { warmContainer, type DepsProvider } from '../lib/container';
 import { validateCode } from '../lib/domain/verification';
 import { httpEndpoint } from '../lib/http/endpoint';
-import { validateCodeSchema } from '../lib/schemas';
+import { ENDPOINTS } from '../lib/endpoints';
 
 export const createHandler = (deps: DepsProvider) =>
-  httpEndpoint({ schema: validateCodeSchema, handle: async ({ body }) => validateCode(await deps(), body) });
+  httpEndpoint({ ...ENDPOINTS.validateCode, handle: async ({ body }) => validateCode(await deps(), body) });
 
 export const handler = createHandler(warmContainer());

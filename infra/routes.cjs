@@ -24,12 +24,14 @@ const routes = Object.freeze({
   jwks: { method: 'GET', path: '/.well-known/jwks.json', handler: 'functions/jwks.handler' },
 });
 
+/** The one function that serves the service's description of itself (`docsRoutes`). */
+const DOCS_HANDLER = 'functions/docs.handler';
+
 /**
  * The service's description of itself: one function, served only in stages whose `apiDocs` setting
  * is true (infra/stages.cjs). Not part of the API, so not in `routes`.
  * @type {Readonly<Record<'openapi' | 'docs' | 'docsAsset', Readonly<Route>>>}
  */
-const DOCS_HANDLER = 'functions/docs.handler';
 const docsRoutes = Object.freeze({
   openapi: { method: 'GET', path: '/openapi.json', handler: DOCS_HANDLER },
   docs: { method: 'GET', path: '/docs', handler: DOCS_HANDLER },

@@ -2,6 +2,7 @@
 //   normalise headers → logger context → X-Ray subsegment → metrics flush → trace id
 //   → (error envelope) → size/media-type guard → JSON parse → schema validation → handler.
 // Only ApiErrors carry their message to the client; anything else becomes a generic 5xx.
+// A success carries the endpoint's declared cache policy (lib/endpoints.ts); a failure is never cacheable.
 // Every answer is counted (lib/observability/metrics.ts): a success by the endpoint's `metric`,
 // a refusal or failure by its code; the metrics go out once the envelope is known.
 import middy from '@middy/core';
@@ -16,6 +17,7 @@ import { logger } from '../logger';
 import { countFailure, countSuccess, flushMetrics, type SuccessMetric } from '../observability/metrics';
 import { recordFault, traceInvocation } from '../observability/tracer';
 import { isStorageThrottling, isTransientStorageError } from '../store/errors';
+import type { EndpointDefinition } from '../endpoints';
 import { failure, json, success, type HttpResponse } from './envelope';
 import { MAX_BODY_BYTES, TRACE_ID, type EndpointData, type EndpointSchema } from '../schemas';
 
@@ -25,14 +27,10 @@ export interface EndpointRequest<S extends EndpointSchema> {
   sourceIp: string | undefined;
 }
 
-export interface EndpointOptions<S extends EndpointSchema> {
-  schema: S;
+/** The endpoint's declaration (lib/endpoints.ts), and what its function adds. */
+export interface EndpointOptions<S extends EndpointSchema> extends EndpointDefinition<S> {
   /** Returns the envelope's `data`, as the schema documents it; throws ApiError for any other answer. */
   handle: (request: EndpointRequest<S>) => Promise<EndpointData<S>>;
-  /** Extra headers on every answer (default `Cache-Control: no-store`, since most carry tokens). */
-  headers?: Record<string, string>;
-  /** Answer the handler's result as the whole JSON body instead of the envelope's data (JWKS). */
-  bare?: boolean;
   /** Counted once per 200 answer (infra/metrics.cjs). */
   metric?: SuccessMetric;
 }
@@ -65,8 +63,8 @@ const traceMiddleware = (): middy.MiddlewareObj<Event, HttpResponse> => ({
   },
 });
 
-/** Turns any error into the SPEC envelope; logs, counts and traces it without request data. */
-const errorEnvelopeMiddleware = (extraHeaders: Record<string, string>): middy.MiddlewareObj<Event, HttpResponse> => ({
+/** Turns any error into the SPEC envelope (never cacheable); logs, counts and traces it without request data. */
+const errorEnvelopeMiddleware = (): middy.MiddlewareObj<Event, HttpResponse> => ({
   onError: async (request) => {
     const error = request.error;
     let apiError: ApiError;
@@ -84,7 +82,6 @@ const errorEnvelopeMiddleware = (extraHeaders: Record<string, string>): middy.Mi
     }
     countFailure(apiError, apiError.kind === 'tooManyAttempts' || isStorageThrottling(error));
     request.response = failure(apiError);
-    Object.assign(request.response.headers, extraHeaders);
   },
 });
 
@@ -133,12 +130,12 @@ function validate<S extends EndpointSchema>(schema: S, event: Event): Pick<Endpo
 }
 
 export function httpEndpoint<S extends EndpointSchema>(options: EndpointOptions<S>) {
-  const extraHeaders = options.headers ?? { 'Cache-Control': 'no-store' };
+  const successHeaders = { 'Cache-Control': options.cacheControl };
   const core = async (event: Event): Promise<HttpResponse> => {
     const { body, headers } = validate(options.schema, event);
     const data = await options.handle({ body, headers, sourceIp: event.requestContext?.http?.sourceIp });
     if (options.metric) countSuccess(options.metric);
-    return options.bare ? json(data, extraHeaders) : success(data, extraHeaders);
+    return options.bare ? json(data, successHeaders) : success(data, successHeaders);
   };
 
   const chain = middy<Event, HttpResponse>()
@@ -148,7 +145,7 @@ export function httpEndpoint<S extends EndpointSchema>(options: EndpointOptions<
     // Outside the envelope: its onError runs after the envelope's has counted the failure.
     .use(flushMetrics())
     .use(traceMiddleware())
-    .use(errorEnvelopeMiddleware(extraHeaders));
+    .use(errorEnvelopeMiddleware());
   if (options.schema.body) {
     // The guard has checked the media type (case-insensitively, as RFC 9110 wants); the parser's own
     // check is stricter and would call a valid `APPLICATION/JSON` body malformed.

@@ -4,6 +4,15 @@ import type { ApiError } from '../errors';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
 
+/** SPEC §0: what every success says; the OpenAPI document reads it from here. */
+export const SUCCESS = { code: 0, msg: 'Success.' } as const;
+
+/**
+ * `Cache-Control` of every failure, whatever the endpoint caches on success: a refusal or an outage
+ * kept by a CDN or browser would go on being served after the cause is gone.
+ */
+export const NO_STORE = 'no-store';
+
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8' } as const;
 
 export const json = (body: unknown, headers: Record<string, string> = {}, statusCode = 200): HttpResponse => ({
@@ -13,10 +22,10 @@ export const json = (body: unknown, headers: Record<string, string> = {}, status
 });
 
 export const success = (data: unknown, headers: Record<string, string> = {}): HttpResponse =>
-  json(data === undefined ? { code: 0, msg: 'Success.' } : { code: 0, msg: 'Success.', data }, headers);
+  json(data === undefined ? SUCCESS : { ...SUCCESS, data }, headers);
 
 export function failure(error: ApiError): HttpResponse {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { 'Cache-Control': NO_STORE };
   if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
   const body =
     error.data === undefined ? { code: error.code, msg: error.message } : { code: error.code, msg: error.message, data: error.data };

@@ -6,7 +6,8 @@
 // Ids, codes and tokens in a request are illustrations: a case names the ones the replay must take
 // from a fresh flow (`live`), from this vocabulary.
 import type { ErrorKind } from '../errors';
-import type { RouteName } from './endpoints';
+import type { RouteName } from '../endpoints';
+import { BODY_LIMIT } from './texts';
 
 /** Values a replay makes for a case, fresh for each case; `live` says where they go. */
 export const LIVE_VALUES = {
@@ -24,7 +25,7 @@ export const LIVE_VALUES = {
   userCaptchaToken: 'a registration captcha token (codeType 1) for `userPhone`',
   loginCaptchaToken: 'a login captcha token (codeType 2) for `userPhone`',
   lockedPhone: 'the phone of a user whose password attempts are used up',
-  oversized: 'a string that makes the body larger than 16 KiB',
+  oversized: `a string that makes the body larger than ${BODY_LIMIT}`,
 } as const;
 
 export type LiveValue = keyof typeof LIVE_VALUES;
@@ -302,8 +303,8 @@ export function examplesOf(route: RouteName, hasBody: boolean): ExampleCase[] {
     ...own,
     {
       name: 'bodyTooLarge',
-      summary: 'A body over 16 KiB',
-      body: { ...body, padding: '(more than 16 KiB)' },
+      summary: `A body over ${BODY_LIMIT}`,
+      body: { ...body, padding: `(more than ${BODY_LIMIT})` },
       headers: first.headers,
       live: { '/body/padding': 'oversized' },
       answer: { error: 'bodyTooLarge' },

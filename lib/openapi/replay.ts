@@ -11,7 +11,7 @@
 //   - An answer's example with no request of its name documents an answer no request provokes on
 //     demand (storage trouble, an expiry) and is not replayed.
 import type { LivePointer, LiveValue } from './examples';
-import type { Example, OpenApiDocument, Operation } from './document';
+import { JSON_MEDIA_TYPE, type Example, type OpenApiDocument, type Operation } from './model';
 
 export interface ReplayCase {
   operationId: string;
@@ -25,8 +25,6 @@ export interface ReplayCase {
   live: Partial<Record<LivePointer, LiveValue>>;
   expected: { status: number; example: unknown };
 }
-
-const JSON_MEDIA_TYPE = 'application/json';
 
 export function replayCases(document: OpenApiDocument): ReplayCase[] {
   const cases: ReplayCase[] = [];

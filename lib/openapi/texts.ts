@@ -1,6 +1,30 @@
 // The prose of the API document, condensed from SPEC.md. Facts the code holds (routes, schemas,
-// codes, messages, limits) are not written here: the document builder reads them from the code.
+// codes, messages, limits) are not written here: the document builder reads them from the code,
+// and the prose that states a limit reads it from its source.
+import type { Config } from '../config';
+import type { RouteName } from '../endpoints';
 import type { ErrorKind } from '../errors';
+import { PASSWORD_MAX_BYTES, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from '../password-policy';
+import { MAX_BODY_BYTES } from '../schemas';
+
+/**
+ * The settings a deployer may change (lib/tunables.cjs) that the prose states. The document says
+ * what the service that serves it does: the docs function passes its own running configuration,
+ * not the defaults, which a deployment may have overridden.
+ */
+export type DocumentedLimits = Pick<Config['limits'], 'codeTtlSeconds' | 'codeMaxAttempts' | 'captchaTokenTtlSeconds'>;
+
+/** `3, 'attempt'` → "3 attempts", `1, 'attempt'` → "1 attempt". */
+const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** `300` → "5 minutes": in the largest unit that divides the duration. */
+export function duration(seconds: number): string {
+  if (seconds % 3600 === 0) return counted(seconds / 3600, 'hour');
+  if (seconds % 60 === 0) return counted(seconds / 60, 'minute');
+  return counted(seconds, 'second');
+}
+
+export const BODY_LIMIT = `${MAX_BODY_BYTES / 1024} KiB`;
 
 export const TITLE = 'KooDrive sign-up API';
 
@@ -21,7 +45,7 @@ services verify offline against the JWKS.
 /** SPEC §5 "when" column: when each error is answered. */
 export const ERROR_WHEN: Readonly<Record<ErrorKind, string>> = {
   parameter: 'A header or field is missing or invalid, the JSON is malformed, or a value has the wrong type. `msg` names the field.',
-  bodyTooLarge: 'The body is larger than 16 KiB.',
+  bodyTooLarge: `The body is larger than ${BODY_LIMIT}.`,
   unsupportedMediaType: 'The body is not JSON (`Content-Type` is not `application/json`).',
   phoneTaken: 'Another user holds this phone number.',
   tokenInvalid: 'The captcha token is unknown, used, or was issued for another phone or scenario.',
@@ -37,11 +61,59 @@ export const ERROR_WHEN: Readonly<Record<ErrorKind, string>> = {
   internal: 'Anything unexpected.',
 };
 
+export interface OperationText {
+  tag: string;
+  summary: string;
+  description: string;
+}
+
+/** What the SPEC says each operation does, in the order of a client's journey (the tags follow it). */
+export const operationTexts = (limits: DocumentedLimits): Readonly<Record<RouteName, OperationText>> => ({
+  sendCode: {
+    tag: 'Verification',
+    summary: 'Send a verification code',
+    description: `Sends a 6-digit code by SMS, valid ${duration(limits.codeTtlSeconds)} and stored only as a hash. Limited by a resend cooldown per phone and by caps per phone and per source IP per hour (429).`,
+  },
+  validateCode: {
+    tag: 'Verification',
+    summary: 'Validate a code',
+    description: `Exchanges the code for a captcha token, bound to the phone and \`codeType\` of the request, single-use and valid ${duration(limits.captchaTokenTtlSeconds)}. A wrong code answers 400 with \`failCount\`; after ${counted(limits.codeMaxAttempts, 'wrong attempt')} the request is dead (429) and a new code must be sent.`,
+  },
+  register: {
+    tag: 'Registration',
+    summary: 'Register a new user',
+    description:
+      'Registers the phone with a captcha token of `codeType` "1" for it, and opens a session. All or nothing: the phone is claimed, the token spent, the user stored and the session opened together. The identical request retried with the same token, within its lifetime, answers the same `userId` with a fresh session.',
+  },
+  login: {
+    tag: 'Sessions',
+    summary: 'Log in',
+    description:
+      'With the password (`authType` "1") or with a captcha token of `codeType` "2" (`authType` "2"). A wrong phone and a wrong password give the same answer.',
+  },
+  refreshToken: {
+    tag: 'Sessions',
+    summary: 'Refresh the session',
+    description:
+      'Takes the access token in `Authorization` (an expired but genuine one of the same user is accepted) and the refresh token. Answers a new session: the old refresh token stops working, and presenting it again later ends the whole session (reuse detection).',
+  },
+  logout: {
+    tag: 'Sessions',
+    summary: 'Log out',
+    description: 'Ends the session: its refresh token stops working and its access tokens are refused until they expire.',
+  },
+  jwks: {
+    tag: 'Keys',
+    summary: 'Public keys (JWKS)',
+    description: 'The public keys that verify access tokens offline, as a plain JWK Set for any JOSE library. Cacheable.',
+  },
+});
+
 /**
  * What a property means, by its name wherever it appears (requests and answers alike). The
  * builder fails on a note that no schema uses, so none outlives its field.
  */
-export const FIELD_NOTES: Readonly<Record<string, string>> = {
+export const fieldNotes = (limits: DocumentedLimits): Readonly<Record<string, string>> => ({
   phone:
     'International number: `00` or `+`, then 8–15 digits; spaces, dashes and parentheses are ignored. Answers show the canonical `00…` form.',
   account: "The user's phone number, written as `phone` is.",
@@ -49,17 +121,15 @@ export const FIELD_NOTES: Readonly<Record<string, string>> = {
   firstname: 'Trimmed; no control characters.',
   surname: 'Trimmed; no control characters.',
   email: 'Empty, or an email address (stored lower-cased).',
-  password:
-    "8–64 characters and at most 72 UTF-8 bytes; not a common password; must not contain the phone's digits. The policy is checked by the service (13001004).",
-  captchaToken:
-    'The `token` answered by validate: single-use, valid 10 minutes, for this phone and scenario (`codeType` "1" to register, "2" to log in).',
+  password: `${PASSWORD_MIN_CHARS}–${PASSWORD_MAX_CHARS} characters and at most ${PASSWORD_MAX_BYTES} UTF-8 bytes; not a common password; must not contain the phone's digits. The policy is checked by the service (13001004).`,
+  captchaToken: `The \`token\` answered by validate: single-use, valid ${duration(limits.captchaTokenTtlSeconds)}, for this phone and scenario (\`codeType\` "1" to register, "2" to log in).`,
   authType: '"1" password, "2" captcha token.',
   requestId: 'The code request: answered by send, given to validate.',
   code: 'The 6-digit code of the SMS.',
   expireAt: 'When the code (send) or the captcha token (validate) expires, ISO-8601 UTC.',
   resendAfter: 'Seconds before another code may be sent to this phone.',
   verified: 'Whether the code was right.',
-  token: 'The captcha token: single-use, valid 10 minutes, bound to the phone and `codeType` of the request.',
+  token: `The captcha token: single-use, valid ${duration(limits.captchaTokenTtlSeconds)}, bound to the phone and \`codeType\` of the request.`,
   failCount: 'Wrong attempts so far on this code request.',
   userId: "The user's id: 19 decimal digits, roughly time-ordered.",
   accessToken:
@@ -68,4 +138,4 @@ export const FIELD_NOTES: Readonly<Record<string, string>> = {
   issuedAt: 'Issue time in epoch milliseconds, as a string.',
   refreshToken: '48 lowercase hex digits. Each refresh answers a new one and retires the old one.',
   keys: 'The public keys (JWK), by `kid`.',
-};
+});

@@ -1,0 +1,91 @@
+// What the modules that build the OpenAPI document share: the shapes of its parts, the names of
+// its components, and the headers every answer carries. The replay (./replay.ts) reads the same shapes.
+import type { RouteName } from '../endpoints';
+import type { ErrorKind } from '../errors';
+import { NO_STORE } from '../http/envelope';
+import { TRACE_ID } from '../schemas';
+import type { ExampleCase } from './examples';
+import type { JsonSchema } from './json-schema';
+
+export type OpenApiDocument = JsonSchema & {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, JsonSchema> } & JsonSchema;
+};
+
+export interface Operation {
+  operationId: RouteName;
+  parameters: Parameter[];
+  requestBody?: { content: Record<string, MediaType> } & JsonSchema;
+  /** By HTTP status. */
+  responses: Record<string, Answer>;
+  [key: string]: unknown;
+}
+
+export interface Answer {
+  description: string;
+  headers: Record<string, Header>;
+  content: Record<string, MediaType>;
+}
+
+export interface Parameter {
+  name: string;
+  in: 'header';
+  required: boolean;
+  schema: JsonSchema;
+  example?: unknown;
+  examples?: Record<string, Example>;
+  [key: string]: unknown;
+}
+
+export interface Header {
+  required: boolean;
+  schema: JsonSchema;
+  description: string;
+}
+
+export interface MediaType {
+  schema: JsonSchema;
+  examples?: Record<string, Example>;
+}
+
+export interface Example {
+  summary: string;
+  value: unknown;
+  /** How the replay sends this request: headers that are not parameters, and where live values go. */
+  'x-replay'?: Replay;
+}
+
+export interface Replay {
+  headers?: Record<string, string>;
+  live?: ExampleCase['live'];
+}
+
+export const JSON_MEDIA_TYPE = 'application/json';
+export const TRACE_HEADER = 'X-Traceid';
+
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+/** The ids of the components (`#/components/schemas/<id>`). */
+export const componentIds = {
+  request: (route: RouteName) => `${pascal(route)}Request`,
+  data: (route: RouteName) => `${pascal(route)}Data`,
+  error: (kind: ErrorKind) => `${pascal(kind)}Error`,
+  errorData: (kind: ErrorKind) => `${pascal(kind)}Data`,
+};
+
+/** The headers of every answer: its trace id, and `cacheControl`, what a cache may do with it. */
+export function answerHeaders(cacheControl: string): Record<string, Header> {
+  return {
+    [TRACE_HEADER]: {
+      required: true,
+      description: "The request's X-Traceid, or the one generated for it.",
+      schema: { type: 'string', pattern: TRACE_ID.source },
+    },
+    'Cache-Control': {
+      required: true,
+      description: cacheControl === NO_STORE ? 'Never cached.' : 'How long the answer may be cached.',
+      schema: { type: 'string', const: cacheControl },
+    },
+  };
+}

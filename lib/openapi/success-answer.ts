@@ -1,0 +1,37 @@
+// The 200 answer of an operation: the SPEC envelope around the endpoint's `data` (a bare endpoint
+// answers the data alone), with the cache policy the endpoint declares.
+import type { EndpointDefinition, RouteName } from '../endpoints';
+import { SUCCESS } from '../http/envelope';
+import { schemaRef, type JsonSchema } from './json-schema';
+import { answerHeaders, componentIds, JSON_MEDIA_TYPE, type Answer } from './model';
+
+export function successAnswer(name: RouteName, endpoint: EndpointDefinition): Answer {
+  const data = endpoint.schema.data ? schemaRef(componentIds.data(name)) : undefined;
+  let schema: JsonSchema;
+  if (endpoint.bare) {
+    if (!data) throw new Error(`${name}: a bare endpoint answers its data, and it declares none`);
+    schema = data;
+  } else {
+    schema = {
+      type: 'object',
+      properties: {
+        code: { type: 'integer', const: SUCCESS.code },
+        msg: { type: 'string', const: SUCCESS.msg },
+        ...(data ? { data } : {}),
+      },
+      required: ['code', 'msg', ...(data ? ['data'] : [])],
+      additionalProperties: false,
+    };
+  }
+  return {
+    description: endpoint.bare ? 'The answer.' : 'Success: the envelope with code 0.',
+    headers: answerHeaders(endpoint.cacheControl),
+    content: { [JSON_MEDIA_TYPE]: { schema, examples: {} } },
+  };
+}
+
+/** The body of a 200 answer whose `data` is this, as lib/http/envelope.ts writes it. */
+export function successBody(endpoint: EndpointDefinition, data: unknown): unknown {
+  if (endpoint.bare) return data;
+  return data === undefined ? SUCCESS : { ...SUCCESS, data };
+}

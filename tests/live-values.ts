@@ -1,0 +1,193 @@
+// The replay's side of the OpenAPI suite (tests/openapi.test.ts): plain HTTP to the local stack
+// from an address of the run's own, and the live values a documented example names in its
+// `x-replay.live` (a fresh phone, SMS code, captcha or access token), made through the service's
+// own HTTP API.
+import { randomInt } from 'node:crypto';
+import { createServer, request } from 'node:http';
+import { routes } from '../infra/routes.cjs';
+import type { LivePointer, LiveValue } from '../lib/openapi/examples';
+import type { ReplayCase } from '../lib/openapi/replay';
+import { MAX_BODY_BYTES } from '../lib/schemas';
+import { codeFromOutbox, randomPhone } from './helpers';
+
+/**
+ * A loopback address for this run alone, so that its sends count against a per-IP quota of their
+ * own and never against the one other suites' stacks share on 127.0.0.1. Linux routes all of
+ * 127.0.0.0/8 to loopback; macOS has only 127.0.0.1 (binding another is EADDRNOTAVAIL), so there
+ * this is 127.0.0.1, and the run's sends use up that address's hourly quota (SMS_MAX_PER_IP_PER_HOUR)
+ * for the other suites that call a stack over HTTP: run this suite alone if they answer 429.
+ */
+export async function ownLoopbackAddress(): Promise<string> {
+  const candidate = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRNOTAVAIL') resolve('127.0.0.1');
+      else reject(error);
+    });
+    probe.listen(0, candidate, () => probe.close(() => resolve(candidate)));
+  });
+}
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+const AGENT = { 'x-hw-agentName': 'openapi-test', 'Content-Type': 'application/json' };
+
+/** The stack at `baseUrl`, called from `localAddress` (node:http: fetch cannot pick its source address). */
+export class HttpApi {
+  private readonly url: URL;
+
+  constructor(
+    baseUrl: string,
+    private readonly localAddress: string,
+  ) {
+    this.url = new URL(baseUrl);
+  }
+
+  send(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Reply> {
+    const { hostname: host, port } = this.url;
+    return new Promise((resolve, reject) => {
+      const req = request({ host, port, method, path, headers, localAddress: this.localAddress }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** A JSON POST as a client app sends it. */
+  async post(path: string, body: object): Promise<{ status: number; body: { code: number; data?: Record<string, any> } }> {
+    const reply = await this.send('POST', path, AGENT, JSON.stringify(body));
+    return { status: reply.status, body: JSON.parse(reply.text) as { code: number; data?: Record<string, any> } };
+  }
+}
+
+/** The case's request with its live values in place, each made fresh for it. */
+export async function liveRequest(api: HttpApi, c: ReplayCase): Promise<{ headers: Record<string, string>; body: unknown }> {
+  const flow = new Flow(api);
+  const headers = { ...c.headers };
+  const body: unknown = structuredClone(c.body);
+  for (const [pointer, name] of Object.entries(c.live) as Array<[LivePointer, LiveValue]>) {
+    const [, where, key] = pointer.split('/') as [string, 'body' | 'headers', string];
+    const value = await flow.get(name);
+    if (where === 'headers') headers[key] = value;
+    else if (typeof body === 'object' && body !== null) (body as Record<string, unknown>)[key] = value;
+    else throw new Error(`${c.operationId}: ${c.name} puts a live value into a body that is not an object`);
+  }
+  return { headers, body };
+}
+
+/** Calls until the answer is 429 (what a used-up limit answers), at most `tries` times. */
+async function until429(call: () => Promise<{ status: number }>, what: string, tries = 50): Promise<void> {
+  for (let i = 0; i < tries; i++) if ((await call()).status === 429) return;
+  throw new Error(`${what}: no 429 after ${tries} calls`);
+}
+
+const PASSWORD = '01ASDAa1';
+const wrongCodeFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+/** The live values of one case, each made once, on first use, from fresh phones and users. */
+class Flow {
+  private readonly made = new Map<string, Promise<unknown>>();
+
+  constructor(readonly api: HttpApi) {}
+
+  get(name: LiveValue): Promise<string> {
+    return this.once(name, () => LIVE[name](this));
+  }
+
+  user(): Promise<User> {
+    return this.once('user', () => newUser(this.api));
+  }
+
+  private once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    if (!this.made.has(key)) this.made.set(key, make());
+    return this.made.get(key) as Promise<T>;
+  }
+}
+
+// The service's own steps, for the live values a case needs.
+async function sendCode(api: HttpApi, phone: string, codeType: string): Promise<string> {
+  const sent = await api.post(routes.sendCode.path, { phone, codeType });
+  if (sent.status !== 200) throw new Error(`send: ${JSON.stringify(sent.body)}`);
+  return String(sent.body.data?.['requestId']);
+}
+
+async function validate(api: HttpApi, requestId: string, code: string, codeType: string): Promise<string> {
+  const validated = await api.post(routes.validateCode.path, { requestId, code, codeType });
+  if (validated.status !== 200) throw new Error(`validate: ${JSON.stringify(validated.body)}`);
+  return String(validated.body.data?.['token']);
+}
+
+async function captchaFor(api: HttpApi, phone: string, codeType: string): Promise<string> {
+  const requestId = await sendCode(api, phone, codeType);
+  return validate(api, requestId, codeFromOutbox(requestId), codeType);
+}
+
+interface User {
+  phone: string;
+  userId: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+async function newUser(api: HttpApi): Promise<User> {
+  const phone = randomPhone();
+  const captchaToken = await captchaFor(api, phone, '1');
+  const registered = await api.post(routes.register.path, {
+    firstname: 'John',
+    surname: 'Smith',
+    phone,
+    email: '',
+    captchaToken,
+    password: PASSWORD,
+  });
+  const data = registered.body.data;
+  if (registered.status !== 200 || !data) throw new Error(`register: ${JSON.stringify(registered.body)}`);
+  return {
+    phone,
+    userId: String(data['userId']),
+    accessToken: String(data['sessionInfo'].accessToken),
+    refreshToken: String(data['sessionInfo'].refreshToken),
+  };
+}
+
+/** How each live value of the document's `x-live-values` is made. */
+export const LIVE: Readonly<Record<LiveValue, (flow: Flow) => Promise<string>>> = {
+  phone: () => Promise.resolve(randomPhone()),
+  requestId: async (f) => sendCode(f.api, await f.get('phone'), '1'),
+  code: async (f) => codeFromOutbox(await f.get('requestId')),
+  wrongCode: async (f) => wrongCodeFor(await f.get('code')),
+  spentRequestId: async ({ api }) => {
+    const requestId = await sendCode(api, randomPhone(), '1');
+    const code = wrongCodeFor(codeFromOutbox(requestId));
+    await until429(() => api.post(routes.validateCode.path, { requestId, code, codeType: '1' }), 'wrong codes');
+    return requestId;
+  },
+  captchaToken: async (f) => validate(f.api, await f.get('requestId'), await f.get('code'), '1'),
+  exhaustedPhone: async ({ api }) => {
+    const phone = randomPhone();
+    await until429(() => api.post(routes.sendCode.path, { phone, codeType: '1' }), 'sends to one phone');
+    return phone;
+  },
+  userPhone: async (f) => (await f.user()).phone,
+  userId: async (f) => (await f.user()).userId,
+  accessToken: async (f) => (await f.user()).accessToken,
+  refreshToken: async (f) => (await f.user()).refreshToken,
+  userCaptchaToken: async (f) => captchaFor(f.api, (await f.user()).phone, '1'),
+  loginCaptchaToken: async (f) => captchaFor(f.api, (await f.user()).phone, '2'),
+  lockedPhone: async ({ api }) => {
+    const { phone } = await newUser(api);
+    const wrongPassword = { account: phone, authType: '1', password: 'Not-the-1-password' };
+    await until429(() => api.post(routes.login.path, wrongPassword), 'wrong passwords');
+    return phone;
+  },
+  oversized: () => Promise.resolve('x'.repeat(MAX_BODY_BYTES)),
+};
