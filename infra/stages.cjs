@@ -28,6 +28,14 @@ const stages = Object.freeze({
 
 const LOCAL_STAGE = 'local';
 
+const SHIPPING_COMMANDS = new Set(['deploy', 'package']);
+
+/** The CLI's command as it reads one: the first of the words before the first option. */
+function cliCommand() {
+  const first = process.argv[2];
+  return first === undefined || first.startsWith('-') ? undefined : first;
+}
+
 /** @param {string} stage @returns {Readonly<StageSettings>} */
 function stageSettings(stage) {
   return stages[/** @type {keyof typeof stages} */ (stage)] ?? stages.dev;
@@ -45,10 +53,11 @@ function signingKeyParameter(service, stage) {
 async function forServerless({ resolveVariable }) {
   const stage = await resolveVariable('sls:stage');
   // `local` is the default stage, so a bare `serverless deploy` would otherwise ship it: API docs,
-  // and settings (outbox, key file, DynamoDB Local) that cannot run in AWS. Every command's
-  // variables resolve before it acts, so this stops the deploy before anything reaches AWS.
-  if (stage === LOCAL_STAGE && process.argv.slice(2).includes('deploy')) {
-    throw new Error(`stage "${LOCAL_STAGE}" runs on this machine only (npm start); deploy with --stage dev or --stage prod`);
+  // and settings (outbox, key file, DynamoDB Local) that cannot run in AWS. A package is refused
+  // too: `deploy --package` would ship it under any stage name. Every command's variables resolve
+  // before it acts, so this stops it before anything is built or reaches AWS.
+  if (stage === LOCAL_STAGE && SHIPPING_COMMANDS.has(cliCommand())) {
+    throw new Error(`stage "${LOCAL_STAGE}" runs on this machine only (npm start); use --stage dev or --stage prod`);
   }
   return { ...stageSettings(stage), signingKeyParameter: signingKeyParameter(await resolveVariable('self:service'), stage) };
 }

@@ -2,6 +2,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../lib/store/client';
 import { sha256 } from '../lib/secrets';
+import { SmsSendError } from '../lib/sms/sender';
 import { createHandlers } from '../scripts/handlers';
 import { call, codeFromOutbox, configWith, randomPhone, service, type Service } from './helpers';
 
@@ -123,18 +124,55 @@ describe('send limits', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
   });
 
-  it('does not hold a code that could not be sent to the cooldown: the client may ask again at once', async () => {
-    // The SMS provider is the outside world: here it fails once, as SNS can.
-    const down = new Error('SNS is unavailable');
-    const failing = { ...svc.deps, sms: { send: () => Promise.reject(down) } };
-    const phone = randomPhone();
-    const failed = await call(createHandlers(() => Promise.resolve(failing)).sendCode, { body: { phone, codeType: '1' } });
-    expect(failed.status).toBe(500);
+  // The SMS provider is the outside world: here it fails once, the way the AWS SDK reports SNS failing.
+  const providerFailure = (fields: Record<string, unknown>) => new SmsSendError(Object.assign(new Error('provider said so'), fields));
+  async function sendFailing(phone: string, failure: SmsSendError) {
+    const failing = { ...svc.deps, sms: { send: () => Promise.reject(failure) } };
+    return call(createHandlers(() => Promise.resolve(failing)).sendCode, { body: { phone, codeType: '1' } });
+  }
 
-    const retry = await send(svc, phone);
-    expect(retry.answer.status).toBe(200);
+  it('lifts the cooldown of a send the provider declined (nothing went out): the client may ask again at once', async () => {
+    const phone = randomPhone();
+    const throttled = providerFailure({ name: 'ThrottlingException', $fault: 'client', $retryable: { throttling: true }, $metadata: {} });
+    const failed = await sendFailing(phone, throttled);
+    expect(failed.status).toBe(503);
+    expect(failed.headers['Retry-After']).toBe('1');
+
+    expect((await send(svc, phone)).answer.status).toBe(200);
     // The retry's own cooldown holds as usual.
     expect((await send(svc, phone)).answer.status).toBe(429);
+  });
+
+  it('keeps the cooldown of a send whose outcome is unknown (the SMS may still arrive)', async () => {
+    const phone = randomPhone();
+    const failed = await sendFailing(phone, providerFailure({ name: 'TimeoutError', code: 'ETIMEDOUT', $metadata: {} }));
+    expect(failed.status).toBe(503);
+    expect((await send(svc, phone)).answer.status).toBe(429);
+  });
+
+  it("lifts only the cooldown it set, never a later send's", async () => {
+    const store = svc.deps.verifications;
+    const cooldown = { key: `phone#${randomPhone()}`, seconds: 60 };
+    const code = (requestId: string) => ({
+      requestId,
+      phone: '0099',
+      codeType: '1' as const,
+      codeHash: 'h',
+      expiresAt: Date.now() + 60_000,
+      failCount: 0,
+      redeemed: false,
+    });
+    const first = Date.now();
+    await store.saveCode(code(String(first)), { quotas: [], cooldown, now: first });
+    const second = first + 61_000; // after the first cooldown ended
+    await store.saveCode(code(String(second)), { quotas: [], cooldown, now: second });
+
+    await store.releaseCooldown(cooldown, first); // stale: must leave the second one alone
+    await expect(store.saveCode(code(String(second + 1)), { quotas: [], cooldown, now: second + 1_000 })).rejects.toMatchObject({
+      kind: 'tooManyAttempts',
+    });
+    await store.releaseCooldown(cooldown, second);
+    await expect(store.saveCode(code(String(second + 2)), { quotas: [], cooldown, now: second + 1_000 })).resolves.toBeUndefined();
   });
 
   it('caps codes per phone per hour, counting nothing for a refused send', async () => {

@@ -113,6 +113,29 @@ describe('metrics', () => {
     ]);
   });
 
+  it('the SMS provider throttling counts a failure, not a storage throttle', async () => {
+    const s = await helpers.service();
+    const { createHandlers } = await import('../scripts/handlers');
+    const { SmsSendError } = await import('../lib/sms/sender');
+    const sdkError = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $fault: 'client',
+      $retryable: { throttling: true },
+      $metadata: {},
+    });
+    const failing = createHandlers(() => Promise.resolve({ ...s.deps, sms: { send: () => Promise.reject(new SmsSendError(sdkError)) } }));
+    const { emf } = await metricLines(async () =>
+      expect((await helpers.call(failing.sendCode, { body: { phone: helpers.randomPhone(), codeType: '1' } })).status).toBe(503),
+    );
+    expect(emf.map(counted)).toEqual([
+      {
+        namespace: namespace(),
+        values: { [metricNames.failures]: 1 },
+        dimensions: { ...service, [ERROR_CODE_DIMENSION]: String(ERRORS.serviceBusy.code) },
+      },
+    ]);
+  });
+
   describe('storage trouble (503)', () => {
     let proxy: FaultProxy;
     let faulty: import('./helpers').Service;

@@ -214,13 +214,35 @@ function zipEntries(file: string): string[] {
 }
 
 describe('the local stage', () => {
-  it('refuses to deploy (it is the default stage): nothing is packaged or sent to AWS', () => {
-    let failure: { stdout?: string; stderr?: string } | undefined;
+  // Credentials that work nowhere: should the refusal ever break, the command fails at AWS's door.
+  const NO_AWS = {
+    AWS_ACCESS_KEY_ID: 'invalid',
+    AWS_SECRET_ACCESS_KEY: 'invalid',
+    AWS_SESSION_TOKEN: '',
+    AWS_PROFILE: '',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const refusal = (args: string[]) => {
     try {
-      runServerless(['deploy']);
+      runServerless(args, NO_AWS);
+      return 'ran';
     } catch (error) {
-      failure = error as { stdout?: string; stderr?: string };
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      return `${stdout ?? ''}${stderr ?? ''}`;
     }
-    expect(`${failure?.stdout ?? ''}${failure?.stderr ?? ''}`).toMatch(/stage "local" runs on this machine only/);
+  };
+
+  it.each([[['deploy']], [['deploy', 'function', '-f', 'jwks']], [['package']]])(
+    'refuses %j (it is the default stage): nothing is built or sent to AWS',
+    (args) => {
+      expect(refusal(args)).toMatch(/stage "local" runs on this machine only/);
+    },
+    60_000,
+  );
+
+  it('lets other commands through, even with "deploy" among their arguments', () => {
+    expect(refusal(['print', '--format', 'json', '--path', 'provider.stage', '--param', 'x=deploy'])).toBe('ran');
   }, 60_000);
 });

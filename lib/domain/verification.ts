@@ -4,6 +4,7 @@ import { nextId } from '../ids';
 import { logger } from '../logger';
 import { maskPhone } from '../phone';
 import { codeHash, randomCode, randomToken, sameDigest, sha256 } from '../secrets';
+import { SmsSendError } from '../sms/sender';
 import type { Deps } from '../container';
 import type { Quota } from '../store/store';
 import type { SendCodeInput, ValidateCodeData, ValidateCodeInput } from '../schemas';
@@ -37,10 +38,15 @@ export async function sendCode(deps: Deps, input: SendCodeInput, sourceIp: strin
   try {
     await deps.sms.send({ phone: input.phone, code, codeType: input.codeType, requestId });
   } catch (error) {
-    // The client hears the send failed; a retry must not be refused for a code it never got. The
-    // quotas stay spent, so failing sends cannot be used to get around them. Best effort: the
-    // send's error is the answer either way.
-    if (cooldown) await deps.verifications.releaseCooldown(cooldown, now).catch(() => undefined);
+    // A retry must not be refused for a code that never went out: when the provider declined the
+    // send, its cooldown is lifted. When the outcome is unknown (no answer, a failure on its side)
+    // the SMS may still arrive, so the cooldown holds. The quotas stay spent either way, so failing
+    // sends cannot get around them. Best effort: the send's error is the answer.
+    if (cooldown && error instanceof SmsSendError && error.refused) {
+      await deps.verifications.releaseCooldown(cooldown, now).catch((releaseError: unknown) => {
+        logger.warn('resend cooldown not lifted', { errorName: releaseError instanceof Error ? releaseError.name : 'unknown' });
+      });
+    }
     throw error;
   }
   logger.info('verification code sent', { phone: maskPhone(input.phone), codeType: input.codeType, requestId });

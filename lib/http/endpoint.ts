@@ -16,6 +16,7 @@ import { ApiError, parameterError } from '../errors';
 import { logger } from '../logger';
 import { countFailure, countSuccess, flushMetrics, type SuccessMetric } from '../observability/metrics';
 import { recordFault, traceInvocation } from '../observability/tracer';
+import { SmsSendError } from '../sms/sender';
 import { isStorageThrottling, isTransientStorageError } from '../store/errors';
 import type { EndpointDefinition } from '../endpoints';
 import { failure, json, success, type HttpResponse } from './envelope';
@@ -68,11 +69,19 @@ const errorEnvelopeMiddleware = (): middy.MiddlewareObj<Event, HttpResponse> => 
   onError: async (request) => {
     const error = request.error;
     let apiError: ApiError;
+    let throttled = false;
     if (error instanceof ApiError) {
       apiError = error;
+      throttled = error.kind === 'tooManyAttempts';
       logger.info('request refused', { status: error.status, code: error.code });
+    } else if (error instanceof SmsSendError) {
+      // Not storage trouble, and not a storage throttle even when the SMS provider throttled.
+      apiError = error.transient ? new ApiError('serviceBusy', { retryAfterSeconds: 1 }) : new ApiError('internal');
+      logger.warn('SMS not sent', { errorName: error.name, refused: error.refused });
+      await recordFault(error);
     } else if (isTransientStorageError(error)) {
       apiError = new ApiError('serviceBusy', { retryAfterSeconds: 1 });
+      throttled = isStorageThrottling(error);
       logger.warn('storage unavailable', { errorName: error?.name });
       await recordFault(error);
     } else {
@@ -80,7 +89,7 @@ const errorEnvelopeMiddleware = (): middy.MiddlewareObj<Event, HttpResponse> => 
       logger.error('unexpected error', { errorName: error?.name, stack: error?.stack });
       await recordFault(error);
     }
-    countFailure(apiError, apiError.kind === 'tooManyAttempts' || isStorageThrottling(error));
+    countFailure(apiError, throttled);
     request.response = failure(apiError);
   },
 });

@@ -13,7 +13,7 @@
 // are traced: DynamoDB's name reasons, attributes and placeholders, never a key or item value
 // (PHONE#<phone> included; tests/observability.test.ts checks a failed condition on it). SNS's
 // can repeat the destination number: its client is not traced (lib/sms/create.ts), and its
-// failures reach the invocation's error without that message (SmsSendError, lib/sms/sns.ts).
+// failures reach the invocation's error without that message (SmsSendError, lib/sms/sender.ts).
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type middy from '@middy/core';
