@@ -1,8 +1,11 @@
 // Phone numbers as SPEC §0 defines them: `00` or `+` prefix, 8–15 digits, separators ignored.
 // No numbering-plan validation: the reference number 0027188460901 is not a real range.
 
+/** Digits after the prefix: E.164's length. */
+export const PHONE_DIGITS = { min: 8, max: 15 } as const;
+
 const SEPARATORS = /[\s\-()]/g;
-const INTERNATIONAL = /^(?:\+|00)([0-9]{8,15})$/;
+const INTERNATIONAL = new RegExp(`^(?:\\+|00)([0-9]{${PHONE_DIGITS.min},${PHONE_DIGITS.max}})$`);
 
 /** Canonical `00`-prefixed form, or undefined when the input is not a phone number. */
 export function canonicalPhone(input: string): string | undefined {

@@ -3,7 +3,8 @@
 // zod/mini: the same schemas as zod's chained API, a fifth of the bytes in every bundle.
 import * as z from 'zod/mini';
 import type { ErrorKind } from './errors';
-import { canonicalPhone } from './phone';
+import { canonicalPhone, PHONE_DIGITS } from './phone';
+import { CODE_DIGITS, TOKEN_HEX_CHARS } from './secrets';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 export const TRACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -35,12 +36,15 @@ const agentHeaders = z.object({
   ),
 });
 
+/** How a phone is refused: also what the API docs quote. */
+export const PHONE_RULE = `must be ${PHONE_DIGITS.min}-${PHONE_DIGITS.max} digits after a 00 or + prefix`;
+
 const phone = z.pipe(
   z.string({ error: 'must be a string' }).check(z.maxLength(32, 'is not a phone number')),
   z.transform((value: string, ctx) => {
     const canonical = canonicalPhone(value);
     if (!canonical) {
-      ctx.issues.push({ code: 'custom', message: 'must be 8-15 digits after a 00 or + prefix', input: value });
+      ctx.issues.push({ code: 'custom', message: PHONE_RULE, input: value });
       return z.NEVER;
     }
     return canonical;
@@ -82,7 +86,7 @@ export const sessionInfo = z.object({
   accessToken: z.string().check(z.regex(/^AT [\w-]+\.[\w-]+\.[\w-]+$/, 'must be "AT <jws>"')),
   expiresIn: z.int().check(z.positive()),
   issuedAt: digits('13', 'epoch milliseconds'),
-  refreshToken: z.string().check(z.regex(/^[0-9a-f]{48}$/, 'must be 48 hex digits')),
+  refreshToken: z.string().check(z.regex(new RegExp(`^[0-9a-f]{${TOKEN_HEX_CHARS}}$`), `must be ${TOKEN_HEX_CHARS} hex digits`)),
 });
 
 /** `data` of a wrong-code answer (SPEC §2.2): `failCount` only when the request exists. */
@@ -123,7 +127,7 @@ export const validateCodeSchema = {
   headers: agentHeaders,
   body: z.object({
     requestId: z.string({ error: 'must be a string' }).check(z.regex(/^[0-9]{1,20}$/, 'must be a request id')),
-    code: z.string({ error: 'must be a string' }).check(z.regex(/^[0-9]{6}$/, 'must be 6 digits')),
+    code: z.string({ error: 'must be a string' }).check(z.regex(new RegExp(`^[0-9]{${CODE_DIGITS}}$`), `must be ${CODE_DIGITS} digits`)),
     codeType,
   }),
   data: z.object({ verified: z.literal(true), token: z.string(), expireAt: isoTime }),

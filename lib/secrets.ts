@@ -1,8 +1,12 @@
 // Random secrets and the hashes they are stored as.
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
-/** 24 random bytes (192 bits) as 48 lowercase hex characters: refresh and captcha tokens. */
-export const randomToken = (): string => randomBytes(24).toString('hex');
+/** Refresh and captcha tokens: 192 random bits as lowercase hex (SPEC §1). */
+export const TOKEN_HEX_CHARS = 48;
+/** SMS codes (SPEC §2.1). */
+export const CODE_DIGITS = 6;
+
+export const randomToken = (): string => randomBytes(TOKEN_HEX_CHARS / 2).toString('hex');
 
 /**
  * The refresh token that replaces `token` on rotation: derived, not drawn, so that a client
@@ -10,10 +14,13 @@ export const randomToken = (): string => randomBytes(24).toString('hex');
  * back although only hashes are stored. 192 bits, like the first token of a session.
  */
 export const successorToken = (key: Uint8Array, token: string): string =>
-  createHmac('sha256', key).update(token, 'utf8').digest('hex').slice(0, 48);
+  createHmac('sha256', key).update(token, 'utf8').digest('hex').slice(0, TOKEN_HEX_CHARS);
 
-/** A uniformly random 6-digit code. */
-export const randomCode = (): string => randomInt(0, 1_000_000).toString().padStart(6, '0');
+/** A uniformly random code of CODE_DIGITS digits. */
+export const randomCode = (): string =>
+  randomInt(0, 10 ** CODE_DIGITS)
+    .toString()
+    .padStart(CODE_DIGITS, '0');
 
 /** High-entropy secrets (tokens) need no salt or key: a plain SHA-256 cannot be reversed. */
 export const sha256 = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex');

@@ -7,6 +7,7 @@
 // from a fresh flow (`live`), from this vocabulary.
 import type { ErrorKind } from '../errors';
 import type { RouteName } from '../endpoints';
+import { PHONE_RULE } from '../schemas';
 import { BODY_LIMIT } from './texts';
 
 /** Values a replay makes for a case, fresh for each case; `live` says where they go. */
@@ -83,7 +84,7 @@ const CASES: Readonly<Record<RouteName, readonly ExampleCase[]>> = {
       name: 'notAPhone',
       summary: 'A phone number without its international prefix',
       body: { phone: '188460901', codeType: '1' },
-      answer: { error: 'parameter', msg: 'Verify parameters failed. phone: must be 8-15 digits after a 00 or + prefix' },
+      answer: { error: 'parameter', msg: `Verify parameters failed. phone: ${PHONE_RULE}` },
     },
     {
       name: 'sendCapReached',

@@ -5,7 +5,11 @@ import type { Config } from '../config';
 import type { RouteName } from '../endpoints';
 import type { ErrorKind } from '../errors';
 import { PASSWORD_MAX_BYTES, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from '../password-policy';
+import { PHONE_DIGITS } from '../phone';
 import { MAX_BODY_BYTES } from '../schemas';
+import { CODE_DIGITS, TOKEN_HEX_CHARS } from '../secrets';
+
+const PHONE_FORMAT = `\`00\` or \`+\`, then ${PHONE_DIGITS.min}–${PHONE_DIGITS.max} digits; spaces, dashes and parentheses are ignored`;
 
 /**
  * The settings a deployer may change (lib/tunables.cjs) that the prose states. The document says
@@ -37,8 +41,7 @@ services verify offline against the JWKS.
   msg "Success.", or a 4xx/5xx status with a non-zero code. \`data\` is there only when there is data.
 - Header names are case-insensitive. \`X-Traceid\` is optional: it is echoed in the answer, and one is
   generated when it is absent.
-- Phones: \`00\` or \`+\`, then 8–15 digits; spaces, dashes and parentheses are ignored. Answers show the
-  canonical \`00…\` form.
+- Phones: ${PHONE_FORMAT}. Answers show the canonical \`00…\` form.
 - The service's tests send every request example of this document and check the answer against its
   example of the same name. \`x-replay\` says which values they take from a fresh flow (\`x-live-values\`).`;
 
@@ -72,7 +75,7 @@ export const operationTexts = (limits: DocumentedLimits): Readonly<Record<RouteN
   sendCode: {
     tag: 'Verification',
     summary: 'Send a verification code',
-    description: `Sends a 6-digit code by SMS, valid ${duration(limits.codeTtlSeconds)} and stored only as a hash. Limited by a resend cooldown per phone and by caps per phone and per source IP per hour (429).`,
+    description: `Sends a ${CODE_DIGITS}-digit code by SMS, valid ${duration(limits.codeTtlSeconds)} and stored only as a hash. Limited by a resend cooldown per phone and by caps per phone and per source IP per hour (429).`,
   },
   validateCode: {
     tag: 'Verification',
@@ -114,8 +117,7 @@ export const operationTexts = (limits: DocumentedLimits): Readonly<Record<RouteN
  * builder fails on a note that no schema uses, so none outlives its field.
  */
 export const fieldNotes = (limits: DocumentedLimits): Readonly<Record<string, string>> => ({
-  phone:
-    'International number: `00` or `+`, then 8–15 digits; spaces, dashes and parentheses are ignored. Answers show the canonical `00…` form.',
+  phone: `International number: ${PHONE_FORMAT}. Answers show the canonical \`00…\` form.`,
   account: "The user's phone number, written as `phone` is.",
   codeType: '"1" registration, "2" login, "3" password reset, "4" phone change.',
   firstname: 'Trimmed; no control characters.',
@@ -125,7 +127,7 @@ export const fieldNotes = (limits: DocumentedLimits): Readonly<Record<string, st
   captchaToken: `The \`token\` answered by validate: single-use, valid ${duration(limits.captchaTokenTtlSeconds)}, for this phone and scenario (\`codeType\` "1" to register, "2" to log in).`,
   authType: '"1" password, "2" captcha token.',
   requestId: 'The code request: answered by send, given to validate.',
-  code: 'The 6-digit code of the SMS.',
+  code: `The ${CODE_DIGITS}-digit code of the SMS.`,
   expireAt: 'When the code (send) or the captcha token (validate) expires, ISO-8601 UTC.',
   resendAfter: 'Seconds before another code may be sent to this phone.',
   verified: 'Whether the code was right.',
@@ -136,6 +138,6 @@ export const fieldNotes = (limits: DocumentedLimits): Readonly<Record<string, st
     '`AT <JWS>`: an ES256 JWT (`iss`, `aud`, `sub` = userId, `iat`, `exp`, `jti`, session id; `kid` in its header). Accepted as `AT <JWS>`, `Bearer <JWS>` or the bare JWS.',
   expiresIn: 'Access-token lifetime in seconds.',
   issuedAt: 'Issue time in epoch milliseconds, as a string.',
-  refreshToken: '48 lowercase hex digits. Each refresh answers a new one and retires the old one.',
+  refreshToken: `${TOKEN_HEX_CHARS} lowercase hex digits. Each refresh answers a new one and retires the old one.`,
   keys: 'The public keys (JWK), by `kid`.',
 });
