@@ -126,6 +126,16 @@ export interface AccountStore {
   openSession(input: { session: Session; now: number; token?: TokenSpend; resetQuota?: Quota }): Promise<void>;
 }
 
+/** A refresh-token rotation: the session's current hash `oldHash` becomes `newHash`. */
+export interface RefreshRotation {
+  sessionId: string;
+  userId: string;
+  oldHash: string;
+  newHash: string;
+  expiresAt: number;
+  now: number;
+}
+
 export interface SessionStore {
   findRefresh(refreshHash: string): Promise<RefreshRecord | undefined>;
   findSession(sessionId: string): Promise<SessionState | undefined>;
@@ -135,14 +145,7 @@ export interface SessionStore {
    * presented token is no longer current (another request rotated it first); throws
    * invalidRefreshToken when the session was revoked.
    */
-  rotateRefresh(input: {
-    sessionId: string;
-    userId: string;
-    oldHash: string;
-    newHash: string;
-    expiresAt: number;
-    now: number;
-  }): Promise<boolean>;
+  rotateRefresh(input: RefreshRotation): Promise<boolean>;
 
   /** Ends the session: no refresh token of it works again, no access token of it verifies. */
   revokeSession(sessionId: string, now: number, accessTokenTtlSeconds: number): Promise<void>;

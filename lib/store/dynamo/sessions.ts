@@ -1,7 +1,7 @@
 // Sessions, their refresh tokens (by hash) and the revocations verifiers check (sessions table).
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ApiError } from '../../errors';
-import type { RefreshRecord, SessionState, SessionStore } from '../store';
+import type { RefreshRecord, RefreshRotation, SessionState, SessionStore } from '../store';
 import { epochSeconds, keys, refreshPut, transact, type Item, type Tables, type TransactItem } from './shared';
 
 export class DynamoSessionStore implements SessionStore {
@@ -32,14 +32,7 @@ export class DynamoSessionStore implements SessionStore {
     };
   }
 
-  async rotateRefresh(input: {
-    sessionId: string;
-    userId: string;
-    oldHash: string;
-    newHash: string;
-    expiresAt: number;
-    now: number;
-  }): Promise<boolean> {
+  async rotateRefresh(input: RefreshRotation): Promise<boolean> {
     const failures = await transact(this.db, rotationItems(this.tables.sessions, input));
     if (failures.length === 0) return true;
     const session = failures.find((f) => f.index === 0)?.item;
