@@ -3,6 +3,7 @@
 // request does not pay for it in sequence) and handlers await the same promise. AWS clients are
 // traced where tracing is on.
 import { getConfig, type Config } from './config';
+import { warm } from './warm';
 import { traced } from './observability/tracer';
 import { createDocumentClient, createDynamoClient } from './store/client';
 import { DynamoAccountStore } from './store/dynamo/accounts';
@@ -60,20 +61,7 @@ export async function createDeps(config: Config = getConfig(), parts: DepsParts 
   };
 }
 
-/**
- * The container's dependencies, loading from now on: called at init, so the clients and the key
- * are ready before the first request. A failed load is retried by the next request, not cached.
- */
-export function warmContainer(parts: DepsParts = {}): DepsProvider {
-  let shared: Promise<Deps> | undefined;
-  const containerDeps: DepsProvider = () => {
-    // Configuration is read inside createDeps: a bad setting rejects, it never throws at init.
-    shared ??= createDeps(undefined, parts).catch((error: unknown) => {
-      shared = undefined;
-      throw error;
-    });
-    return shared;
-  };
-  containerDeps().catch(() => undefined);
-  return containerDeps;
-}
+/** The container's dependencies, loading from init on (lib/warm.ts). */
+export const warmContainer = (parts: DepsParts = {}): DepsProvider =>
+  // Configuration is read inside createDeps: a bad setting rejects, it never throws at init.
+  warm(() => createDeps(undefined, parts));
