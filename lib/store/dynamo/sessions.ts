@@ -77,10 +77,7 @@ export class DynamoSessionStore implements SessionStore {
  * One refresh-token rotation: the session moves to the new hash (unless revoked or moved on), the
  * old token is marked rotated, the new one is stored. Exported for the benchmark's floor.
  */
-export function rotationItems(
-  table: string,
-  input: { sessionId: string; userId: string; oldHash: string; newHash: string; expiresAt: number; now: number },
-): TransactItem[] {
+export function rotationItems(table: string, input: RefreshRotation): TransactItem[] {
   const { sessionId, userId, oldHash, newHash, expiresAt, now } = input;
   return [
     {
