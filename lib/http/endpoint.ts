@@ -19,7 +19,7 @@ import { recordFault, traceInvocation } from '../observability/tracer';
 import { SmsSendError } from '../sms/sender';
 import { isStorageThrottling, isTransientStorageError } from '../store/errors';
 import type { EndpointDefinition } from '../endpoints';
-import { failure, json, success, type HttpResponse } from './envelope';
+import { failure, json, successBody, type HttpResponse } from './envelope';
 import { MAX_BODY_BYTES, TRACE_ID, type EndpointData, type EndpointSchema } from '../schemas';
 
 export interface EndpointRequest<S extends EndpointSchema> {
@@ -144,7 +144,7 @@ export function httpEndpoint<S extends EndpointSchema>(options: EndpointOptions<
     const { body, headers } = validate(options.schema, event);
     const data = await options.handle({ body, headers, sourceIp: event.requestContext?.http?.sourceIp });
     if (options.metric) countSuccess(options.metric);
-    return options.bare ? json(data, successHeaders) : success(data, successHeaders);
+    return json(successBody(data, options.bare), successHeaders);
   };
 
   const chain = middy<Event, HttpResponse>()

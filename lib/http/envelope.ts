@@ -21,13 +21,17 @@ export const json = (body: unknown, headers: Record<string, string> = {}, status
   body: JSON.stringify(body),
 });
 
-export const success = (data: unknown, headers: Record<string, string> = {}): HttpResponse =>
-  json(data === undefined ? SUCCESS : { ...SUCCESS, data }, headers);
+/** A 200's body: the envelope around `data`, or `data` itself for a bare endpoint (the JWKS). */
+export const successBody = (data: unknown, bare = false): unknown => {
+  if (bare) return data;
+  return data === undefined ? SUCCESS : { ...SUCCESS, data };
+};
+
+/** A failure's body: its code and message, and its data when it has some. */
+export const failureBody = (code: number, msg: string, data?: unknown) => (data === undefined ? { code, msg } : { code, msg, data });
 
 export function failure(error: ApiError): HttpResponse {
   const headers: Record<string, string> = { 'Cache-Control': NO_STORE };
   if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
-  const body =
-    error.data === undefined ? { code: error.code, msg: error.message } : { code: error.code, msg: error.message, data: error.data };
-  return json(body, headers, error.status);
+  return json(failureBody(error.code, error.message, error.data), headers, error.status);
 }

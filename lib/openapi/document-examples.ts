@@ -6,7 +6,7 @@ import { ERRORS } from '../errors';
 import { ERROR_DATA, errorBody, errorKinds } from './error-answers';
 import type { ExampleCase } from './examples';
 import { JSON_MEDIA_TYPE, TRACE_HEADER, type Answer, type Example, type Replay } from './model';
-import { successBody } from './success-answer';
+import { successBody } from '../http/envelope';
 
 /** The cases' X-Traceid headers, as the examples of that parameter. */
 export function traceExamples(cases: readonly ExampleCase[]): Record<string, Example> {
@@ -51,7 +51,7 @@ export function addAnswerExamples(
         value: errorBody(answer.error, answer.msg, answer.data),
       };
     } else {
-      examplesAt(answers, 200)[c.name] = { summary: c.summary, value: successBody(endpoint, answer.data) };
+      examplesAt(answers, 200)[c.name] = { summary: c.summary, value: successBody(answer.data, endpoint.bare) };
     }
   }
   // The errors no request provokes on demand (storage trouble, expiry, ...) still show their answer.

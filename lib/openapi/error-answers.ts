@@ -3,7 +3,7 @@
 import type * as z from 'zod/mini';
 import type { EndpointDefinition } from '../endpoints';
 import { ERRORS, type ErrorKind } from '../errors';
-import { NO_STORE } from '../http/envelope';
+import { failureBody, NO_STORE } from '../http/envelope';
 import { BODY_ERRORS, COMMON_ERRORS, wrongCodeData } from '../schemas';
 import { schemaRef, type JsonSchema } from './json-schema';
 import { answerHeaders, componentIds, JSON_MEDIA_TYPE, type Answer, type Header } from './model';
@@ -54,10 +54,8 @@ export function errorAnswers(endpoint: EndpointDefinition): Record<string, Answe
   return answers;
 }
 
-/** An error's answer body: the catalogue's code and message, or `msg` and `data` when given. */
-export function errorBody(kind: ErrorKind, msg?: string, data?: unknown) {
-  return { code: ERRORS[kind].code, msg: msg ?? ERRORS[kind].msg, ...(data === undefined ? {} : { data }) };
-}
+/** An error's answer body, as the service writes it: the catalogue's code and message, or `msg` and `data` when given. */
+export const errorBody = (kind: ErrorKind, msg?: string, data?: unknown) => failureBody(ERRORS[kind].code, msg ?? ERRORS[kind].msg, data);
 
 function retryAfter(status: number): Record<string, Header> {
   const schema = { type: 'integer', minimum: 1 };

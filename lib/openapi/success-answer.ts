@@ -29,9 +29,3 @@ export function successAnswer(name: RouteName, endpoint: EndpointDefinition): An
     content: { [JSON_MEDIA_TYPE]: { schema, examples: {} } },
   };
 }
-
-/** The body of a 200 answer whose `data` is this, as lib/http/envelope.ts writes it. */
-export function successBody(endpoint: EndpointDefinition, data: unknown): unknown {
-  if (endpoint.bare) return data;
-  return data === undefined ? SUCCESS : { ...SUCCESS, data };
-}
