@@ -5,27 +5,19 @@
 //   retire  < current value   only the key that signs now: the published old keys are dropped
 //   parameter --stage <name>  the SSM parameter name the stage's functions read
 import { readFileSync } from 'node:fs';
-import { generateSigningJwk, publicPart, type StoredKeys } from '../lib/tokens/signing-key';
+import { generateSigningJwk, publicPart, signingJwk, storedKeys, type StoredKeys } from '../lib/tokens/signing-key';
 import { signingKeyParameter } from '../infra/stages.cjs';
 import { serviceName } from './local-env';
 
-const keysOf = (stored: StoredKeys) => ('keys' in stored ? stored.keys : [stored]);
-
-function signingKeyOf(stored: StoredKeys) {
-  const signing = keysOf(stored).find((key) => key.d);
-  if (!signing) throw new Error('the current value holds no private key');
-  return signing;
-}
-
 /** A rotation's first step: a new key signs, every current key stays published (public part only). */
 export async function rotate(current: StoredKeys): Promise<StoredKeys> {
-  signingKeyOf(current); // refuse to rotate away from a value that could not sign
-  const published = await Promise.all(keysOf(current).map(publicPart));
+  signingJwk(current); // refuse to rotate away from a value that could not sign
+  const published = await Promise.all(storedKeys(current).map(publicPart));
   return { keys: [await generateSigningJwk(), ...published] };
 }
 
 /** A rotation's last step: only the key that signs now remains. */
-export const retire = (current: StoredKeys): StoredKeys => signingKeyOf(current);
+export const retire = (current: StoredKeys): StoredKeys => signingJwk(current);
 
 const USAGE = 'usage: signing-key new | rotate < current.json | retire < current.json | parameter --stage <stage>';
 

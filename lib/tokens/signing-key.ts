@@ -41,10 +41,19 @@ export async function publicPart(jwk: JWK): Promise<PublicJwk> {
 
 const derive = (d: string, purpose: string) => new Uint8Array(hkdfSync('sha256', Buffer.from(d, 'base64url'), '', purpose, 32));
 
+/** Every key a stored value holds. */
+export const storedKeys = (stored: StoredKeys): JWK[] => ('keys' in stored ? stored.keys : [stored]);
+
+/** The key that signs: the first with a private part. */
+export function signingJwk(stored: StoredKeys): JWK & { d: string } {
+  const signing = storedKeys(stored).find((k): k is JWK & { d: string } => typeof k.d === 'string' && k.d !== '');
+  if (!signing) throw new Error('the signing key set holds no private key');
+  return signing;
+}
+
 async function fromStored(stored: StoredKeys): Promise<SigningKey> {
-  const keys = 'keys' in stored ? stored.keys : [stored];
-  const signing = keys.find((k) => k.d);
-  if (!signing?.d) throw new Error('the signing key set holds no private key');
+  const keys = storedKeys(stored);
+  const signing = signingJwk(stored);
   const publicJwk = await publicPart(signing);
   const others = await Promise.all(keys.filter((k) => k !== signing).map(publicPart));
   const privateKey = (await importJWK({ ...signing, alg: SIGNING_ALG }, SIGNING_ALG)) as CryptoKey;
