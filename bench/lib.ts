@@ -1,6 +1,6 @@
 // What the benchmarks share: statistics, the machine line, dependencies with a capturing SMS sender,
 // captcha tokens and registration bodies minted through the domain, and handler invocations built
-// before the clock starts. bench/register.ts and bench/login-timing.ts could import these too.
+// before the clock starts.
 import { randomInt } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';

@@ -48,4 +48,3 @@ module.exports = async ({ resolveVariable }) => {
     ...keysAndStorage,
   };
 };
-module.exports.LOCAL_STAGE = LOCAL_STAGE;

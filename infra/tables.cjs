@@ -92,6 +92,5 @@ async function forServerless({ resolveVariable }) {
 
 module.exports = forServerless;
 module.exports.tables = tables;
-module.exports.PARTITION_KEY = PARTITION_KEY;
 module.exports.keySchema = keySchema;
 module.exports.tableEnvironment = tableEnvironment;

@@ -33,7 +33,7 @@ export type DepsProvider = () => Promise<Deps>;
 /** What only some functions need, passed in by them so the others' bundles leave it out. */
 export interface DepsParts {
   /** The SMS sender (lib/sms/create.ts); without it, sending fails. */
-  sms?: (config: Config) => Promise<SmsSender>;
+  sms?: (config: Config) => SmsSender;
 }
 
 const NO_SMS: SmsSender = {
@@ -42,7 +42,7 @@ const NO_SMS: SmsSender = {
 
 export async function createDeps(config: Config = getConfig(), parts: DepsParts = {}): Promise<Deps> {
   const db = createDocumentClient(config, await traced(createDynamoClient(config)));
-  const sms = parts.sms ? await parts.sms(config) : NO_SMS;
+  const sms = parts.sms ? parts.sms(config) : NO_SMS;
   const sessions = new DynamoSessionStore(db, config.tables);
   const signingKey = await loadSigningKey(config);
   return {

@@ -1,7 +1,7 @@
 // Every function's handler, built on one set of dependencies: for tests and scripts that drive the
 // service in-process.
-import type { routes } from '../infra/routes.cjs';
 import type { DepsProvider } from '../lib/container';
+import type { RouteName } from '../lib/endpoints';
 import { createHandler as authorizer } from '../functions/authorizer';
 import { createHandler as jwks } from '../functions/jwks';
 import { createHandler as login } from '../functions/login';
@@ -24,4 +24,3 @@ export const createHandlers = (deps: DepsProvider) =>
   }) satisfies Record<RouteName | 'authorizer', unknown>;
 
 export type Handlers = ReturnType<typeof createHandlers>;
-type RouteName = keyof typeof routes;

@@ -4,10 +4,10 @@
 // runs in-process exactly as it runs over HTTP.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { routes } from '../infra/routes.cjs';
+import type { RouteName } from '../lib/endpoints';
 import type { Handlers } from './handlers';
 import { httpEvent, lambdaContext } from './invoke';
 
-type RouteName = keyof typeof routes;
 type Handler = (event: APIGatewayProxyEventV2, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
 export interface InProcessOptions {

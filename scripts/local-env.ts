@@ -2,8 +2,9 @@
 // local tools (start, tests) and the functions agree on tables, key file and endpoint.
 import { readFileSync } from 'node:fs';
 import environment from '../infra/environment.cjs';
+import { LOCAL_STAGE } from '../infra/stages.cjs';
 
-export const LOCAL_STAGE: string = environment.LOCAL_STAGE;
+export { LOCAL_STAGE };
 
 export function serviceName(): string {
   const match = /^service:\s*(\S+)/m.exec(readFileSync('serverless.yml', 'utf8'));

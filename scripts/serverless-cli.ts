@@ -8,7 +8,8 @@ import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './dynamodb-local';
 
-const CLI = 'node_modules/serverless/bin/serverless.js';
+/** The Serverless CLI (osls), run by this module and by `npm start`. */
+export const CLI = 'node_modules/serverless/bin/serverless.js';
 
 function isolated(extraEnv: Record<string, string>) {
   const workFolder = `.esbuild-test-${randomUUID().slice(0, 8)}`;
@@ -63,7 +64,7 @@ export function startServerless(args: string[], extraEnv: Record<string, string>
     stop: async () => {
       process.removeListener('exit', killOnExit);
       if (alive()) killGroup('SIGTERM');
-      for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 50 && alive(); i++) await sleep(100);
       killGroup('SIGKILL'); // whatever of the group outlived its leader
       cleanup();
     },

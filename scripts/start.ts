@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createTables } from './create-tables';
+import { CLI } from './serverless-cli';
 import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local';
 import { LOCAL_STAGE, stageEnvironment } from './local-env';
 import { ensureKeyFile } from '../lib/tokens/signing-key';
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   await ensureKeyFile(String(env['SIGNING_KEY_FILE']));
   console.log(`SMS codes go to ${env['SMS_OUTBOX_FILE']}`);
 
-  const offline = spawn(process.execPath, ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', LOCAL_STAGE], {
+  const offline = spawn(process.execPath, [CLI, 'offline', 'start', '--stage', LOCAL_STAGE], {
     stdio: 'inherit',
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });

@@ -9,9 +9,10 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as fc from 'fast-check';
 import { routes } from '../infra/routes.cjs';
+import type { RouteName } from '../lib/endpoints';
 import { httpEvent, lambdaContext } from '../scripts/invoke';
 
-export type Endpoint = keyof typeof routes;
+export type Endpoint = RouteName;
 export const ENDPOINTS = Object.keys(routes) as Endpoint[];
 
 type Handler = (event: any, context: Context) => Promise<unknown>;

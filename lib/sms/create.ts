@@ -10,7 +10,7 @@ import { OutboxSmsSender } from './outbox';
 import type { SmsSender } from './sender';
 import { SnsSmsSender } from './sns';
 
-export function createSmsSender(config: Config): Promise<SmsSender> {
-  if (config.sms.sender === 'outbox') return Promise.resolve(new OutboxSmsSender(config.sms.outboxFile));
-  return Promise.resolve(new SnsSmsSender(new SNSClient({ region: config.region })));
+export function createSmsSender(config: Config): SmsSender {
+  if (config.sms.sender === 'outbox') return new OutboxSmsSender(config.sms.outboxFile);
+  return new SnsSmsSender(new SNSClient({ region: config.region }));
 }

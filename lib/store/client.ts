@@ -1,4 +1,4 @@
-// The one DynamoDB client of a container: created on first use, reused by every invocation.
+// The one DynamoDB client of a container: built with its dependencies at init, reused by every invocation.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';

@@ -22,11 +22,7 @@ export interface CaptchaToken {
 }
 
 /** A captcha token to spend in the same write as what it pays for. */
-export interface TokenSpend {
-  tokenHash: string;
-  phone: string;
-  codeType: CodeType;
-}
+export type TokenSpend = Omit<CaptchaToken, 'expiresAt'>;
 
 export interface User {
   userId: string;

@@ -144,7 +144,7 @@ export const sessionPuts = (table: string, session: Session): TransactItem[] => 
 
 export const refreshPut = (
   table: string,
-  refresh: { refreshHash: string; sessionId: string; userId: string; expiresAt: number; now: number },
+  refresh: Pick<Session, 'refreshHash' | 'sessionId' | 'userId' | 'expiresAt'> & { now: number },
 ): TransactItem => ({
   Put: {
     TableName: table,
