@@ -20,10 +20,12 @@ import { performance } from 'node:perf_hooks';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { importJWK, jwtVerify } from 'jose';
 import type { Deps } from '../lib/container';
+import { failureQuota } from '../lib/domain/login';
 import { nextId } from '../lib/ids';
 import { randomToken, sha256 } from '../lib/secrets';
 import { createDocumentClient } from '../lib/store/client';
-import { keys, quotaReset, quotaSpend, sessionPuts, tokenSpend, type TransactItems } from '../lib/store/dynamo/shared';
+import { keys, quotaReset, quotaSpend, sessionPuts, type TransactItems } from '../lib/store/dynamo/shared';
+import { registrationItems } from '../lib/store/dynamo/accounts';
 import { rotationItems } from '../lib/store/dynamo/sessions';
 import { redemptionItems } from '../lib/store/dynamo/verifications';
 import { stripScheme } from '../lib/tokens/verifier';
@@ -77,27 +79,9 @@ export class Floors {
       const { parts, time } = partTimer();
       const passwordHash = await time('bcrypt', () => bcrypt.hash(PASSWORD, cost));
       const now = Date.now();
-      await time('db', () =>
-        this.transact([
-          tokenSpend(this.tables.verifications, token, userId, now),
-          // As accounts.ts registerUser writes them (inline there).
-          {
-            Put: {
-              TableName: this.tables.users,
-              Item: { pk: keys.phone(phone), userId, createdAt: now },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: this.tables.users,
-              Item: { pk: keys.user(userId), phone, firstname: 'Bench', surname: '', email: '', passwordHash, createdAt: now },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          ...sessionPuts(this.tables.sessions, { sessionId, userId, refreshHash, createdAt: now, expiresAt: now + refreshTtlMs }),
-        ]),
-      );
+      const user = { userId, phone, firstname: 'Bench', surname: '', email: '', passwordHash, createdAt: now };
+      const session = { sessionId, userId, refreshHash, createdAt: now, expiresAt: now + refreshTtlMs };
+      await time('db', () => this.transact(registrationItems(this.tables, { token, user, session, now })));
       return parts;
     };
   }
@@ -129,7 +113,7 @@ export class Floors {
   /** A password login's storage calls and bcrypt.compare, for a registered `phone`. */
   login(phone: string): Operation {
     const { limits } = this.deps.config;
-    const quota = { key: `login#${phone}`, max: limits.loginMaxFailures, windowSeconds: limits.loginFailureWindowSeconds };
+    const quota = failureQuota(this.deps, phone);
     const sessionId = nextId();
     const refreshHash = sha256(randomToken());
     return async () => {
