@@ -9,6 +9,9 @@ import { CODE_DIGITS, TOKEN_HEX_CHARS } from './secrets';
 export const MAX_BODY_BYTES = 16 * 1024;
 export const TRACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** Request headers as the SPEC spells them; the schemas hold them lower-cased, as middy hands them over. */
+export const HEADER_SPELLING: Readonly<Record<string, string>> = { 'x-hw-agentname': 'x-hw-agentName', authorization: 'Authorization' };
+
 export interface EndpointSchema {
   headers: z.ZodMiniType<Record<string, unknown>>;
   body?: z.ZodMiniType;

@@ -20,7 +20,7 @@ import { SmsSendError } from '../sms/sender';
 import { isStorageThrottling, isTransientStorageError } from '../store/errors';
 import type { EndpointDefinition } from '../endpoints';
 import { failure, json, successBody, type HttpResponse } from './envelope';
-import { MAX_BODY_BYTES, TRACE_ID, type EndpointData, type EndpointSchema } from '../schemas';
+import { HEADER_SPELLING, MAX_BODY_BYTES, TRACE_ID, type EndpointData, type EndpointSchema } from '../schemas';
 
 export interface EndpointRequest<S extends EndpointSchema> {
   body: S['body'] extends z.ZodMiniType ? z.output<S['body']> : undefined;
@@ -114,13 +114,10 @@ const malformedJsonMiddleware = (): middy.MiddlewareObj<Event, HttpResponse> => 
   },
 });
 
-// Headers are validated lower-cased; errors name them as the SPEC spells them.
-const HEADER_NAMES: Record<string, string> = { 'x-hw-agentname': 'x-hw-agentName', authorization: 'Authorization' };
-
 function firstIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }, where: string): ApiError {
   const issue = error.issues[0];
   const path = issue && issue.path.length > 0 ? issue.path.join('.') : where;
-  return parameterError(HEADER_NAMES[path] ?? path, issue?.message ?? 'invalid');
+  return parameterError(HEADER_SPELLING[path] ?? path, issue?.message ?? 'invalid');
 }
 
 function validate<S extends EndpointSchema>(schema: S, event: Event): Pick<EndpointRequest<S>, 'body' | 'headers'> {

@@ -9,12 +9,20 @@ import { routes } from '../../infra/routes.cjs';
 import { version } from '../../package.json';
 import { ENDPOINTS, type EndpointDefinition, type RouteName } from '../endpoints';
 import type { ErrorKind } from '../errors';
-import { sessionInfo, TRACE_ID } from '../schemas';
+import { HEADER_SPELLING, sessionInfo } from '../schemas';
 import { addAnswerExamples, requestExamples, traceExamples } from './document-examples';
 import { ERROR_DATA, errorAnswers, errorComponents } from './error-answers';
 import { LIVE_VALUES, examplesOf, type ExampleCase } from './examples';
 import { schemaRef, toComponents, toJsonSchema, type JsonSchema } from './json-schema';
-import { componentIds, JSON_MEDIA_TYPE, TRACE_HEADER, type OpenApiDocument, type Operation, type Parameter } from './model';
+import {
+  componentIds,
+  JSON_MEDIA_TYPE,
+  TRACE_HEADER,
+  TRACE_ID_SCHEMA,
+  type OpenApiDocument,
+  type Operation,
+  type Parameter,
+} from './model';
 import { successAnswer } from './success-answer';
 import { BODY_LIMIT, fieldNotes, OVERVIEW, operationTexts, TITLE, type DocumentedLimits, type OperationText } from './texts';
 
@@ -22,9 +30,9 @@ const ACCESS_TOKEN_SCHEME = 'accessToken';
 /** The declarations, each seen as any endpoint's (a route name picked at run time indexes them). */
 const DEFINITIONS: Readonly<Record<RouteName, EndpointDefinition>> = ENDPOINTS;
 
-/** Request headers as the SPEC spells them (the schemas hold them lower-cased, as middy hands them over). */
-const HEADERS: Readonly<Record<string, { name: string; description: string; example: string }>> = {
-  'x-hw-agentname': { name: 'x-hw-agentName', description: 'The calling carrier or agent app.', example: 'demo-app' },
+/** What the document says of each request header the schemas hold (lower-cased; named as HEADER_SPELLING spells it). */
+const HEADERS: Readonly<Record<string, { description: string; example: string }>> = {
+  'x-hw-agentname': { description: 'The calling carrier or agent app.', example: 'demo-app' },
 };
 
 export function buildOpenApiDocument(limits: DocumentedLimits): OpenApiDocument {
@@ -130,7 +138,7 @@ function headerParameters(name: RouteName, schema: z.ZodMiniType): { parameters:
     const doc = HEADERS[header];
     if (!doc) throw new Error(`${name}: header ${header} has no entry in HEADERS`);
     parameters.push({
-      name: doc.name,
+      name: HEADER_SPELLING[header] ?? header,
       in: 'header',
       required: required.has(header),
       description: doc.description,
@@ -148,7 +156,7 @@ function traceParameter(cases: ExampleCase[]): Parameter {
     in: 'header',
     required: false,
     description: 'A trace id for this request: echoed in the answer and on every log line of the request. Generated when absent.',
-    schema: { type: 'string', pattern: TRACE_ID.source },
+    schema: TRACE_ID_SCHEMA,
     ...(Object.keys(examples).length > 0 ? { examples } : { example: 'docs-example-1' }),
   };
 }

@@ -74,13 +74,16 @@ export const componentIds = {
   errorData: (kind: ErrorKind) => `${pascal(kind)}Data`,
 };
 
+/** An X-Traceid, in a request or an answer. */
+export const TRACE_ID_SCHEMA = { type: 'string', pattern: TRACE_ID.source } as const;
+
 /** The headers of every answer: its trace id, and `cacheControl`, what a cache may do with it. */
 export function answerHeaders(cacheControl: string): Record<string, Header> {
   return {
     [TRACE_HEADER]: {
       required: true,
       description: "The request's X-Traceid, or the one generated for it.",
-      schema: { type: 'string', pattern: TRACE_ID.source },
+      schema: TRACE_ID_SCHEMA,
     },
     'Cache-Control': {
       required: true,
