@@ -1,4 +1,8 @@
-import { passwordProblem } from '../../lib/password-policy';
+import { build } from 'esbuild';
+import { runInNewContext } from 'node:vm';
+import sourceList from '@zxcvbn-ts/language-common/src/passwords.json';
+import { esbuildOptions } from '../../esbuild.config.cjs';
+import { PASSWORD_MIN_CHARS, passwordProblem } from '../../lib/password-policy';
 
 const phone = '0027188460901';
 
@@ -29,5 +33,20 @@ describe('password policy (SPEC §1)', () => {
 
   it('refuses passwords of too few distinct characters', () => {
     expect(passwordProblem('abababab', phone)).toMatch(/different characters/);
+  });
+
+  it('bundles every common password the length rule lets through, and only those', async () => {
+    // esbuild.config.cjs trims, sorts and packs the list at build time, with its own length bound.
+    const bundled = await build({
+      ...esbuildOptions,
+      stdin: { contents: "export { default } from '@zxcvbn-ts/language-common/src/passwords.json';", resolveDir: __dirname },
+      write: false,
+      logLevel: 'silent',
+    });
+    const module = { exports: {} as { default?: unknown } };
+    runInNewContext(bundled.outputFiles[0]?.text ?? '', { module, exports: module.exports, require, Buffer });
+    const list = module.exports.default as string[];
+    expect(list.length).toBeGreaterThan(10_000);
+    expect(new Set(list)).toEqual(new Set(sourceList.filter((p) => p.length >= PASSWORD_MIN_CHARS)));
   });
 });
