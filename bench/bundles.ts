@@ -9,6 +9,9 @@ import { gzipSync } from 'node:zlib';
 import { esbuildOptions } from '../esbuild.config.cjs';
 import { functionsFor } from '../infra/functions.cjs';
 
+/** The name of bench/sdk-floor.ts's bundle in tables. */
+export const SDK_FLOOR = 'DynamoDB client alone';
+
 export interface BundleInfo {
   name: string;
   file: string;
@@ -70,6 +73,11 @@ export class Bundles {
     const entry = join(this.dir, 'hello-world.ts');
     writeFileSync(entry, 'export const handler = async () => ({ statusCode: 200, body: \'{"code":0,"msg":"Success."}\' });\n');
     return this.get('hello-world', entry);
+  }
+
+  /** bench/sdk-floor.ts: the DynamoDB client alone, what every function of this service costs at least. */
+  sdkFloor(): Promise<BundleInfo> {
+    return this.get(SDK_FLOOR, join(__dirname, 'sdk-floor.ts'));
   }
 
   private async build(name: string, entry: string, extra: BuildOptions): Promise<BundleInfo> {

@@ -10,7 +10,7 @@ import { newSession } from '../lib/domain/sessions';
 import { nextId } from '../lib/ids';
 import { createHandlers } from '../scripts/handlers';
 import { httpEvent } from '../scripts/invoke';
-import { Bundles, serverlessFunctions, type BundleInfo } from './bundles';
+import { Bundles, SDK_FLOOR, serverlessFunctions, type BundleInfo } from './bundles';
 import { benchDeps, median, PASSWORD, Phones, preparedRegistration, progress, sentCode, timeHandler, type Bench } from './lib';
 import { coldRun, functionEnv, type ColdResult } from './processes';
 import { fmt, kib, type SectionResult, type Table, type Target } from './report-model';
@@ -32,7 +32,7 @@ function eventMakers(
   bench: Bench,
   phones: Phones,
   account: { phone: string },
-): Record<string, EventMaker> & Record<typeof HELLO | typeof REGISTER_WITH_MAP, EventMaker> {
+): Record<string, EventMaker> & Record<typeof HELLO | typeof SDK_FLOOR | typeof REGISTER_WITH_MAP, EventMaker> {
   const session = async () => {
     const now = bench.deps.now();
     const userId = nextId();
@@ -43,6 +43,7 @@ function eventMakers(
   const register: EventMaker = async () => httpEvent({ body: await preparedRegistration(bench, phones), path: routes.register.path });
   return {
     [HELLO]: () => httpEvent({ body: {} }),
+    [SDK_FLOOR]: () => httpEvent({ body: {} }),
     register,
     [REGISTER_WITH_MAP]: register,
     sendCode: () => httpEvent({ body: { phone: phones.next(), codeType: '1' }, path: routes.sendCode.path }),
@@ -103,8 +104,11 @@ export async function coldStart(bundles: Bundles, options: { runs: number; defau
   await timeHandler(createHandlers(bench.provider).register, { body: account });
   const makers = eventMakers(bench, phones, account);
 
-  progress(`  bundling ${functions.length} functions, hello-world and register with a linked source map`);
-  const variants: Variant[] = [{ name: HELLO, bundle: await bundles.helloWorld(), makeEvent: makers[HELLO], runs: [] }];
+  progress(`  bundling ${functions.length} functions, hello-world, the DynamoDB client alone and register with a linked source map`);
+  const variants: Variant[] = [
+    { name: HELLO, bundle: await bundles.helloWorld(), makeEvent: makers[HELLO], runs: [] },
+    { name: SDK_FLOOR, bundle: await bundles.sdkFloor(), makeEvent: makers[SDK_FLOOR], runs: [] },
+  ];
   const skipped: string[] = [];
   for (const f of functions) {
     const makeEvent = makers[f.name];
@@ -143,7 +147,10 @@ function report(variants: Variant[], skipped: string[], runs: number, nodeOption
   if (!hello) throw new Error('no hello-world runs to compare with');
   const helloLoaded = med(hello, 'loaded');
   const helloAnswered = med(hello, 'answered');
-  const functions = variants.filter((v) => v.name !== HELLO && v.name !== REGISTER_WITH_MAP);
+  const references = new Set([HELLO, SDK_FLOOR, REGISTER_WITH_MAP]);
+  const functions = variants.filter((v) => !references.has(v.name));
+  const floor = variants.find((v) => v.name === SDK_FLOOR);
+  if (!floor) throw new Error('no runs of the DynamoDB client alone to compare with');
 
   const sizes: Table = {
     title: `Bundles (esbuildOptions of esbuild.config.cjs; target ≤ ${kib(BUNDLE_TARGET_BYTES)} KiB minified)`,
@@ -153,7 +160,7 @@ function report(variants: Variant[], skipped: string[], runs: number, nodeOption
       kib(v.bundle.bytes),
       kib(v.bundle.gzipBytes),
       v.bundle.mapBytes === undefined ? '-' : kib(v.bundle.mapBytes),
-      v.name === HELLO || v.name === REGISTER_WITH_MAP ? '-' : v.bundle.bytes <= BUNDLE_TARGET_BYTES ? 'yes' : 'no',
+      references.has(v.name) ? '-' : v.bundle.bytes <= BUNDLE_TARGET_BYTES ? 'yes' : 'no',
       v.bundle.packages
         .slice(0, 7)
         .map((p) => `${p.name} ${kib(p.bytes)}`)
@@ -194,13 +201,13 @@ function report(variants: Variant[], skipped: string[], runs: number, nodeOption
     {
       name: `minified bundle ≤ ${kib(BUNDLE_TARGET_BYTES)} KiB, each of ${functions.length} functions`,
       target: `${functions.length} of ${functions.length}`,
-      measured: `${within.length} of ${functions.length} (${kib(bySize[0]?.bundle.bytes ?? 0)}–${kib(bySize.at(-1)?.bundle.bytes ?? 0)} KiB)`,
+      measured: `${within.length} of ${functions.length} (${kib(bySize[0]?.bundle.bytes ?? 0)}–${kib(bySize.at(-1)?.bundle.bytes ?? 0)} KiB; ${SDK_FLOOR}: ${kib(floor.bundle.bytes)} KiB)`,
       pass: within.length === functions.length,
     },
     {
       name: `module load ≤ ${LOAD_RATIO_TARGET} × hello-world (process start → loaded, median), each function`,
       target: `${functions.length} of ${functions.length}`,
-      measured: `${loadWithin.length} of ${functions.length} (${fmt(ratios[0]?.ratio ?? NaN, 2)}–${fmt(ratios.at(-1)?.ratio ?? NaN, 2)}×; hello-world ${fmt(helloLoaded)} ms)`,
+      measured: `${loadWithin.length} of ${functions.length} (${fmt(ratios[0]?.ratio ?? NaN, 2)}–${fmt(ratios.at(-1)?.ratio ?? NaN, 2)}×; hello-world ${fmt(helloLoaded)} ms; ${SDK_FLOOR}: ${fmt(med(floor, 'loaded') / helloLoaded, 2)}×)`,
       pass: loadWithin.length === functions.length,
     },
   ];
@@ -215,6 +222,7 @@ function report(variants: Variant[], skipped: string[], runs: number, nodeOption
     targets,
     notes: [
       `Each process: \`node bench/fn-runner.cjs cold <bundle> <event>\` reads the event, requires the bundle, calls handler(event, context) once (a fresh captcha token, code or session per process, prepared by the parent), checks the answer is 200 (the authorizer's: isAuthorized) and exits. Environment: the stack's, NODE_OPTIONS=${JSON.stringify(nodeOptions)}.`,
+      `"${SDK_FLOOR}" (bench/sdk-floor.ts): a function that only builds the DynamoDB document client as lib/store/client.ts does and makes one consistent GetItem, bundled the same way: what any function of this service costs with the packages chosen for it (AWS SDK v3 client-dynamodb and lib-dynamodb), before its own code, validation, tokens, logging, metrics, tracing and signing key.`,
       '"first request" includes what the container loads on its first use (config, signing key, DynamoDB client and its first connection) and, for register and login, one bcrypt at the default cost.',
       `"${REGISTER_WITH_MAP}": the register bundle with its linked source map and NODE_OPTIONS=--enable-source-maps: what Node's source-map support would cost at load. The deployed functions ship the map (sourcemap: 'linked') but leave the option off.`,
       `Largest contributors, register: ${top(variants.find((v) => v.name === 'register'))}.`,

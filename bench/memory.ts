@@ -3,8 +3,10 @@
 // its cost). Two processes: one left alone, its resident set sampled after every call (the
 // target); one with --expose-gc, a full collection every block, to tell a leak (live heap that
 // grows) from the heap sizing itself up (resident set that grows while the live heap does not).
+// A third process, bench/sdk-floor.ts making as many DynamoDB requests, is the floor: how the
+// resident set of a function that only uses the chosen DynamoDB client moves under the same loop.
 import { httpEvent } from '../scripts/invoke';
-import { Bundles, serverlessFunctions } from './bundles';
+import { Bundles, SDK_FLOOR, serverlessFunctions } from './bundles';
 import { benchDeps, epochNow, Phones, pool, preparedRegistration, progress, type Bench } from './lib';
 import { functionEnv, Worker, type RunResult } from './processes';
 import { fmt, mib, type SectionResult, type Table } from './report-model';
@@ -13,14 +15,17 @@ const BLOCK = 100;
 /** "No growth after warm-up": the last block's peak within this share of the first block's. */
 export const GROWTH_TARGET = 0.05;
 
-async function serve(bundle: string, bench: Bench, phones: Phones, count: number, cost: number, gcEvery?: number): Promise<RunResult> {
+async function registrations(bench: Bench, phones: Phones, count: number): Promise<object[]> {
   progress(`  minting ${count} captcha tokens`);
-  const events = await pool(count, 8, async () => httpEvent({ body: await preparedRegistration(bench, phones) }));
+  return pool(count, 8, async () => httpEvent({ body: await preparedRegistration(bench, phones) }));
+}
+
+async function serve(bundle: string, events: object[], cost: number, gcEvery?: number): Promise<RunResult> {
   const worker = new Worker(functionEnv({ BCRYPT_COST: String(cost) }), gcEvery ? ['--expose-gc'] : []);
   try {
     await worker.load(bundle);
     const result = await worker.run(events, epochNow() + 100, null, gcEvery ? { gcEvery } : { sample: true });
-    if (result.failures.length > 0) throw new Error(`${result.failures.length} registrations failed, first: ${result.failures[0]}`);
+    if (result.failures.length > 0) throw new Error(`${result.failures.length} calls failed, first: ${result.failures[0]}`);
     return result;
   } finally {
     worker.stop();
@@ -32,28 +37,45 @@ export async function memory(bundles: Bundles, options: { registrations: number;
   const bundle = await bundles.get('register', entry);
   const bench = await benchDeps({ BCRYPT_COST: String(options.cost) });
   const phones = new Phones('85');
-  const natural = await serve(bundle.file, bench, phones, options.registrations, options.cost);
-  const collected = await serve(bundle.file, bench, phones, options.registrations, options.cost, BLOCK);
-  return report(natural, collected.liveHeap, options);
+  const natural = await serve(bundle.file, await registrations(bench, phones, options.registrations), options.cost);
+  const collected = await serve(bundle.file, await registrations(bench, phones, options.registrations), options.cost, BLOCK);
+  const floorBundle = await bundles.sdkFloor();
+  const floor = await serve(
+    floorBundle.file,
+    Array.from({ length: options.registrations }, () => httpEvent({ body: {} })),
+    options.cost,
+  );
+  return report(natural, collected.liveHeap, floor, options);
 }
 
-function report(run: RunResult, liveHeap: number[], options: { registrations: number; cost: number }): SectionResult {
+const peak = (rss: number[], block: number) => Math.max(...rss.slice(block * BLOCK, (block + 1) * BLOCK));
+
+function report(run: RunResult, liveHeap: number[], floor: RunResult, options: { registrations: number; cost: number }): SectionResult {
   const { rss, heapUsed } = run;
   const blocks = Array.from({ length: Math.ceil(rss.length / BLOCK) }, (_, b) => ({
     label: `${b * BLOCK + 1}–${Math.min(rss.length, (b + 1) * BLOCK)}`,
-    rss: Math.max(...rss.slice(b * BLOCK, (b + 1) * BLOCK)),
+    rss: peak(rss, b),
     heap: heapUsed[Math.min(heapUsed.length, (b + 1) * BLOCK) - 1] ?? NaN,
     live: liveHeap[b] ?? NaN,
+    floor: peak(floor.rss, b),
   }));
   const first = blocks[0];
   const last = blocks.at(-1);
   if (!first || !last) throw new Error('memory: the run took no samples');
   const growth = last.rss / first.rss - 1;
+  const floorGrowth = last.floor / first.floor - 1;
+  const signed = (share: number) => `${share >= 0 ? '+' : ''}${fmt(share * 100)}%`;
   const liveGrowth = last.live - first.live;
   const table: Table = {
     title: `Register function process: ${options.registrations} registrations at bcrypt cost ${options.cost}, by blocks of ${BLOCK}`,
-    headers: ['registrations', 'peak RSS MiB', 'heap used at end MiB', 'live heap after full GC MiB (2nd process)'],
-    rows: blocks.map((b) => [b.label, mib(b.rss), mib(b.heap), mib(b.live)]),
+    headers: [
+      'registrations',
+      'peak RSS MiB',
+      'heap used at end MiB',
+      'live heap after full GC MiB (2nd process)',
+      `${SDK_FLOOR}: peak RSS MiB`,
+    ],
+    rows: blocks.map((b) => [b.label, mib(b.rss), mib(b.heap), mib(b.live), mib(b.floor)]),
   };
   return {
     title: 'Memory',
@@ -62,12 +84,13 @@ function report(run: RunResult, liveHeap: number[], options: { registrations: nu
       {
         name: `peak RSS, last ${BLOCK} vs first ${BLOCK} registrations (no growth after warm-up)`,
         target: `≤ +${GROWTH_TARGET * 100}%`,
-        measured: `${mib(first.rss)} → ${mib(last.rss)} MiB (${growth >= 0 ? '+' : ''}${fmt(growth * 100)}%); process peak ${mib(run.maxRssBytes)} MiB`,
+        measured: `${mib(first.rss)} → ${mib(last.rss)} MiB (${signed(growth)}); process peak ${mib(run.maxRssBytes)} MiB; ${SDK_FLOOR}: ${mib(first.floor)} → ${mib(last.floor)} MiB (${signed(floorGrowth)})`,
         pass: growth <= GROWTH_TARGET,
       },
     ],
     notes: [
       `Peak RSS and heap: one worker process (bench/fn-runner.cjs, plain node, the register bundle, the stack's environment), BCRYPT_COST=${options.cost} for speed (a hash's memory does not depend on its cost), sampled after every registration, no forced GC. Process peak: getrusage maxRSS.`,
+      `${SDK_FLOOR}: a third process, the bundle of bench/sdk-floor.ts (the DynamoDB document client built as lib/store/client.ts builds it, one consistent GetItem per call), called as many times the same way: how the resident set of a function that does nothing but use the chosen DynamoDB client moves.`,
       `Live heap: a second process, as many registrations (fresh tokens), started with --expose-gc, a full GC after every ${BLOCK} registrations: what survives it. It moved ${liveGrowth >= 0 ? '+' : ''}${fmt(liveGrowth / 1024, 0)} KiB from the first block to the last (${fmt(liveGrowth / Math.max(1, options.registrations - BLOCK), 0)} B per registration): a leak would show here, heap sizing and JIT code show in the RSS only.`,
     ],
     panels: [
