@@ -1,8 +1,9 @@
 // Cold start: every function of serverless.yml bundled as deployed (bench/bundles.ts), then in
 // fresh `node` processes (bench/fn-runner.cjs) the time to require the bundle and to serve a first
 // request, next to a hello-world bundle measured the same way in the same run. The processes get
-// the stack's environment (process.env: endpoint, tables, key file, NODE_OPTIONS, ...), as the
-// functions do from serverless.yml. Bundles are visited round-robin, one process at a time.
+// the stack's environment (process.env: endpoint, tables, key file, NODE_OPTIONS, ...) with the
+// deployed stage's metrics, tracing and log level (bench/processes.ts), as the functions get them
+// from serverless.yml. Bundles are visited round-robin, one process at a time.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { routes } from '../infra/routes.cjs';
@@ -12,7 +13,7 @@ import { createHandlers } from '../scripts/handlers';
 import { httpEvent } from '../scripts/invoke';
 import { Bundles, SDK_FLOOR, serverlessFunctions, type BundleInfo } from './bundles';
 import { benchDeps, median, PASSWORD, Phones, preparedRegistration, progress, sentCode, timeHandler, type Bench } from './lib';
-import { coldRun, functionEnv, type ColdResult } from './processes';
+import { coldRun, deployedSettingsNote, functionEnv, type ColdResult } from './processes';
 import { fmt, kib, type SectionResult, type Table, type Target } from './report-model';
 
 export const BUNDLE_TARGET_BYTES = 250 * 1024;
@@ -125,7 +126,7 @@ export async function coldStart(bundles: Bundles, options: { runs: number; defau
 
   const eventsDir = join(bundles.dir, 'events');
   mkdirSync(eventsDir, { recursive: true });
-  const env = functionEnv();
+  const env = await functionEnv();
   for (let run = 0; run < options.runs; run++) {
     // Round-robin, starting one further each round, so no bundle always follows the same one.
     const first = run % variants.length;
@@ -138,10 +139,15 @@ export async function coldStart(bundles: Bundles, options: { runs: number; defau
     }
     progress(`  cold run ${run + 1}/${options.runs} done`);
   }
-  return report(variants, skipped, options.runs, env['NODE_OPTIONS'] ?? '');
+  return report(
+    variants,
+    skipped,
+    options.runs,
+    `${await deployedSettingsNote()}, NODE_OPTIONS=${JSON.stringify(env['NODE_OPTIONS'] ?? '')}`,
+  );
 }
 
-function report(variants: Variant[], skipped: string[], runs: number, nodeOptions: string): SectionResult {
+function report(variants: Variant[], skipped: string[], runs: number, environment: string): SectionResult {
   const med = (v: Variant, key: keyof Omit<ColdResult, 'ok' | 'detail'>) => median(v.runs.map((r) => r[key]));
   const hello = variants.find((v) => v.name === HELLO);
   if (!hello) throw new Error('no hello-world runs to compare with');
@@ -221,7 +227,7 @@ function report(variants: Variant[], skipped: string[], runs: number, nodeOption
     tables: [sizes, timings],
     targets,
     notes: [
-      `Each process: \`node bench/fn-runner.cjs cold <bundle> <event>\` reads the event, requires the bundle, calls handler(event, context) once (a fresh captcha token, code or session per process, prepared by the parent), checks the answer is 200 (the authorizer's: isAuthorized) and exits. Environment: the stack's, NODE_OPTIONS=${JSON.stringify(nodeOptions)}.`,
+      `Each process: \`node bench/fn-runner.cjs cold <bundle> <event>\` reads the event, requires the bundle, calls handler(event, context) once (a fresh captcha token, code or session per process, prepared by the parent), checks the answer is 200 (the authorizer's: isAuthorized) and exits. Environment: ${environment}.`,
       `"${SDK_FLOOR}" (bench/sdk-floor.ts): a function that only builds the DynamoDB document client as lib/store/client.ts does and makes one consistent GetItem, bundled the same way: what any function of this service costs with the packages chosen for it (AWS SDK v3 client-dynamodb and lib-dynamodb), before its own code, validation, tokens, logging, metrics, tracing and signing key.`,
       '"first request" includes what the container loads on its first use (config, signing key, DynamoDB client and its first connection) and, for register and login, one bcrypt at the default cost.',
       `"${REGISTER_WITH_MAP}": the register bundle with its linked source map and NODE_OPTIONS=--enable-source-maps: what Node's source-map support would cost at load. The deployed functions ship the map (sourcemap: 'linked') but leave the option off.`,

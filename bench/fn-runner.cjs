@@ -19,7 +19,7 @@
 
 const { performance } = require('node:perf_hooks');
 const { readFileSync } = require('node:fs');
-const { randomUUID } = require('node:crypto');
+const { randomBytes, randomUUID } = require('node:crypto');
 
 const epochNow = () => performance.timeOrigin + performance.now();
 const sleepUntil = (epoch) => new Promise((resolve) => setTimeout(resolve, Math.max(0, epoch - epochNow())));
@@ -39,6 +39,16 @@ function lambdaContext() {
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+/**
+ * Where tracing is on, every invocation in a trace of its own, as the Lambda runtime does: the X-Ray
+ * SDK keeps one trace's subsegments until the trace id changes.
+ */
+function nextTrace() {
+  if (!process.env._X_AMZN_TRACE_ID) return;
+  const root = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+  process.env._X_AMZN_TRACE_ID = `Root=${root};Parent=${randomBytes(8).toString('hex')};Sampled=1`;
 }
 
 /** An HTTP answer of 200, or an authorizer's yes. */
@@ -77,6 +87,7 @@ async function run({ events, startAt, stopAt, sampleMemory, gcEvery }) {
   const cpuBefore = process.cpuUsage();
   let i = 0;
   for (; i < events.length && (stopAt === null || epochNow() < stopAt); i++) {
+    nextTrace();
     const start = epochNow();
     const result = await handler(events[i], lambdaContext());
     intervals.push([start, epochNow()]);

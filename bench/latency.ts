@@ -224,6 +224,7 @@ function report(rows: Row[], options: LatencyOptions): SectionResult {
     targets,
     notes: [
       `${options.rounds} rounds (register, login) / ${options.fastRounds} rounds (validate-code, refresh) after ${options.warmup} warm-up rounds each, handler and floor interleaved, order alternating. With 100 rounds or fewer, p99 is the slowest round or next to it.`,
+      "In-process, the handlers run with the local stage's settings: metrics, tracing and logs off. The function processes of the cold start, throughput and memory sections run with the deployed stage's; throughput's \"CPU ms per call\" shows what they add to a registration.",
       'Floors (bench/floors.ts): register = bcrypt.hash + one 5-item TransactWriteItems (token update, phone put, user put, session put, refresh put) — the physical minimum; ' +
         'validate-code = consistent GetItem + 2-item TransactWriteItems; login = UpdateItem (attempt quota) + 2 consistent GetItems + bcrypt.compare + 3-item TransactWriteItems, as the code issues them (the second read is a design choice, not physics); ' +
         'refresh = ES256 verify + consistent GetItem + 3-item TransactWriteItems + ES256 sign. Floors leave out middy, schema validation, the password policy, ids, SHA-256/HMAC and logging, and (register, login) the ES256 signature of the answer.',

@@ -8,7 +8,7 @@
 import { httpEvent } from '../scripts/invoke';
 import { Bundles, SDK_FLOOR, serverlessFunctions } from './bundles';
 import { benchDeps, epochNow, Phones, pool, preparedRegistration, progress, type Bench } from './lib';
-import { functionEnv, Worker, type RunResult } from './processes';
+import { deployedSettingsNote, functionEnv, Worker, type RunResult } from './processes';
 import { fmt, mib, type SectionResult, type Table } from './report-model';
 
 const BLOCK = 100;
@@ -21,7 +21,7 @@ async function registrations(bench: Bench, phones: Phones, count: number): Promi
 }
 
 async function serve(bundle: string, events: object[], cost: number, gcEvery?: number): Promise<RunResult> {
-  const worker = new Worker(functionEnv({ BCRYPT_COST: String(cost) }), gcEvery ? ['--expose-gc'] : []);
+  const worker = new Worker(await functionEnv({ BCRYPT_COST: String(cost) }), gcEvery ? ['--expose-gc'] : []);
   try {
     await worker.load(bundle);
     const result = await worker.run(events, epochNow() + 100, null, gcEvery ? { gcEvery } : { sample: true });
@@ -45,12 +45,17 @@ export async function memory(bundles: Bundles, options: { registrations: number;
     Array.from({ length: options.registrations }, () => httpEvent({ body: {} })),
     options.cost,
   );
-  return report(natural, collected.liveHeap, floor, options);
+  return report(natural, collected.liveHeap, floor, { ...options, environment: await deployedSettingsNote() });
 }
 
 const peak = (rss: number[], block: number) => Math.max(...rss.slice(block * BLOCK, (block + 1) * BLOCK));
 
-function report(run: RunResult, liveHeap: number[], floor: RunResult, options: { registrations: number; cost: number }): SectionResult {
+function report(
+  run: RunResult,
+  liveHeap: number[],
+  floor: RunResult,
+  options: { registrations: number; cost: number; environment: string },
+): SectionResult {
   const { rss, heapUsed } = run;
   const blocks = Array.from({ length: Math.ceil(rss.length / BLOCK) }, (_, b) => ({
     label: `${b * BLOCK + 1}–${Math.min(rss.length, (b + 1) * BLOCK)}`,
@@ -89,7 +94,7 @@ function report(run: RunResult, liveHeap: number[], floor: RunResult, options: {
       },
     ],
     notes: [
-      `Peak RSS and heap: one worker process (bench/fn-runner.cjs, plain node, the register bundle, the stack's environment), BCRYPT_COST=${options.cost} for speed (a hash's memory does not depend on its cost), sampled after every registration, no forced GC. Process peak: getrusage maxRSS.`,
+      `Peak RSS and heap: one worker process (bench/fn-runner.cjs, plain node, the register bundle; ${options.environment}), BCRYPT_COST=${options.cost} for speed (a hash's memory does not depend on its cost), sampled after every registration, no forced GC. Process peak: getrusage maxRSS.`,
       `${SDK_FLOOR}: a third process, the bundle of bench/sdk-floor.ts (the DynamoDB document client built as lib/store/client.ts builds it, one consistent GetItem per call), called as many times the same way: how the resident set of a function that does nothing but use the chosen DynamoDB client moves.`,
       `Live heap: a second process, as many registrations (fresh tokens), started with --expose-gc, a full GC after every ${BLOCK} registrations: what survives it. It moved ${liveGrowth >= 0 ? '+' : ''}${fmt(liveGrowth / 1024, 0)} KiB from the first block to the last (${fmt(liveGrowth / Math.max(1, options.registrations - BLOCK), 0)} B per registration): a leak would show here, heap sizing and JIT code show in the RSS only.`,
     ],

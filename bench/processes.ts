@@ -2,9 +2,13 @@
 // of them, whatever happens to the benchmark: each child is tracked until it exits, and whatever is
 // left is killed when this process exits.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { stageSettings } from '../infra/stages.cjs';
+import { stageEnvironment } from '../scripts/local-env';
+import { tracedLambdaEnv } from '../scripts/traced-lambda-env';
 
 export const RUNNER = join(__dirname, 'fn-runner.cjs');
 
@@ -31,8 +35,54 @@ process.once('exit', killChildren);
 
 export const runningChildren = (): number[] => [...children].flatMap((c) => (c.pid === undefined ? [] : [c.pid]));
 
-/** The environment of a function process: the stack's (process.env) with `overrides`. */
-export const functionEnv = (overrides: Record<string, string> = {}): NodeJS.ProcessEnv => ({ ...process.env, ...overrides });
+/** The stage whose settings the function processes run with. */
+export const DEPLOYED_STAGE = 'prod';
+
+/** X-Ray segments the function processes sent, counted by the sink that stands in for the daemon. */
+let segmentsReceived = 0;
+export const tracedSegments = (): number => segmentsReceived;
+
+let deployed: Promise<Record<string, string>> | undefined;
+
+/**
+ * What the function processes get on top of the stack's environment: DEPLOYED_STAGE's Powertools
+ * settings (infra/environment.cjs: metrics, tracing, log level), and where it traces, what Lambda
+ * sets for tracing, with a UDP socket of this process as the X-Ray daemon.
+ */
+function deployedSettings(): Promise<Record<string, string>> {
+  deployed ??= (async () => {
+    const stage = await stageEnvironment(DEPLOYED_STAGE);
+    const powertools = Object.fromEntries(Object.entries(stage).filter(([name]) => name.startsWith('POWERTOOLS_')));
+    // The stage's level, not the one the bench sets for its own process (SILENT): writing the
+    // functions' log lines is part of their cost.
+    powertools['POWERTOOLS_LOG_LEVEL'] = stageSettings(DEPLOYED_STAGE).logLevel;
+    if (powertools['POWERTOOLS_TRACE_ENABLED'] !== 'true') return powertools;
+    const daemon = createSocket('udp4').on('message', () => segmentsReceived++);
+    await new Promise<void>((ready) => daemon.bind(0, '127.0.0.1', ready));
+    daemon.unref();
+    const traced = tracedLambdaEnv({ taskRoot: __dirname, handler: 'index.handler', daemonAddress: `127.0.0.1:${daemon.address().port}` });
+    return { ...powertools, ...traced };
+  })();
+  return deployed;
+}
+
+/** The function processes' settings in words, for a section's notes (after its runs: counts the traces). */
+export async function deployedSettingsNote(): Promise<string> {
+  const settings = await deployedSettings();
+  const metrics = settings['POWERTOOLS_METRICS_DISABLED'] === 'true' ? 'metrics off' : 'metrics on (EMF lines on stdout)';
+  const tracing =
+    settings['POWERTOOLS_TRACE_ENABLED'] === 'true'
+      ? `tracing on (segments to a UDP socket of the bench standing in for the X-Ray daemon, ${segmentsReceived} received so far; a fresh trace id per invocation, as Lambda gives)`
+      : 'tracing off';
+  return `the stack's environment with the ${DEPLOYED_STAGE} stage's Powertools settings: ${metrics}, ${tracing}, log level ${settings['POWERTOOLS_LOG_LEVEL']}`;
+}
+
+/** The environment of a function process: the stack's (process.env), the deployed stage's settings, `overrides`. */
+export const functionEnv = async (overrides: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> => ({
+  ...process.env,
+  ...(await deployedSettings()),
+  ...overrides,
+});
 
 export interface ColdResult {
   ok: boolean;

@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { httpEvent } from '../scripts/invoke';
 import { Bundles, serverlessFunctions } from './bundles';
 import { benchDeps, epochNow, mean, Phones, pool, preparedRegistration, progress } from './lib';
-import { dynamoDbLocalPid, functionEnv, machineCpuMs, processCpuMs, Worker, type RunResult } from './processes';
+import { deployedSettingsNote, dynamoDbLocalPid, functionEnv, machineCpuMs, processCpuMs, Worker, type RunResult } from './processes';
 import { fmt, type SectionResult, type Table, type Target } from './report-model';
 
 export const SHARE_TARGET = 0.9;
@@ -98,7 +98,7 @@ export async function throughput(
   const jvmPid = options.jvmPid ?? dynamoDbLocalPid(new URL(String(process.env['DYNAMODB_ENDPOINT'])).port);
   const entry = serverlessFunctions().find((f) => f.name === 'register')?.entry ?? 'functions/register.ts';
   const bundle = await bundles.get('register', entry);
-  const env = functionEnv({ BCRYPT_COST: String(cost) });
+  const env = await functionEnv({ BCRYPT_COST: String(cost) });
   const bench = await benchDeps({ BCRYPT_COST: String(cost) });
   const phones = new Phones('84');
 
@@ -135,7 +135,7 @@ export async function throughput(
     if (n === 1) hashMs = best.hash.meanMs;
     rows.push(best);
   }
-  return report(rows, { cores, hashMs, seconds, cost });
+  return report(rows, { cores, hashMs, seconds, cost, environment: await deployedSettingsNote() });
 }
 
 type Level = Awaited<ReturnType<typeof level>>;
@@ -145,7 +145,7 @@ type Row = { n: number; used: number; hash: Level; register: Level; attempts: nu
 /** CPU milliseconds one hash took in the level's bcrypt-alone run: measured next to the register run it judges. */
 const hashCpuMs = (r: Row) => (r.hash.cpu.functions / r.hash.rate) * 1000;
 
-function report(rows: Row[], o: { cores: number; hashMs: number; seconds: number; cost: number }): SectionResult {
+function report(rows: Row[], o: { cores: number; hashMs: number; seconds: number; cost: number; environment: string }): SectionResult {
   // The bcrypt-only maximum of a level: its cores ÷ the time of one hash, that time measured in the
   // same level (a core's speed drifts by several percent between runs on this kind of machine).
   const max = (r: Row) => (r.used * 1000) / hashCpuMs(r);
@@ -200,7 +200,7 @@ function report(rows: Row[], o: { cores: number; hashMs: number; seconds: number
     tables: [table],
     targets,
     notes: [
-      `Concurrency N = N worker processes (bench/fn-runner.cjs, plain node, the register bundle), each calling the handler with prepared requests back to back: bcryptjs blocks the event loop, so in-process concurrency cannot use a second core. Cores used = min(N, ${o.cores}).`,
+      `Concurrency N = N worker processes (bench/fn-runner.cjs, plain node, the register bundle; ${o.environment}), each calling the handler with prepared requests back to back: bcryptjs blocks the event loop, so in-process concurrency cannot use a second core. Cores used = min(N, ${o.cores}).`,
       `bcrypt-only max = cores used ÷ the time of one bcrypt.hash at cost ${o.cost}, that time measured in the same level: its "bcrypt alone" run (N processes hashing back to back, right before the register run), as CPU ms per hash (${fmt(o.hashMs)} ms wall per hash in one process at concurrency 1). "share of measured" compares with what that run achieved.`,
       '"hash ÷ register mean" (concurrency ≤ cores; above, calls share cores and take longer): the share of one registration\'s time that is its hash. A process serving one request at a time (a Lambda container) idles while DynamoDB answers, so at concurrency ≤ cores the share of max cannot exceed it.',
       '"CPU ms per call": the function processes\' CPU (cores × 1000 ÷ calls per second): what one registration costs beyond its hash is the difference.',

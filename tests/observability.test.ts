@@ -6,7 +6,7 @@
 // on as in Lambda, sending its segments to a UDP socket standing in for the X-Ray daemon.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { esbuildOptions } from '../esbuild.config.cjs';
 import alarms from '../infra/alarms.cjs';
 import infraMetrics from '../infra/metrics.cjs';
 import { ERRORS } from '../lib/errors';
+import { newTraceRoot, tracedLambdaEnv } from '../scripts/traced-lambda-env';
 import { startFaultProxy, type FaultPlan, type FaultProxy } from './tools/fault-proxy';
 
 const { metricNames, ERROR_CODE_DIMENSION, SERVICE_DIMENSION } = infraMetrics;
@@ -258,7 +259,7 @@ describe('traces, from the deployed bundles with tracing on as in Lambda', () =>
 
   /** Runs the bundle `name` on `events` in a fresh process, in a trace of its own, with `env` on top. */
   function runBundle(name: string, events: unknown[], env: Record<string, string> = {}): Promise<Run> {
-    const root = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+    const root = newTraceRoot();
     const eventsFile = join(work, `${name}-events.json`);
     writeFileSync(eventsFile, JSON.stringify(events));
     const segments = () =>
@@ -270,15 +271,7 @@ describe('traces, from the deployed bundles with tracing on as in Lambda', () =>
     };
     const childEnv = {
       ...process.env,
-      POWERTOOLS_TRACE_ENABLED: 'true',
-      // What Lambda sets, as far as Powertools and the X-Ray SDK look (AWS_EXECUTION_ENV: set, but
-      // not to an AWS_Lambda_ value, which the configuration would take for a deployed stage).
-      AWS_EXECUTION_ENV: 'test',
-      LAMBDA_TASK_ROOT: work,
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      _HANDLER: `${name}.handler`,
-      _X_AMZN_TRACE_ID: `Root=${root};Parent=53995c3f42cd8ad8;Sampled=1`,
-      AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
+      ...tracedLambdaEnv({ taskRoot: work, handler: `${name}.handler`, daemonAddress: `127.0.0.1:${daemon.address().port}`, root }),
       ...env,
     };
     return new Promise((done, fail) => {
