@@ -17,7 +17,7 @@
 //     { type: 'hash', cost, startAt, stopAt } -> bcryptjs hashes only, same loop -> { type: 'done', ... }
 'use strict';
 
-const { performance } = require('node:perf_hooks');
+const { constants, performance, PerformanceObserver } = require('node:perf_hooks');
 const { readFileSync } = require('node:fs');
 const { randomBytes, randomUUID } = require('node:crypto');
 
@@ -83,9 +83,15 @@ async function run({ events, startAt, stopAt, sampleMemory, gcEvery }) {
   const rss = [];
   const heapUsed = [];
   const liveHeap = [];
+  const fullGcAfter = [];
+  let i = 0;
+  // V8's own full collections (not the forced ones): until the first, the old generation only grows.
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) fullGcAfter.push(i);
+  });
+  if (sampleMemory) gcObserver.observe({ entryTypes: ['gc'] });
   await sleepUntil(startAt);
   const cpuBefore = process.cpuUsage();
-  let i = 0;
   for (; i < events.length && (stopAt === null || epochNow() < stopAt); i++) {
     nextTrace();
     const start = epochNow();
@@ -107,12 +113,16 @@ async function run({ events, startAt, stopAt, sampleMemory, gcEvery }) {
     }
   }
   const cpu = process.cpuUsage(cpuBefore);
+  // GC entries arrive asynchronously: let the last ones in.
+  await new Promise((resolve) => setImmediate(resolve));
+  gcObserver.disconnect();
   return {
     intervals,
     failures,
     rss,
     heapUsed,
     liveHeap,
+    fullGcAfter,
     exhausted: i >= events.length,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     cpuMs: (cpu.user + cpu.system) / 1000,
@@ -138,6 +148,7 @@ async function hash({ cost, startAt, stopAt }) {
     rss: [],
     heapUsed: [],
     liveHeap: [],
+    fullGcAfter: [],
     exhausted: false,
     maxRssBytes,
     cpuMs: (cpu.user + cpu.system) / 1000,

@@ -71,6 +71,11 @@ function report(
   const floorGrowth = last.floor / first.floor - 1;
   const signed = (share: number) => `${share >= 0 ? '+' : ''}${fmt(share * 100)}%`;
   const liveGrowth = last.live - first.live;
+  // Between V8's full collections the old generation grows with garbage: RSS shows it, the live heap does not.
+  const fullGcs =
+    run.fullGcAfter.length === 0
+      ? `V8 ran no full collection of its own in the ${options.registrations} registrations: its old generation grew all along, garbage included.`
+      : `V8's own full collections came after about ${run.fullGcAfter.join(', ')} registrations; between them its old generation grows, garbage included.`;
   const table: Table = {
     title: `Register function process: ${options.registrations} registrations at bcrypt cost ${options.cost}, by blocks of ${BLOCK}`,
     headers: [
@@ -96,6 +101,7 @@ function report(
     notes: [
       `Peak RSS and heap: one worker process (bench/fn-runner.cjs, plain node, the register bundle; ${options.environment}), BCRYPT_COST=${options.cost} for speed (a hash's memory does not depend on its cost), sampled after every registration, no forced GC. Process peak: getrusage maxRSS.`,
       `${SDK_FLOOR}: a third process, the bundle of bench/sdk-floor.ts (the DynamoDB document client built as lib/store/client.ts builds it, one consistent GetItem per call), called as many times the same way: how the resident set of a function that does nothing but use the chosen DynamoDB client moves.`,
+      `Full GCs of the first process: ${fullGcs}`,
       `Live heap: a second process, as many registrations (fresh tokens), started with --expose-gc, a full GC after every ${BLOCK} registrations: what survives it. It moved ${liveGrowth >= 0 ? '+' : ''}${fmt(liveGrowth / 1024, 0)} KiB from the first block to the last (${fmt(liveGrowth / Math.max(1, options.registrations - BLOCK), 0)} B per registration): a leak would show here, heap sizing and JIT code show in the RSS only.`,
     ],
     panels: [

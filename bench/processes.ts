@@ -130,6 +130,8 @@ export interface RunResult {
   heapUsed: number[];
   /** Heap in use right after a forced full GC, every gcEvery calls. */
   liveHeap: number[];
+  /** When sampled: how many calls had completed at each full (mark-compact) GC V8 ran by itself. */
+  fullGcAfter: number[];
   /** The events ran out before stopAt. */
   exhausted: boolean;
   maxRssBytes: number;
