@@ -85,7 +85,7 @@ async function run({ events, startAt, stopAt, sampleMemory, gcEvery }) {
   const liveHeap = [];
   const fullGcAfter = [];
   let i = 0;
-  // V8's own full collections (not the forced ones): until the first, the old generation only grows.
+  // V8's own full collections (not forced ones): between them its old generation grows, garbage included.
   const gcObserver = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) fullGcAfter.push(i);
   });

@@ -40,7 +40,6 @@ export const DEPLOYED_STAGE = 'prod';
 
 /** X-Ray segments the function processes sent, counted by the sink that stands in for the daemon. */
 let segmentsReceived = 0;
-export const tracedSegments = (): number => segmentsReceived;
 
 let deployed: Promise<Record<string, string>> | undefined;
 
