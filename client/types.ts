@@ -1,30 +1,33 @@
-// What each call sends and gets back, derived from the schemas the server validates with
-// (lib/schemas.ts). Type-only imports: zod stays out of an app's bundle.
-import type * as z from 'zod/mini';
-import type {
-  EndpointData,
-  jwksSchema,
-  loginSchema,
-  logoutSchema,
-  refreshSchema,
-  registerSchema,
-  sendCodeSchema,
-  validateCodeSchema,
-} from '../lib/schemas';
+// What each call sends and gets back, derived from the endpoint modules the server validates with
+// (lib/api/). Type-only imports: zod stays out of an app's bundle.
+import type { EndpointData, EndpointRequestBody } from '../lib/api/endpoint';
+import type { ENDPOINTS } from '../lib/api/index';
 
-export type { LoginData, RefreshData, RegisterData, SendCodeData, SessionInfo, ValidateCodeData, WrongCodeData } from '../lib/schemas';
+export type { SessionInfo, WrongCodeData } from '../lib/api/fields';
 
-export type SendCodeRequest = z.input<typeof sendCodeSchema.body>;
-export type ValidateCodeRequest = z.input<typeof validateCodeSchema.body>;
-export type RegisterRequest = z.input<typeof registerSchema.body>;
+type Schema<N extends keyof typeof ENDPOINTS> = (typeof ENDPOINTS)[N]['schema'];
+/** The body a call of endpoint `N` sends. */
+export type RequestOf<N extends keyof typeof ENDPOINTS> = EndpointRequestBody<Schema<N>>;
+/** What a call of endpoint `N` resolves with: the envelope's `data` (the JWK Set for `jwks`). */
+export type DataOf<N extends keyof typeof ENDPOINTS> = EndpointData<Schema<N>>;
+
+export type SendCodeRequest = RequestOf<'sendCode'>;
+export type ValidateCodeRequest = RequestOf<'validateCode'>;
+export type RegisterRequest = RequestOf<'register'>;
 /** `{account, authType: '1', password}` or `{account, authType: '2', captchaToken}` (a login-code token). */
-export type LoginRequest = z.input<typeof loginSchema.body>;
+export type LoginRequest = RequestOf<'login'>;
 /** The body's `refreshToken`, and the access token of the same session, sent as `Authorization`. */
-export type RefreshRequest = z.input<typeof refreshSchema.body> & { accessToken: string };
+export type RefreshRequest = RequestOf<'refreshToken'> & { accessToken: string };
 /** `accessToken` goes in the body and, as `Authorization`, in the header. */
-export type LogoutRequest = z.input<typeof logoutSchema.body>;
+export type LogoutRequest = RequestOf<'logout'>;
+
+export type SendCodeData = DataOf<'sendCode'>;
+export type ValidateCodeData = DataOf<'validateCode'>;
+export type RegisterData = DataOf<'register'>;
+export type LoginData = DataOf<'login'>;
+export type RefreshData = DataOf<'refreshToken'>;
 /** The JWK Set that verifies access tokens. */
-export type JwksData = EndpointData<typeof jwksSchema>;
+export type JwksData = DataOf<'jwks'>;
 
 /**
  * The part of WHATWG fetch the client uses, so that any implementation fits: Node's, a browser's,

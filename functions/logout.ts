@@ -1,12 +1,11 @@
-// POST /koodrive/ose/v1/auth/logout — SPEC §3.3.
+// POST /koodrive/ose/v1/auth/logout — its facts: lib/api/logout.ts.
+import { logout as endpoint } from '../lib/api/logout';
 import { warmContainer, type DepsProvider } from '../lib/container';
 import { endSession } from '../lib/domain/sessions';
 import { httpEndpoint } from '../lib/http/endpoint';
-import { ENDPOINTS } from '../lib/endpoints';
 
 export const createHandler = (deps: DepsProvider) =>
-  httpEndpoint({
-    ...ENDPOINTS.logout,
+  httpEndpoint(endpoint, {
     handle: async ({ body, headers }) =>
       endSession(await deps(), { authorization: headers.authorization, userId: body.userId, bodyToken: body.accessToken }),
   });

@@ -1,12 +1,11 @@
-// POST /koodrive/ose/v1/auth/refreshToken — SPEC §3.2.
+// POST /koodrive/ose/v1/auth/refreshToken — its facts: lib/api/refresh-token.ts.
+import { refreshToken as endpoint } from '../lib/api/refresh-token';
 import { warmContainer, type DepsProvider } from '../lib/container';
 import { refreshSession } from '../lib/domain/sessions';
 import { httpEndpoint } from '../lib/http/endpoint';
-import { ENDPOINTS } from '../lib/endpoints';
 
 export const createHandler = (deps: DepsProvider) =>
-  httpEndpoint({
-    ...ENDPOINTS.refreshToken,
+  httpEndpoint(endpoint, {
     handle: async ({ body, headers }) =>
       refreshSession(await deps(), { authorization: headers.authorization, refreshToken: body.refreshToken }),
   });

@@ -4,7 +4,7 @@
 // runs in-process exactly as it runs over HTTP.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { routes } from '../infra/routes.cjs';
-import type { RouteName } from '../lib/endpoints';
+import type { RouteName } from '../lib/api/index';
 import type { Handlers } from './handlers';
 import { httpEvent, lambdaContext } from './invoke';
 

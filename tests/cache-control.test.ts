@@ -1,7 +1,7 @@
-// Caching: a success may be kept as its endpoint declares (lib/endpoints.ts); a failure never may,
+// Caching: a success may be kept as its endpoint declares (its module in lib/api/); a failure never may,
 // or a CDN or browser would go on serving a refusal or an outage after its cause is gone.
 import { createHandler as jwksHandler } from '../functions/jwks';
-import { ENDPOINTS } from '../lib/endpoints';
+import { ENDPOINTS } from '../lib/api/index';
 import { call, service, type Service } from './helpers';
 
 let svc: Service;

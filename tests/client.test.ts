@@ -316,7 +316,7 @@ it('bundles for a browser without zod, the AWS SDK or Node built-ins', async () 
   });
   // Besides its own files, only the error catalogue and the route table: no package at all.
   const inputs = Object.keys(metafile.inputs);
-  expect(inputs.filter((path) => !/^client\//.test(path)).sort()).toEqual(['infra/routes.cjs', 'lib/errors.ts']);
+  expect(inputs.filter((path) => !/^client\//.test(path)).sort()).toEqual(['infra/routes.cjs', 'infra/routes.json', 'lib/errors.ts']);
   const code = outputFiles[0]!.text;
   expect(code).not.toMatch(/zod|@aws-sdk|node:|\brequire\(/);
   expect(code).not.toContain('ApiError'); // the server's error classes are shaken out, the catalogue stays

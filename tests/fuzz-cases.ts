@@ -9,7 +9,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as fc from 'fast-check';
 import { routes } from '../infra/routes.cjs';
-import type { RouteName } from '../lib/endpoints';
+import type { RouteName } from '../lib/api/index';
 import { httpEvent, lambdaContext } from '../scripts/invoke';
 
 export type Endpoint = RouteName;

@@ -9,7 +9,7 @@ import { createHandlers } from '../scripts/handlers';
 import { inProcessFetch } from '../scripts/in-process-fetch';
 import { call as invoke, type Answer, type EventOptions } from '../scripts/invoke';
 import { recordSecrets } from './harness/leak-watch';
-import type { CodeType, SessionInfo } from '../lib/schemas';
+import type { CodeType, SessionInfo } from '../lib/api/fields';
 
 export type { SessionInfo };
 

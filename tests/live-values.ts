@@ -1,13 +1,13 @@
 // The replay's side of the OpenAPI suite (tests/openapi.test.ts): plain HTTP to the local stack
-// from an address of the run's own, and the live values a documented example names in its
-// `x-replay.live` (a fresh phone, SMS code, captcha or access token), made through the service's
-// own HTTP API.
+// from an address of the run's own, and the live values the replay's table (tests/openapi/
+// live-table.ts) names for an example (a fresh phone, SMS code, captcha or access token), made
+// through the service's own HTTP API.
 import { randomInt } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import { routes } from '../infra/routes.cjs';
-import type { LivePointer, LiveValue } from '../lib/openapi/examples';
-import type { ReplayCase } from '../lib/openapi/replay';
-import { MAX_BODY_BYTES } from '../lib/schemas';
+import { MAX_BODY_BYTES } from '../lib/api/fields';
+import type { LivePointer, LiveValue } from './openapi/live-table';
+import type { ReplayCase } from './openapi/replay';
 import { codeFromOutbox, randomPhone } from './helpers';
 
 /**
@@ -159,7 +159,7 @@ async function newUser(api: HttpApi): Promise<User> {
   };
 }
 
-/** How each live value of the document's `x-live-values` is made. */
+/** How each live value of the replay's table is made. */
 export const LIVE: Readonly<Record<LiveValue, (flow: Flow) => Promise<string>>> = {
   phone: () => Promise.resolve(randomPhone()),
   requestId: async (f) => sendCode(f.api, await f.get('phone'), '1'),

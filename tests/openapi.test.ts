@@ -7,13 +7,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { routes } from '../infra/routes.cjs';
-import { ENDPOINTS, type EndpointDefinition, type RouteName } from '../lib/endpoints';
+import type { Endpoint } from '../lib/api/endpoint';
+import { TRACE_ID } from '../lib/api/fields';
+import { ALL_ENDPOINTS, ENDPOINTS, type RouteName } from '../lib/api/index';
 import { ERRORS } from '../lib/errors';
 import { buildOpenApiDocument } from '../lib/openapi/document';
 import { errorKinds } from '../lib/openapi/error-answers';
+import { examplesOf } from '../lib/openapi/examples';
 import type { Header, Operation } from '../lib/openapi/model';
-import { replayCases } from '../lib/openapi/replay';
-import { TRACE_ID } from '../lib/schemas';
+import { LIVE_TABLE, LIVE_VALUES } from './openapi/live-table';
+import { replayCases } from './openapi/replay';
 import { startOfflineApi, type OfflineApi } from '../scripts/serverless-cli';
 import { configWith } from './helpers';
 import { HttpApi, LIVE, liveRequest, ownLoopbackAddress } from './live-values';
@@ -32,7 +35,7 @@ const document = buildOpenApiDocument(configWith(STACK_ENV).limits);
 const cases = replayCases(document);
 const operations = Object.values(document.paths).flatMap((byMethod) => Object.values(byMethod));
 const operationOf = (name: string): Operation => operations.find((o) => o.operationId === name)!;
-const definitionOf = (name: string): EndpointDefinition => ENDPOINTS[name as RouteName];
+const definitionOf = (name: string): Endpoint => ALL_ENDPOINTS[name as RouteName];
 const JSON_TYPE = 'application/json';
 
 // ---- JSON Schema 2020-12 validation of answers and examples against the document ----
@@ -157,11 +160,19 @@ describe('the OpenAPI document', () => {
     expect(notProvoked.sort()).toEqual(['internal', 'serviceBusy', 'tokenExpired']);
   });
 
-  it('describes in x-live-values exactly the live values its examples name, each one the replay can make', () => {
-    const described = Object.keys(document['x-live-values'] as object).sort();
+  it("names in the replay's live table exactly the live values it uses, each one the replay can make, for examples that exist", () => {
+    const described = Object.keys(LIVE_VALUES).sort();
     const used = new Set(cases.flatMap((c) => Object.values(c.live)));
     expect([...used].sort()).toEqual(described);
     expect(Object.keys(LIVE).sort()).toEqual(described);
+    for (const [name, byExample] of Object.entries(LIVE_TABLE)) {
+      const examples = examplesOf(definitionOf(name)).map((c) => c.name);
+      expect([name, Object.keys(byExample).filter((example) => !examples.includes(example))]).toEqual([name, []]);
+    }
+  });
+
+  it('carries no test plumbing: no x- extension anywhere in the document', () => {
+    expect(JSON.stringify(document)).not.toMatch(/"x-[a-z-]+":/);
   });
 
   it('states the limits of the configuration it is built from, not the defaults', () => {

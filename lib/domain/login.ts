@@ -5,7 +5,7 @@ import { logger } from '../logger';
 import { maskPhone } from '../phone';
 import { sha256 } from '../secrets';
 import type { Deps } from '../container';
-import type { LoginInput } from '../schemas';
+import type { LoginInput } from '../api/login';
 import type { User } from '../store/store';
 import { newSession } from './sessions';
 

@@ -7,7 +7,7 @@ import { maskPhone } from '../phone';
 import { passwordProblem } from '../password-policy';
 import { sha256 } from '../secrets';
 import type { Deps } from '../container';
-import type { RegisterInput } from '../schemas';
+import type { RegisterInput } from '../api/register';
 import type { User } from '../store/store';
 import { failureQuota } from './login';
 import { newSession } from './sessions';

@@ -5,7 +5,7 @@ import { nextId } from '../ids';
 import { randomToken, sha256, successorToken } from '../secrets';
 import { signAccessToken } from '../tokens/access-token';
 import type { Deps } from '../container';
-import type { SessionInfo } from '../schemas';
+import type { SessionInfo } from '../api/fields';
 import type { Session } from '../store/store';
 
 type SigningDeps = Pick<Deps, 'config' | 'signingKey'>;

@@ -7,7 +7,8 @@ import { codeHash, randomCode, randomToken, sameDigest, sha256 } from '../secret
 import { SmsSendError } from '../sms/sender';
 import type { Deps } from '../container';
 import type { Quota } from '../store/store';
-import type { SendCodeInput, ValidateCodeData, ValidateCodeInput } from '../schemas';
+import type { SendCodeInput } from '../api/send-code';
+import type { ValidateCodeData, ValidateCodeInput } from '../api/validate-code';
 
 const HOUR = 3600;
 

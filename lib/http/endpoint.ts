@@ -2,7 +2,7 @@
 //   normalise headers → logger context → X-Ray subsegment → metrics flush → trace id
 //   → (error envelope) → size/media-type guard → JSON parse → schema validation → handler.
 // Only ApiErrors carry their message to the client; anything else becomes a generic 5xx.
-// A success carries the endpoint's declared cache policy (lib/endpoints.ts); a failure is never cacheable.
+// A success carries the cache policy its endpoint module declares (lib/api/); a failure is never cacheable.
 // Every answer is counted (lib/observability/metrics.ts): a success by the endpoint's `metric`,
 // a refusal or failure by its code; the metrics go out once the envelope is known.
 import middy from '@middy/core';
@@ -18,18 +18,18 @@ import { countFailure, countSuccess, flushMetrics, type SuccessMetric } from '..
 import { recordFault, traceInvocation } from '../observability/tracer';
 import { SmsSendError } from '../sms/sender';
 import { isStorageThrottling, isTransientStorageError } from '../store/errors';
-import type { EndpointDefinition } from '../endpoints';
+import type { Endpoint, EndpointData, EndpointInput, EndpointSchema } from '../api/endpoint';
+import { HEADER_SPELLING, MAX_BODY_BYTES, TRACE_ID } from '../api/fields';
 import { failure, json, successBody, type HttpResponse } from './envelope';
-import { HEADER_SPELLING, MAX_BODY_BYTES, TRACE_ID, type EndpointData, type EndpointSchema } from '../schemas';
 
 export interface EndpointRequest<S extends EndpointSchema> {
-  body: S['body'] extends z.ZodMiniType ? z.output<S['body']> : undefined;
+  body: EndpointInput<S>;
   headers: z.output<S['headers']>;
   sourceIp: string | undefined;
 }
 
-/** The endpoint's declaration (lib/endpoints.ts), and what its function adds. */
-export interface EndpointOptions<S extends EndpointSchema> extends EndpointDefinition<S> {
+/** What an endpoint's function adds to its module (lib/api/<endpoint>.ts). */
+export interface EndpointOptions<S extends EndpointSchema> {
   /** Returns the envelope's `data`, as the schema documents it; throws ApiError for any other answer. */
   handle: (request: EndpointRequest<S>) => Promise<EndpointData<S>>;
   /** Counted once per 200 answer (infra/metrics.cjs). */
@@ -135,13 +135,14 @@ function validate<S extends EndpointSchema>(schema: S, event: Event): Pick<Endpo
   return { headers: headers.data, body } as Pick<EndpointRequest<S>, 'body' | 'headers'>;
 }
 
-export function httpEndpoint<S extends EndpointSchema>(options: EndpointOptions<S>) {
-  const successHeaders = { 'Cache-Control': options.cacheControl };
+/** The endpoint's Lambda handler: its module's declaration, served by `options.handle`. */
+export function httpEndpoint<S extends EndpointSchema>(endpoint: Endpoint<S>, options: EndpointOptions<S>) {
+  const successHeaders = { 'Cache-Control': endpoint.cacheControl };
   const core = async (event: Event): Promise<HttpResponse> => {
-    const { body, headers } = validate(options.schema, event);
+    const { body, headers } = validate(endpoint.schema, event);
     const data = await options.handle({ body, headers, sourceIp: event.requestContext?.http?.sourceIp });
     if (options.metric) countSuccess(options.metric);
-    return json(successBody(data, options.bare), successHeaders);
+    return json(successBody(data, endpoint.bare), successHeaders);
   };
 
   const chain = middy<Event, HttpResponse>()
@@ -152,7 +153,7 @@ export function httpEndpoint<S extends EndpointSchema>(options: EndpointOptions<
     .use(flushMetrics())
     .use(traceMiddleware())
     .use(errorEnvelopeMiddleware());
-  if (options.schema.body) {
+  if (endpoint.schema.body) {
     // The guard has checked the media type (case-insensitively, as RFC 9110 wants); the parser's own
     // check is stricter and would call a valid `APPLICATION/JSON` body malformed.
     const parserOptions = { disableContentTypeCheck: true } as Parameters<typeof httpJsonBodyParser>[0];

@@ -1,12 +1,13 @@
 // The example cases of an operation (./examples.ts), placed where OpenAPI shows them, each by its
 // name: the request on the body (or the X-Traceid parameter), the answer under its status. Each
-// error no case provokes gets an example of its own. ./replay.ts reads them back into requests.
-import type { EndpointDefinition, RouteName } from '../endpoints';
+// error no case provokes gets an example of its own.
+import type { Endpoint, ExampleCase } from '../api/endpoint';
+import { ERROR_DATA } from '../api/fields';
+import type { RouteName } from '../api/index';
 import { ERRORS } from '../errors';
-import { ERROR_DATA, errorBody, errorKinds } from './error-answers';
-import type { ExampleCase } from './examples';
-import { JSON_MEDIA_TYPE, TRACE_HEADER, type Answer, type Example, type Replay } from './model';
 import { successBody } from '../http/envelope';
+import { errorBody, errorKinds } from './error-answers';
+import { JSON_MEDIA_TYPE, TRACE_HEADER, type Answer, type Example } from './model';
 
 /** The cases' X-Traceid headers, as the examples of that parameter. */
 export function traceExamples(cases: readonly ExampleCase[]): Record<string, Example> {
@@ -22,13 +23,7 @@ export function requestExamples(name: RouteName, cases: readonly ExampleCase[]):
   const examples: Record<string, Example> = {};
   for (const c of cases) {
     if (c.body === undefined) throw new Error(`${name}: example ${c.name} has no body`);
-    // Parameters carry their own examples; the rest (Authorization, Content-Type) rides on the body's.
-    const headers = Object.entries(c.headers ?? {}).filter(([header]) => header !== TRACE_HEADER);
-    const replay: Replay = {
-      ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
-      ...(c.live ? { live: c.live } : {}),
-    };
-    examples[c.name] = { summary: c.summary, value: c.body, ...(Object.keys(replay).length > 0 ? { 'x-replay': replay } : {}) };
+    examples[c.name] = { summary: c.summary, value: c.body };
   }
   return examples;
 }
@@ -36,7 +31,7 @@ export function requestExamples(name: RouteName, cases: readonly ExampleCase[]):
 /** Adds each case's answer to `answers` (by status), then an example of each error no case provokes. */
 export function addAnswerExamples(
   name: RouteName,
-  endpoint: EndpointDefinition,
+  endpoint: Endpoint,
   cases: readonly ExampleCase[],
   answers: Record<string, Answer>,
 ): void {

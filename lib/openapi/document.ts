@@ -1,18 +1,18 @@
-// The OpenAPI 3.1 document of the service, built from what the service itself runs on: the route
-// table (infra/routes.cjs), the endpoints' declarations (lib/endpoints.ts: schemas, answer shape,
-// cache policy), the error catalogue (lib/errors.ts) and the limits of the configuration given.
+// The OpenAPI 3.1 document of the service, built from what the service itself runs on: the endpoint
+// modules (lib/api/: route, schemas, answer shape, cache policy, texts, examples), the error
+// catalogue (lib/errors.ts) and the limits of the configuration given.
 // Nothing here restates a field, a code, a message or a limit; a change there changes the document.
-// Built in memory, in a few milliseconds: by the docs function at cold start, by `npm run openapi`,
-// by the tests.
+// Built in memory, in a few milliseconds: by the docs function at cold start, by `npm run generate`
+// (docs/openapi.json, for the default settings), by the tests.
 import type * as z from 'zod/mini';
-import { routes } from '../../infra/routes.cjs';
 import { version } from '../../package.json';
-import { ENDPOINTS, type EndpointDefinition, type RouteName } from '../endpoints';
+import type { DocumentedLimits, Endpoint, EndpointDoc, ExampleCase } from '../api/endpoint';
+import { BODY_LIMIT, ERROR_DATA, HEADER_NOTES, HEADER_SPELLING, sessionInfo, sharedFieldNotes } from '../api/fields';
+import { ALL_ENDPOINTS, type RouteName } from '../api/index';
 import type { ErrorKind } from '../errors';
-import { HEADER_SPELLING, sessionInfo } from '../schemas';
 import { addAnswerExamples, requestExamples, traceExamples } from './document-examples';
-import { ERROR_DATA, errorAnswers, errorComponents } from './error-answers';
-import { LIVE_VALUES, examplesOf, type ExampleCase } from './examples';
+import { errorAnswers, errorComponents } from './error-answers';
+import { examplesOf } from './examples';
 import { schemaRef, toComponents, toJsonSchema, type JsonSchema } from './json-schema';
 import {
   componentIds,
@@ -24,29 +24,22 @@ import {
   type Parameter,
 } from './model';
 import { successAnswer } from './success-answer';
-import { BODY_LIMIT, fieldNotes, OVERVIEW, operationTexts, TITLE, type DocumentedLimits, type OperationText } from './texts';
+import { OVERVIEW, TITLE } from './texts';
 
 const ACCESS_TOKEN_SCHEME = 'accessToken';
-/** The declarations, each seen as any endpoint's (a route name picked at run time indexes them). */
-const DEFINITIONS: Readonly<Record<RouteName, EndpointDefinition>> = ENDPOINTS;
-
-/** What the document says of each request header the schemas hold (lower-cased; named as HEADER_SPELLING spells it). */
-const HEADERS: Readonly<Record<string, { description: string; example: string }>> = {
-  'x-hw-agentname': { description: 'The calling carrier or agent app.', example: 'demo-app' },
-};
 
 export function buildOpenApiDocument(limits: DocumentedLimits): OpenApiDocument {
-  const texts = operationTexts(limits);
-  const notes = fieldNotes(limits);
+  const names = Object.keys(ALL_ENDPOINTS) as RouteName[];
+  const texts = Object.fromEntries(names.map((name) => [name, ALL_ENDPOINTS[name].doc(limits)])) as Record<RouteName, EndpointDoc>;
+  const notes = fieldNotes(names, limits);
   const usedNotes = new Set<string>();
-  const names = Object.keys(routes) as RouteName[];
   const requests = names.flatMap((name) => {
-    const body = DEFINITIONS[name].schema.body;
+    const body = ALL_ENDPOINTS[name].schema.body;
     return body ? [[componentIds.request(name), body] as const] : [];
   });
   const answers = [
     ...names.flatMap((name) => {
-      const data = DEFINITIONS[name].schema.data;
+      const data = ALL_ENDPOINTS[name].schema.data;
       return data ? [[componentIds.data(name), data] as const] : [];
     }),
     ['SessionInfo', sessionInfo] as const,
@@ -62,8 +55,8 @@ export function buildOpenApiDocument(limits: DocumentedLimits): OpenApiDocument 
 
   const paths: Record<string, Record<string, Operation>> = {};
   for (const name of names) {
-    const route = routes[name];
-    (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(name, DEFINITIONS[name], texts[name]);
+    const endpoint = ALL_ENDPOINTS[name];
+    (paths[endpoint.path] ??= {})[endpoint.method.toLowerCase()] = operation(name, endpoint, texts[name]);
   }
 
   const unused = Object.keys(notes).filter((field) => !usedNotes.has(field));
@@ -86,13 +79,24 @@ export function buildOpenApiDocument(limits: DocumentedLimits): OpenApiDocument 
         },
       },
     },
-    'x-live-values': LIVE_VALUES,
   };
 }
 
-function operation(name: RouteName, endpoint: EndpointDefinition, text: OperationText): Operation {
+/** What each field means: the shared notes, and each endpoint's notes on its own fields. */
+function fieldNotes(names: readonly RouteName[], limits: DocumentedLimits): Record<string, string> {
+  const notes: Record<string, string> = { ...sharedFieldNotes(limits) };
+  for (const name of names) {
+    for (const [field, note] of Object.entries(ALL_ENDPOINTS[name].fieldNotes?.(limits) ?? {})) {
+      if (notes[field] !== undefined && notes[field] !== note) throw new Error(`${name}: a second note for field ${field}`);
+      notes[field] = note;
+    }
+  }
+  return notes;
+}
+
+function operation(name: RouteName, endpoint: Endpoint, text: EndpointDoc): Operation {
   const { schema } = endpoint;
-  const cases = examplesOf(name, schema.body !== undefined);
+  const cases = examplesOf(endpoint);
   const duplicate = cases.map((c) => c.name).find((n, i, all) => all.indexOf(n) !== i);
   if (duplicate) throw new Error(`${name}: two examples named ${duplicate}`);
   if (schema.body === undefined && cases.some((c) => c.body !== undefined)) throw new Error(`${name}: an example has a body`);
@@ -135,8 +139,8 @@ function headerParameters(name: RouteName, schema: z.ZodMiniType): { parameters:
       authorized = true;
       continue;
     }
-    const doc = HEADERS[header];
-    if (!doc) throw new Error(`${name}: header ${header} has no entry in HEADERS`);
+    const doc = HEADER_NOTES[header];
+    if (!doc) throw new Error(`${name}: header ${header} has no entry in HEADER_NOTES (lib/api/fields.ts)`);
     parameters.push({
       name: HEADER_SPELLING[header] ?? header,
       in: 'header',

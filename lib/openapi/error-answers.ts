@@ -1,16 +1,12 @@
 // The error answers of an operation, one per HTTP status, each a choice among the catalogue's
 // errors (lib/errors.ts) the endpoint may answer; and a component per error of the catalogue.
-import type * as z from 'zod/mini';
-import type { EndpointDefinition } from '../endpoints';
+import type { Endpoint } from '../api/endpoint';
+import { BODY_ERRORS, COMMON_ERRORS, ERROR_DATA } from '../api/fields';
 import { ERRORS, type ErrorKind } from '../errors';
 import { failureBody, NO_STORE } from '../http/envelope';
-import { BODY_ERRORS, COMMON_ERRORS, wrongCodeData } from '../schemas';
 import { schemaRef, type JsonSchema } from './json-schema';
 import { answerHeaders, componentIds, JSON_MEDIA_TYPE, type Answer, type Header } from './model';
 import { ERROR_WHEN } from './texts';
-
-/** The data some errors carry. */
-export const ERROR_DATA: Partial<Record<ErrorKind, z.ZodMiniType>> = { wrongCode: wrongCodeData };
 
 /** Errors whose `msg` is more than the catalogue's: the parameter named, the password rule broken. */
 const ERROR_MSG: Partial<Record<ErrorKind, JsonSchema>> = {
@@ -24,12 +20,12 @@ const ERROR_MSG: Partial<Record<ErrorKind, JsonSchema>> = {
 };
 
 /** The error kinds an endpoint answers, as lib/http/endpoint.ts and its handler may raise them. */
-export function errorKinds(endpoint: EndpointDefinition): ErrorKind[] {
+export function errorKinds(endpoint: Endpoint): ErrorKind[] {
   return [...new Set([...COMMON_ERRORS, ...(endpoint.schema.body ? BODY_ERRORS : []), ...endpoint.schema.errors])];
 }
 
 /** The endpoint's error answers by status, in status order; each without examples yet. */
-export function errorAnswers(endpoint: EndpointDefinition): Record<string, Answer> {
+export function errorAnswers(endpoint: Endpoint): Record<string, Answer> {
   const byStatus = new Map<number, ErrorKind[]>();
   for (const kind of errorKinds(endpoint)) byStatus.set(ERRORS[kind].status, [...(byStatus.get(ERRORS[kind].status) ?? []), kind]);
   const answers: Record<string, Answer> = {};

@@ -1,10 +1,9 @@
 // What the modules that build the OpenAPI document share: the shapes of its parts, the names of
-// its components, and the headers every answer carries. The replay (./replay.ts) reads the same shapes.
-import type { RouteName } from '../endpoints';
+// its components, and the headers every answer carries.
+import { TRACE_ID } from '../api/fields';
+import type { RouteName } from '../api/index';
 import type { ErrorKind } from '../errors';
 import { NO_STORE } from '../http/envelope';
-import { TRACE_ID } from '../schemas';
-import type { ExampleCase } from './examples';
 import type { JsonSchema } from './json-schema';
 
 export type OpenApiDocument = JsonSchema & {
@@ -52,13 +51,6 @@ export interface MediaType {
 export interface Example {
   summary: string;
   value: unknown;
-  /** How the replay sends this request: headers that are not parameters, and where live values go. */
-  'x-replay'?: Replay;
-}
-
-export interface Replay {
-  headers?: Record<string, string>;
-  live?: ExampleCase['live'];
 }
 
 export const JSON_MEDIA_TYPE = 'application/json';

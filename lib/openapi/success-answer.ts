@@ -1,11 +1,12 @@
-// The 200 answer of an operation: the SPEC envelope around the endpoint's `data` (a bare endpoint
+// The 200 answer of an operation: the envelope (docs/API.md §0) around the endpoint's `data` (a bare endpoint
 // answers the data alone), with the cache policy the endpoint declares.
-import type { EndpointDefinition, RouteName } from '../endpoints';
+import type { Endpoint } from '../api/endpoint';
+import type { RouteName } from '../api/index';
 import { SUCCESS } from '../http/envelope';
 import { schemaRef, type JsonSchema } from './json-schema';
 import { answerHeaders, componentIds, JSON_MEDIA_TYPE, type Answer } from './model';
 
-export function successAnswer(name: RouteName, endpoint: EndpointDefinition): Answer {
+export function successAnswer(name: RouteName, endpoint: Endpoint): Answer {
   const data = endpoint.schema.data ? schemaRef(componentIds.data(name)) : undefined;
   let schema: JsonSchema;
   if (endpoint.bare) {

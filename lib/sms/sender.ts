@@ -1,5 +1,5 @@
 // Where SMS codes go: Amazon SNS when deployed, a local outbox file for development.
-import type { CodeType } from '../schemas';
+import type { CodeType } from '../api/fields';
 
 export interface SmsMessage {
   phone: string;

@@ -1,6 +1,6 @@
 // What the domain needs from storage, in domain terms. The DynamoDB implementations are in
 // lib/store/dynamo/; nothing outside lib/store sees an SDK type.
-import type { CodeType } from '../schemas';
+import type { CodeType } from '../api/fields';
 
 export interface VerificationCode {
   requestId: string;

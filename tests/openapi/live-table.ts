@@ -1,0 +1,74 @@
+// The replay's table: for each example of the API document (lib/api/<endpoint>.ts), the values
+// its request must take from a fresh flow instead of the illustration it shows, by where they go
+// (`/body/<field>` or `/headers/<name>`). Test plumbing, kept here: the public document has none.
+import type { RouteName } from '../../lib/api/index';
+
+/** Values a replay makes for a case, fresh for each case (made by tests/live-values.ts `LIVE`). */
+export const LIVE_VALUES = {
+  phone: 'a phone number nobody registered',
+  requestId: 'the id of a registration code just sent to `phone`',
+  code: 'the SMS code of `requestId`',
+  wrongCode: 'a 6-digit code other than `code`',
+  spentRequestId: 'the id of a code request whose wrong attempts are used up',
+  captchaToken: 'a registration captcha token (codeType 1) for `phone`',
+  exhaustedPhone: 'a phone number that got as many codes as it may this hour',
+  userPhone: 'the phone of a user just registered with the password 01ASDAa1',
+  userId: "that user's id",
+  accessToken: "that user's access token (`AT <JWS>`)",
+  refreshToken: "that user's refresh token",
+  userCaptchaToken: 'a registration captcha token (codeType 1) for `userPhone`',
+  loginCaptchaToken: 'a login captcha token (codeType 2) for `userPhone`',
+  lockedPhone: 'the phone of a user whose password attempts are used up',
+  oversized: 'a string that makes the body larger than the body limit',
+} as const;
+
+export type LiveValue = keyof typeof LIVE_VALUES;
+
+/** Where a live value goes in the request: a body field or a header. */
+export type LivePointer = `/body/${string}` | `/headers/${string}`;
+
+export type LiveTable = Readonly<Partial<Record<LivePointer, LiveValue>>>;
+
+const ACCESS = { '/headers/Authorization': 'accessToken' } as const;
+// Every body endpoint's oversized example pads its first example's body; the rest stays as shown.
+const OVERSIZED = { '/body/padding': 'oversized' } as const;
+
+/** By operation, then by example name; an example not listed is sent as the document shows it. */
+export const LIVE_TABLE: Readonly<Record<RouteName, Readonly<Record<string, LiveTable>>>> = {
+  sendCode: {
+    sendCode: { '/body/phone': 'phone' },
+    sendCapReached: { '/body/phone': 'exhaustedPhone' },
+    bodyTooLarge: OVERSIZED,
+  },
+  validateCode: {
+    validateCode: { '/body/requestId': 'requestId', '/body/code': 'code' },
+    wrongCode: { '/body/requestId': 'requestId', '/body/code': 'wrongCode' },
+    attemptsUsedUp: { '/body/requestId': 'spentRequestId' },
+    bodyTooLarge: OVERSIZED,
+  },
+  register: {
+    register: { '/body/phone': 'phone', '/body/captchaToken': 'captchaToken' },
+    phoneTaken: { '/body/phone': 'userPhone', '/body/captchaToken': 'userCaptchaToken' },
+    unknownToken: { '/body/phone': 'phone' },
+    commonPassword: { '/body/phone': 'phone', '/body/captchaToken': 'captchaToken' },
+    bodyTooLarge: OVERSIZED,
+  },
+  login: {
+    passwordLogin: { '/body/account': 'userPhone' },
+    codeLogin: { '/body/account': 'userPhone', '/body/captchaToken': 'loginCaptchaToken' },
+    wrongPassword: { '/body/account': 'userPhone' },
+    unknownToken: { '/body/account': 'userPhone' },
+    passwordAttemptsUsedUp: { '/body/account': 'lockedPhone' },
+    bodyTooLarge: OVERSIZED,
+  },
+  refreshToken: {
+    refreshToken: { ...ACCESS, '/body/refreshToken': 'refreshToken' },
+    unknownRefreshToken: ACCESS,
+    bodyTooLarge: OVERSIZED,
+  },
+  logout: {
+    logout: { ...ACCESS, '/body/userId': 'userId', '/body/accessToken': 'accessToken' },
+    bodyTooLarge: OVERSIZED,
+  },
+  jwks: {},
+};
