@@ -1,3 +1,4 @@
+// @ts-check
 // CloudWatch alarms and the SNS topic they notify, in stages whose settings say `alarms`
 // (infra/stages.cjs: prod). serverless.yml merges them into its resources
 // (`${file(infra/alarms.cjs)}`); elsewhere this is empty. Plain CommonJS so the Serverless CLI can
@@ -43,6 +44,7 @@ const MAX_METRICS_PER_ALARM = 10;
 
 /** The thresholds, with the deployer's overrides; a bad override stops the deploy. */
 function resolvedThresholds(env = process.env) {
+  /** @type {Record<string, number>} */
   const resolved = {};
   for (const [name, fallback] of Object.entries(thresholds)) {
     const raw = env[name];
@@ -53,10 +55,18 @@ function resolvedThresholds(env = process.env) {
   return /** @type {Record<keyof typeof thresholds, number>} */ (resolved);
 }
 
-/** The logical id serverless gives a function's AWS::Lambda::Function (its naming rules). */
+/** The logical id serverless gives a function's AWS::Lambda::Function (its naming rules). @param {string} name */
 const lambdaLogicalId = (name) =>
   `${name.charAt(0).toUpperCase()}${name.slice(1).replace(/-/g, 'Dash').replace(/_/g, 'Underscore')}LambdaFunction`;
 
+/** @typedef {Record<string, unknown>} Resource  a CloudFormation resource, output or property bag */
+/** @typedef {{ Id: string } & Resource} MetricQuery */
+
+/**
+ * One metric of an alarm's metric math, summed over the period.
+ * @param {string} id @param {string} namespace @param {string} name @param {Record<string, unknown>} dimensions
+ * @returns {MetricQuery}
+ */
 const metric = (id, namespace, name, dimensions) => ({
   Id: id,
   ReturnData: false,
@@ -67,7 +77,11 @@ const metric = (id, namespace, name, dimensions) => ({
   },
 });
 
-/** An alarm that fires with the notification topic, and says so when it recovers. */
+/**
+ * An alarm that fires with the notification topic, and says so when it recovers.
+ * @param {string} name @param {string} description @param {Resource} properties
+ * @returns {{ Type: string, Properties: Resource }}
+ */
 const alarm = (name, description, properties) => ({
   Type: 'AWS::CloudWatch::Alarm',
   Properties: {
@@ -81,8 +95,12 @@ const alarm = (name, description, properties) => ({
   },
 });
 
-/** Alarms on the sum of `metrics` reaching `threshold` in a period; one per 10 metrics. */
+/**
+ * Alarms on the sum of `metrics` reaching `threshold` in a period; one per 10 metrics.
+ * @param {string} logicalId @param {string} name @param {string} description @param {MetricQuery[]} metrics @param {number} threshold
+ */
 function sumAlarms(logicalId, name, description, metrics, threshold) {
+  /** @type {Record<string, ReturnType<typeof alarm>>} */
   const resources = {};
   for (let start = 0, part = 1; start < metrics.length; start += MAX_METRICS_PER_ALARM, part++) {
     const chunk = metrics.slice(start, start + MAX_METRICS_PER_ALARM);
@@ -97,7 +115,7 @@ function sumAlarms(logicalId, name, description, metrics, threshold) {
   return resources;
 }
 
-/** The topic the alarms notify, with `email` subscribed when given. */
+/** The topic the alarms notify, with `email` subscribed when given. @param {string} prefix @param {string | undefined} email */
 const alarmTopic = (prefix, email) => ({
   // Not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS key, and
   // alarm notifications hold nothing secret.
@@ -112,7 +130,9 @@ const alarmTopic = (prefix, email) => ({
     : {}),
 });
 
-/** The share of HTTP API requests answered 5xx, judged only in periods with enough requests. */
+/** @typedef {ReturnType<typeof resolvedThresholds>} Thresholds */
+
+/** The share of HTTP API requests answered 5xx, judged only in periods with enough requests. @param {string} prefix @param {Thresholds} threshold */
 function api5xxRateAlarm(prefix, threshold) {
   const api = { ApiId: { Ref: 'HttpApi' } };
   return alarm(
@@ -137,7 +157,7 @@ function api5xxRateAlarm(prefix, threshold) {
   );
 }
 
-/** Invocations Lambda refused, over the stage's functions. */
+/** Invocations Lambda refused, over the stage's functions. @param {string} prefix @param {string} stage @param {Thresholds} threshold */
 function lambdaThrottlesAlarms(prefix, stage, threshold) {
   const throttles = Object.keys(functionsFor(stage)).map((fn, i) =>
     metric(`f${i}`, 'AWS/Lambda', 'Throttles', { FunctionName: { Ref: lambdaLogicalId(fn) } }),
@@ -151,7 +171,7 @@ function lambdaThrottlesAlarms(prefix, stage, threshold) {
   );
 }
 
-/** Reads and writes DynamoDB throttled, over the service's tables. */
+/** Reads and writes DynamoDB throttled, over the service's tables. @param {string} prefix @param {Thresholds} threshold */
 function dynamoDbThrottlesAlarms(prefix, threshold) {
   const throttles = Object.values(tables).flatMap((table, i) =>
     ['ReadThrottleEvents', 'WriteThrottleEvents'].map((name) =>
@@ -167,7 +187,10 @@ function dynamoDbThrottlesAlarms(prefix, threshold) {
   );
 }
 
-/** Verification codes sent, from the service's own metric: SMS pumping shows as a jump. */
+/**
+ * Verification codes sent, from the service's own metric: SMS pumping shows as a jump.
+ * @param {string} prefix @param {string} service @param {string} stage @param {Thresholds} threshold
+ */
 function smsSpikeAlarm(prefix, service, stage, threshold) {
   const sent = metric('sent', metricsNamespace(service, stage), metricNames.codesSent, { [SERVICE_DIMENSION]: service });
   return alarm(
@@ -203,7 +226,10 @@ function alarmResources({ service, stage, email, env }) {
   };
 }
 
-// Serverless variable resolver entry point: `${file(infra/alarms.cjs)}`, a `resources` entry.
+/**
+ * Serverless variable resolver entry point: `${file(infra/alarms.cjs)}`, a `resources` entry.
+ * @param {import('./stages.cjs').VariableResolver} serverless
+ */
 async function forServerless({ resolveVariable }) {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');

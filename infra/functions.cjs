@@ -1,3 +1,4 @@
+// @ts-check
 // serverless.yml's `functions` (`${file(infra/functions.cjs):functions}`): a function per route of
 // infra/routes.cjs, the REQUEST authorizer for routes teams add, and the docs function in stages
 // whose settings serve API docs (infra/stages.cjs).
@@ -32,7 +33,7 @@ function functionsFor(stage) {
 
 /**
  * serverless.yml `functions` (a variable resolver, like infra/stages.cjs).
- * @param {{ resolveVariable: (name: string) => Promise<string> }} serverless
+ * @param {import('./stages.cjs').VariableResolver} serverless
  */
 async function functions({ resolveVariable }) {
   return functionsFor(await resolveVariable('sls:stage'));

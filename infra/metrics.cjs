@@ -1,3 +1,4 @@
+// @ts-check
 // The one declaration of the service's own CloudWatch metrics: the functions emit them
 // (lib/observability/metrics.ts, as Embedded Metric Format log lines), infra/environment.cjs names
 // their namespace for the functions, and infra/alarms.cjs watches them. Plain CommonJS so the

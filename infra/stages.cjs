@@ -1,3 +1,4 @@
+// @ts-check
 // What differs between stages, declared once. serverless.yml reads the current stage's settings as
 // `${self:custom.stage.<name>}`, infra/environment.cjs turns them into the functions' environment.
 //   local  npm start / invoke local: DynamoDB Local, SMS codes to a file, API docs served
@@ -49,14 +50,22 @@ function signingKeyParameter(service, stage) {
   return `/${service}/${stage}/signing-key`;
 }
 
-// Serverless variable resolver entry point: `${file(infra/stages.cjs)}` is this stage's settings.
+/**
+ * What the Serverless CLI hands a `${file(x.cjs)}` variable source: a way to read other variables.
+ * @typedef {{ resolveVariable: (name: string) => Promise<string> }} VariableResolver
+ */
+
+/**
+ * Serverless variable resolver entry point: `${file(infra/stages.cjs)}` is this stage's settings.
+ * @param {VariableResolver} serverless
+ */
 async function forServerless({ resolveVariable }) {
   const stage = await resolveVariable('sls:stage');
   // `local` is the default stage, so a bare `serverless deploy` would otherwise ship it: API docs,
   // and settings (outbox, key file, DynamoDB Local) that cannot run in AWS. A package is refused
   // too: `deploy --package` would ship it under any stage name. Every command's variables resolve
   // before it acts, so this stops it before anything is built or reaches AWS.
-  if (stage === LOCAL_STAGE && SHIPPING_COMMANDS.has(cliCommand())) {
+  if (stage === LOCAL_STAGE && SHIPPING_COMMANDS.has(cliCommand() ?? '')) {
     throw new Error(`stage "${LOCAL_STAGE}" runs on this machine only (npm start); use --stage dev or --stage prod`);
   }
   return { ...stageSettings(stage), signingKeyParameter: signingKeyParameter(await resolveVariable('self:service'), stage) };

@@ -1,3 +1,4 @@
+// @ts-check
 // The one declaration of the service's DynamoDB tables.
 //
 // serverless.yml reads the CloudFormation resources, the function environment and the IAM
@@ -51,6 +52,7 @@ function keySchema() {
 
 /** @param {string} prefix */
 function cloudFormationResources(prefix) {
+  /** @type {Record<string, Record<string, unknown>>} */
   const resources = {};
   for (const t of Object.values(tables)) {
     resources[t.logicalId] = {
@@ -78,7 +80,10 @@ function tableArns() {
   return Object.values(tables).map((t) => ({ 'Fn::GetAtt': [t.logicalId, 'Arn'] }));
 }
 
-// Serverless variable resolver entry point: `${file(infra/tables.cjs):resources}` etc.
+/**
+ * Serverless variable resolver entry point: `${file(infra/tables.cjs):resources}` etc.
+ * @param {import('./stages.cjs').VariableResolver} serverless
+ */
 async function forServerless({ resolveVariable }) {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
