@@ -8,12 +8,11 @@
 // paths) reach the client; and no prototype was polluted on the way.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as fc from 'fast-check';
-import { routes } from '../infra/routes.cjs';
-import type { RouteName } from '../lib/api/index';
+import { ALL_ENDPOINTS, type RouteName } from '../lib/api/index';
 import { httpEvent, lambdaContext } from '../scripts/invoke';
 
 export type Endpoint = RouteName;
-export const ENDPOINTS = Object.keys(routes) as Endpoint[];
+export const ENDPOINTS = Object.keys(ALL_ENDPOINTS) as Endpoint[];
 
 type Handler = (event: any, context: Context) => Promise<unknown>;
 export type Handlers = Record<Endpoint, Handler>;
@@ -164,57 +163,69 @@ const oneOfDefined = <T>(...arbs: Array<fc.Arbitrary<T> | undefined>): fc.Arbitr
 type Template = Record<string, fc.Arbitrary<string>>;
 const str = (a: fc.Arbitrary<string>) => a.map((s) => JSON.stringify(s));
 
-function templates(ctx: FuzzContext): Record<Exclude<Endpoint, 'jwks'>, Template[]> {
-  const codeType = str(fc.constantFrom('1', '2', '3', '4'));
+/**
+ * Good values by field name, wherever the field appears, from genuine material where there is some.
+ * A field an endpoint module adds that is not here is fuzzed from its examples' values.
+ */
+function fieldValues(ctx: FuzzContext): Template {
   const userPhone = pick(ctx.users.map((u) => u.phone));
-  const userId = oneOfDefined(digits(19), pick(ctx.users.map((u) => u.userId)));
-  const accessToken = oneOfDefined(pick(ctx.users.map((u) => u.accessToken)), fc.constant('AT a.b.c'));
   const password = oneOfDefined(
     fc.constantFrom('01ASDAa1', 'password', 'Wrong-Pass-1', '🔑🔑🔑🔑🔑🔑🔑🔑'),
     pick(ctx.users.map((u) => u.password)),
   );
-  const tokenPair = pick(ctx.captchaTokens);
   return {
-    sendCode: [{ phone: str(oneOfDefined(freshPhone, phoneLike)), codeType }],
-    validateCode: [
-      { requestId: str(oneOfDefined(digits(19), pick(ctx.codes.map((c) => c.requestId)))), code: str(digits(6)), codeType },
-      // A genuine request id with its right code: a valid-shaped validation that may really succeed (once).
-      ...(ctx.codes.length > 0
-        ? [
-            {
-              'raw:requestId': pick(ctx.codes)!.map((c) => `${JSON.stringify(c.requestId)},"code":${JSON.stringify(c.code)}`),
-              codeType: str(fc.constant('1')),
-            },
-          ]
-        : []),
-    ],
-    register: [
-      {
-        firstname: str(fc.constantFrom('Ann', ' Zoë ', 'X')),
-        surname: str(fc.constantFrom('Lee', '')),
-        phone: str(freshPhone),
-        email: str(fc.constantFrom('', 'ann@example.com', 'Ann.Lee@Example.COM')),
-        captchaToken: str(hex48),
-        password: str(password),
-      },
-      // A genuine token for its phone: valid-shaped registrations that may really succeed.
-      ...(tokenPair
-        ? [
-            {
-              'raw:phone': tokenPair.map((p) => `${JSON.stringify(p.phone)},"captchaToken":${JSON.stringify(p.token)}`),
-              firstname: str(fc.constantFrom('Ann', 'Zoë')),
-              password: str(fc.constant('01ASDAa1')),
-            },
-          ]
-        : []),
-    ],
-    login: [
-      { account: str(oneOfDefined(freshPhone, userPhone, phoneLike)), authType: str(fc.constant('1')), password: str(password) },
-      { account: str(oneOfDefined(freshPhone, userPhone)), authType: str(fc.constant('2')), captchaToken: str(hex48) },
-    ],
-    refreshToken: [{ refreshToken: str(oneOfDefined(hex48, pick(ctx.users.map((u) => u.refreshToken)))) }],
-    logout: [{ userId: str(userId), accessToken: str(accessToken) }],
+    phone: str(oneOfDefined(freshPhone, phoneLike)),
+    account: str(oneOfDefined(freshPhone, userPhone, phoneLike)),
+    codeType: str(fc.constantFrom('1', '2', '3', '4')),
+    requestId: str(oneOfDefined(digits(19), pick(ctx.codes.map((c) => c.requestId)))),
+    code: str(digits(6)),
+    firstname: str(fc.constantFrom('Ann', ' Zoë ', 'X')),
+    surname: str(fc.constantFrom('Lee', '')),
+    email: str(fc.constantFrom('', 'ann@example.com', 'Ann.Lee@Example.COM')),
+    captchaToken: str(hex48),
+    password: str(password),
+    refreshToken: str(oneOfDefined(hex48, pick(ctx.users.map((u) => u.refreshToken)))),
+    userId: str(oneOfDefined(digits(19), pick(ctx.users.map((u) => u.userId)))),
+    accessToken: str(oneOfDefined(pick(ctx.users.map((u) => u.accessToken)), fc.constant('AT a.b.c'))),
   };
+}
+
+/**
+ * An endpoint's templates, derived from its module (lib/api/): one per distinct set of fields its
+ * examples send (login's two authTypes, say), each field at the vocabulary's good values or its
+ * examples' own. Then, where the fields allow it, genuine pairs that may really succeed: a pending
+ * code with its right code, a captcha token with the phone it was issued for.
+ */
+function templates(endpoint: Endpoint, ctx: FuzzContext): Template[] {
+  const vocabulary = fieldValues(ctx);
+  const bodies = ALL_ENDPOINTS[endpoint].examples.flatMap((e) => (isPlainObject(e.body) ? [e.body] : []));
+  const byFields = new Map<string, Record<string, unknown>[]>();
+  for (const body of bodies) {
+    const key = Object.keys(body).sort().join(',');
+    byFields.set(key, [...(byFields.get(key) ?? []), body]);
+  }
+  const made: Template[] = [...byFields.values()].map((group) =>
+    Object.fromEntries(
+      Object.keys(group[0]!).map((field) => [field, vocabulary[field] ?? fc.constantFrom(...group.map((b) => JSON.stringify(b[field])))]),
+    ),
+  );
+  const fields = new Set(bodies.flatMap((b) => Object.keys(b)));
+  const code = pick(ctx.codes);
+  if (code && fields.has('requestId') && fields.has('code')) {
+    made.push({
+      'raw:requestId': code.map((c) => `${JSON.stringify(c.requestId)},"code":${JSON.stringify(c.code)}`),
+      codeType: str(fc.constant('1')),
+    });
+  }
+  const tokenPair = pick(ctx.captchaTokens);
+  if (tokenPair && fields.has('phone') && fields.has('captchaToken') && fields.has('firstname')) {
+    made.push({
+      'raw:phone': tokenPair.map((p) => `${JSON.stringify(p.phone)},"captchaToken":${JSON.stringify(p.token)}`),
+      firstname: str(fc.constantFrom('Ann', 'Zoë')),
+      password: str(fc.constant('01ASDAa1')),
+    });
+  }
+  return made;
 }
 
 /** A template's object with each field kept, dropped or replaced by a hostile value, plus extra keys. */
@@ -276,7 +287,8 @@ const rawBody: fc.Arbitrary<string> = fc.oneof(
 
 /** A body as the service sees it: JSON text, raw text, or base64 of bytes (invalid UTF-8 included). */
 function bodyArbitrary(endpoint: Endpoint, ctx: FuzzContext): fc.Arbitrary<Pick<HostileRequest, 'body' | 'isBase64Encoded'>> {
-  const objects = endpoint === 'jwks' ? [fc.constant('{}')] : templates(ctx)[endpoint].map(mutatedObject);
+  const own = templates(endpoint, ctx);
+  const objects = own.length > 0 ? own.map(mutatedObject) : [fc.constant('{}')];
   const plain = fc.oneof(
     { weight: 12, arbitrary: fc.oneof(...objects) },
     { weight: 2, arbitrary: rawBody },
@@ -397,7 +409,8 @@ function headersArbitrary(endpoint: Endpoint, ctx: FuzzContext): fc.Arbitrary<Re
     ),
   );
   const { good, odd } = authorizationValues(ctx);
-  const needsAuth = endpoint === 'refreshToken' || endpoint === 'logout';
+  // Endpoints that take an access token get a good one most of the time, the others now and then.
+  const needsAuth = 'authorization' in (ALL_ENDPOINTS[endpoint].schema.headers as unknown as { shape: object }).shape;
   const authorization = optionalHeader(
     ['Authorization', 'authorization', 'AUTHORIZATION'],
     good,
@@ -460,7 +473,8 @@ export function requestArbitrary(endpoint: Endpoint, ctx: FuzzContext): fc.Arbit
 
 /** The event API Gateway would hand over for this request (a fresh object: middy mutates it). */
 export function toEvent(endpoint: Endpoint, request: HostileRequest): APIGatewayProxyEventV2 {
-  const event = httpEvent({ path: routes[endpoint].path, headers: {} });
+  const { method, path } = ALL_ENDPOINTS[endpoint];
+  const event = httpEvent({ method, path, headers: {} });
   // Copied by defineProperty so that a `__proto__` header survives as a header.
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers ?? {})) {
@@ -469,11 +483,6 @@ export function toEvent(endpoint: Endpoint, request: HostileRequest): APIGateway
   (event as { headers: unknown }).headers = request.headers === undefined ? undefined : headers;
   event.body = request.body;
   event.isBase64Encoded = request.isBase64Encoded;
-  if (endpoint === 'jwks') {
-    event.routeKey = `GET ${routes.jwks.path}`;
-    event.requestContext.http.method = 'GET';
-    event.requestContext.routeKey = event.routeKey;
-  }
   return event;
 }
 
