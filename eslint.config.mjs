@@ -33,6 +33,30 @@ export default defineConfig(
     },
   },
 
+  // Storage adapters report what happened in domain terms (lib/domain's store interfaces); what a
+  // client is told is the domain's and the HTTP layer's to decide. So nothing under lib/store reads
+  // the client-facing error catalogue (lib/errors.ts) or anything of lib/http. Import paths are
+  // relative, so each depth below lib/store has its own `../` count.
+  ...[1, 2, 3].map((depth) => {
+    const up = String.raw`(\.\./){${depth}}`;
+    return {
+      files: [`lib/store/${'*/'.repeat(depth - 1)}*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: String.raw`^${up}(errors|http)(\.[cm]?[jt]s)?$|^${up}http/`,
+                message: 'A storage adapter returns outcomes; lib/domain maps them to client errors (lib/errors.ts, lib/http).',
+              },
+            ],
+          },
+        ],
+      },
+    };
+  }),
+
   // Tests handle JSON answers and CloudFormation templates of no declared type, and state their
   // shape with expect(): a wrong guess fails the test on the spot, so typing every parsed body would
   // add casts that protect nothing. Likewise a `!` on what the test has just looked up fails loudly.

@@ -46,16 +46,6 @@ export class ApiError extends Error {
   }
 }
 
-/**
- * A captcha token that already paid for something (by `usedBy`), still within its lifetime. To a
- * client it is an invalid token; registration first checks whether the request is a retry.
- */
-export class TokenAlreadyUsed extends ApiError {
-  constructor(readonly usedBy: string) {
-    super('tokenInvalid');
-  }
-}
-
 /** A parameter error whose message names the field, as SPEC §5 allows. */
 export const parameterError = (field: string, problem: string): ApiError =>
   new ApiError('parameter', { detail: `${ERRORS.parameter.msg} ${field}: ${problem}` });

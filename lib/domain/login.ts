@@ -6,7 +6,9 @@ import { maskPhone } from '../phone';
 import { sha256 } from '../secrets';
 import type { Deps } from '../container';
 import type { LoginInput } from '../api/login';
-import type { User } from '../store/store';
+import type { TokenLoginRefused } from './account-store';
+import type { Quota, TokenSpend, User } from './records';
+import { judgeToken, limitError, tokenError } from './refusals';
 import { newSession } from './sessions';
 
 const LOGIN_CODE_TYPE = '2';
@@ -41,22 +43,32 @@ const userInfo = (user: User) => ({
 export async function login(deps: Deps, input: LoginInput) {
   const now = deps.now();
   const user = input.authType === '1' ? await passwordLogin(deps, input, now) : await deps.accounts.findUserByPhone(input.account);
-  // authType 2 with an unknown phone: a user id no session can belong to, so that the store
-  // judges the token first (and burns nothing) before answering badCredentials.
+  // authType 2 with an unknown phone: a user id no session can belong to, so that the write is
+  // refused (burning nothing) and the token is judged first, before answering badCredentials.
   const { session, info } = await newSession(deps, user?.userId ?? '0', now);
   if (input.authType === '1') {
     await deps.accounts.openSession({ session, now, resetQuota: failureQuota(deps, input.account) });
   } else {
     const token = { tokenHash: sha256(input.captchaToken), phone: input.account, codeType: LOGIN_CODE_TYPE } as const;
-    await deps.accounts.openSession({ session, now, token });
+    const opened = await deps.accounts.openSessionWithToken({ session, now, token });
+    if (opened.kind === 'refused') throw tokenLoginError(opened, token, now);
   }
   if (!user) throw new ApiError('badCredentials');
   logger.info('user logged in', { userId: user.userId, phone: maskPhone(user.phone), authType: input.authType });
   return { userInfo: userInfo(user), sessionInfo: info };
 }
 
+/**
+ * Which refusal a token login gets: the token is judged first (a spent one is invalid here), and
+ * only a valid token learns that its phone is not a user's.
+ */
+export function tokenLoginError(refused: TokenLoginRefused, token: TokenSpend, now: number): ApiError {
+  if (refused.token) return tokenError(judgeToken(refused.token.found, token, now));
+  return new ApiError('badCredentials');
+}
+
 /** Password tries per account and window: every check of a password against a user spends one. */
-export const failureQuota = (deps: Deps, phone: string) => ({
+export const failureQuota = (deps: Deps, phone: string): Quota => ({
   key: `login#${phone}`,
   max: deps.config.limits.loginMaxFailures,
   windowSeconds: deps.config.limits.loginFailureWindowSeconds,
@@ -64,9 +76,15 @@ export const failureQuota = (deps: Deps, phone: string) => ({
 
 /** The user when the password is right; every attempt spends one of the account's tries first. */
 async function passwordLogin(deps: Deps, input: Extract<LoginInput, { authType: '1' }>, now: number): Promise<User> {
-  await deps.accounts.spendLoginAttempt(failureQuota(deps, input.account), now);
+  await spendPasswordTry(deps, failureQuota(deps, input.account), now);
   const user = await deps.accounts.findUserByPhone(input.account);
   const matches = await bcrypt.compare(input.password, user?.passwordHash ?? String(DUMMY_HASHES[deps.config.bcryptCost]));
   if (!user || !matches) throw new ApiError('badCredentials');
   return user;
+}
+
+/** Spends one of the account's password tries; 429 once they are used up. */
+export async function spendPasswordTry(deps: Deps, quota: Quota, now: number): Promise<void> {
+  const spent = await deps.accounts.spendLoginAttempt(quota, now);
+  if (spent.kind === 'limited') throw limitError(spent);
 }

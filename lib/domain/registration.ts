@@ -1,6 +1,6 @@
 // SPEC §1: register a user with a captcha token, in one atomic write.
 import bcrypt from 'bcryptjs';
-import { ApiError, TokenAlreadyUsed } from '../errors';
+import { ApiError } from '../errors';
 import { nextId } from '../ids';
 import { logger } from '../logger';
 import { maskPhone } from '../phone';
@@ -8,8 +8,10 @@ import { passwordProblem } from '../password-policy';
 import { sha256 } from '../secrets';
 import type { Deps } from '../container';
 import type { RegisterInput } from '../api/register';
-import type { User } from '../store/store';
-import { failureQuota } from './login';
+import type { RegistrationRefused } from './account-store';
+import { failureQuota, spendPasswordTry } from './login';
+import type { TokenSpend, User } from './records';
+import { judgeToken, tokenError } from './refusals';
 import { newSession } from './sessions';
 
 const REGISTRATION_CODE_TYPE = '1';
@@ -35,19 +37,37 @@ export async function register(deps: Deps, input: RegisterInput) {
   // Signed before the write: once the user exists, nothing is left that could fail.
   const { session, info } = await newSession(deps, userId, now);
 
-  try {
-    await deps.accounts.registerUser({
-      token: { tokenHash: sha256(input.captchaToken), phone: input.phone, codeType: REGISTRATION_CODE_TYPE },
-      user: { userId, ...profile(input), passwordHash, createdAt: now },
-      session,
-      now,
-    });
-  } catch (error) {
-    if (error instanceof TokenAlreadyUsed) return replay(deps, input, error.usedBy, now);
-    throw error;
+  const token: TokenSpend = { tokenHash: sha256(input.captchaToken), phone: input.phone, codeType: REGISTRATION_CODE_TYPE };
+  const written = await deps.accounts.registerUser({
+    token,
+    user: { userId, ...profile(input), passwordHash, createdAt: now },
+    session,
+    now,
+  });
+  if (written.kind === 'refused') {
+    const refusal = registrationRefusal(written, token, now);
+    if (refusal.kind === 'retryOf') return replay(deps, input, refusal.userId, now);
+    throw refusal.error;
   }
   logger.info('user registered', { userId, phone: maskPhone(input.phone) });
   return { userId, phone: input.phone, sessionInfo: info };
+}
+
+/**
+ * Which refusal a registration gets. The token is judged first: without a valid token nobody
+ * learns whether a phone is taken. A token that already paid for a registration, still within its
+ * lifetime, may be that registration's retry.
+ */
+export function registrationRefusal(
+  refused: RegistrationRefused,
+  token: TokenSpend,
+  now: number,
+): { kind: 'retryOf'; userId: string } | { kind: 'refuse'; error: ApiError } {
+  if (refused.token) {
+    const verdict = judgeToken(refused.token.found, token, now);
+    return verdict.kind === 'spentBy' ? { kind: 'retryOf', userId: verdict.userId } : { kind: 'refuse', error: tokenError(verdict) };
+  }
+  return { kind: 'refuse', error: new ApiError('phoneTaken') };
 }
 
 /**
@@ -62,7 +82,7 @@ async function replay(deps: Deps, input: RegisterInput, userId: string, now: num
   if (!sameFields) throw new ApiError('tokenInvalid');
   // Checking the password is a login in all but name: it spends one of the account's tries.
   const quota = failureQuota(deps, input.phone);
-  await deps.accounts.spendLoginAttempt(quota, now);
+  await spendPasswordTry(deps, quota, now);
   if (!(await bcrypt.compare(input.password, user.passwordHash))) throw new ApiError('tokenInvalid');
   const { session, info } = await newSession(deps, userId, now);
   await deps.accounts.openSession({ session, now, resetQuota: quota });

@@ -6,7 +6,7 @@ import { randomToken, sha256, successorToken } from '../secrets';
 import { signAccessToken } from '../tokens/access-token';
 import type { Deps } from '../container';
 import type { SessionInfo } from '../api/fields';
-import type { Session } from '../store/store';
+import type { Session } from './records';
 
 type SigningDeps = Pick<Deps, 'config' | 'signingKey'>;
 
@@ -57,7 +57,8 @@ export async function refreshSession(deps: Deps, input: { authorization: string 
   if (rotatedAt === undefined) {
     const expiresAt = now + limits.refreshTokenTtlSeconds * 1000;
     const rotated = await deps.sessions.rotateRefresh({ ...record, oldHash, newHash, expiresAt, now });
-    if (rotated) return answer();
+    if (rotated.kind === 'ok') return answer();
+    if (rotated.sessionRevoked) throw invalidRefresh();
     rotatedAt = (await deps.sessions.findRefresh(oldHash))?.rotatedAt ?? now; // a concurrent request won
   }
 

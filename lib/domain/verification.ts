@@ -6,11 +6,16 @@ import { maskPhone } from '../phone';
 import { codeHash, randomCode, randomToken, sameDigest, sha256 } from '../secrets';
 import { SmsSendError } from '../sms/sender';
 import type { Deps } from '../container';
-import type { Quota } from '../store/store';
 import type { SendCodeInput } from '../api/send-code';
 import type { ValidateCodeData, ValidateCodeInput } from '../api/validate-code';
+import type { Quota } from './records';
+import { limitError } from './refusals';
+import type { VerificationCode } from './verification-store';
 
 const HOUR = 3600;
+
+// What a request that cannot take a guess is told, whatever the reason: one answer for all of them.
+const unknownCode = () => new ApiError('wrongCode', { data: { verified: false } });
 
 export async function sendCode(deps: Deps, input: SendCodeInput, sourceIp: string | undefined) {
   const { limits } = deps.config;
@@ -24,7 +29,7 @@ export async function sendCode(deps: Deps, input: SendCodeInput, sourceIp: strin
   const cooldown =
     limits.smsResendCooldownSeconds > 0 ? { key: `phone#${input.phone}`, seconds: limits.smsResendCooldownSeconds } : undefined;
 
-  await deps.verifications.saveCode(
+  const saved = await deps.verifications.saveCode(
     {
       requestId,
       phone: input.phone,
@@ -36,6 +41,7 @@ export async function sendCode(deps: Deps, input: SendCodeInput, sourceIp: strin
     },
     { quotas, ...(cooldown ? { cooldown } : {}), now },
   );
+  if (saved.kind === 'limited') throw limitError(saved);
   try {
     await deps.sms.send({ phone: input.phone, code, codeType: input.codeType, requestId });
   } catch (error) {
@@ -73,24 +79,37 @@ async function checkCode(deps: Deps, input: ValidateCodeInput): Promise<Validate
   const stored = await deps.verifications.findCode(input.requestId);
 
   // An unknown request and one for another scenario look alike: nothing to learn from the answer.
-  if (!stored || stored.codeType !== input.codeType || stored.redeemed) {
-    throw new ApiError('wrongCode', { data: { verified: false } });
-  }
+  if (!stored || stored.codeType !== input.codeType || stored.redeemed) throw unknownCode();
   if (stored.failCount >= limits.codeMaxAttempts) throw new ApiError('tooManyAttempts');
   if (stored.expiresAt <= now) throw new ApiError('tokenExpired');
 
   if (!sameDigest(codeHash(deps.signingKey.codeHashKey, input.requestId, input.code), stored.codeHash)) {
-    const failCount = await deps.verifications.countWrongCode(input.requestId, limits.codeMaxAttempts);
-    throw new ApiError('wrongCode', { data: { verified: false, failCount: String(failCount) } });
+    const counted = await deps.verifications.countWrongCode(input.requestId, limits.codeMaxAttempts);
+    if (counted.kind === 'refused') throw deadCodeError(counted.found, limits.codeMaxAttempts);
+    throw new ApiError('wrongCode', { data: { verified: false, failCount: String(counted.failCount) } });
   }
 
   const token = randomToken();
   const expiresAt = now + limits.captchaTokenTtlSeconds * 1000;
-  await deps.verifications.redeemCode(
+  const redeemed = await deps.verifications.redeemCode(
     input.requestId,
     limits.codeMaxAttempts,
     { tokenHash: sha256(token), phone: stored.phone, codeType: stored.codeType, expiresAt },
     now,
   );
+  if (redeemed.kind === 'refused') throw redemptionError(redeemed.found, limits.codeMaxAttempts, now);
   return { verified: true, token, expireAt: new Date(expiresAt).toISOString() };
+}
+
+/**
+ * A code that took no more guesses (another request got there first): spent by attempts (429), or
+ * redeemed or gone, which looks like an unknown request.
+ */
+export function deadCodeError(found: VerificationCode | undefined, maxAttempts: number): ApiError {
+  return found && found.failCount >= maxAttempts ? new ApiError('tooManyAttempts') : unknownCode();
+}
+
+/** A code that could not be redeemed after all: expired by now, or dead meanwhile. */
+export function redemptionError(found: VerificationCode | undefined, maxAttempts: number, now: number): ApiError {
+  return found && found.expiresAt <= now ? new ApiError('tokenExpired') : deadCodeError(found, maxAttempts);
 }

@@ -1,23 +1,21 @@
 // Users, the phone claims that keep phones unique (users table), and the writes that open a session.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ApiError } from '../../errors';
-import type { AccountStore, Quota, Session, TokenSpend, User } from '../store';
+import type { AccountStore, Registration, RegistrationRefused, TokenLoginRefused } from '../../domain/account-store';
+import type { Limited, Quota, Session, TokenSpend, User } from '../../domain/records';
 import {
   collision,
   keys,
   quotaReset,
   quotaSpend,
   sessionPuts,
-  tokenRefusal,
+  tokenRefused,
   tokenSpend,
   transact,
   type Item,
   type Tables,
   type TransactItem,
 } from './shared';
-
-type Registration = { token: TokenSpend; user: User; session: Session; now: number };
 
 /**
  * One registration's transaction: the token spent (item 0), the phone claimed (item 1), the user
@@ -50,15 +48,13 @@ export class DynamoAccountStore implements AccountStore {
     private readonly tables: Tables,
   ) {}
 
-  async registerUser(input: Registration): Promise<void> {
-    const { token, now } = input;
+  async registerUser(input: Registration): Promise<{ kind: 'ok' } | RegistrationRefused> {
     const failures = await transact(this.db, registrationItems(this.tables, input));
-    if (failures.length === 0) return;
-    // The token is judged first: without a valid token nobody learns whether a phone is taken.
-    const spent = failures.find((f) => f.index === 0);
-    if (spent) throw tokenRefusal(spent.item, token, now);
-    if (failures.some((f) => f.index === 1)) throw new ApiError('phoneTaken');
-    throw collision('user or session id');
+    if (failures.length === 0) return { kind: 'ok' };
+    const token = failures.find((f) => f.index === 0);
+    const phoneTaken = failures.some((f) => f.index === 1);
+    if (!token && !phoneTaken) throw collision('user or session id');
+    return { kind: 'refused', token: token && tokenRefused(token.item), phoneTaken };
   }
 
   async findUserByPhone(phone: string): Promise<User | undefined> {
@@ -80,21 +76,28 @@ export class DynamoAccountStore implements AccountStore {
     };
   }
 
-  async spendLoginAttempt(quota: Quota, now: number): Promise<void> {
+  async spendLoginAttempt(quota: Quota, now: number): Promise<{ kind: 'ok' } | Limited> {
     const { item, retryAfterMs } = quotaSpend(this.tables.rateLimits, quota, now);
     try {
       await this.db.send(new UpdateCommand(item.Update as ConstructorParameters<typeof UpdateCommand>[0]));
+      return { kind: 'ok' };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      throw new ApiError('tooManyAttempts', { retryAfterSeconds: retryAfterMs / 1000 });
+      return { kind: 'limited', waitsMs: [retryAfterMs] };
     }
   }
 
-  async openSession(input: { session: Session; now: number; token?: TokenSpend; resetQuota?: Quota }): Promise<void> {
-    const { session, now, token, resetQuota } = input;
-    const items: TransactItem[] = [];
-    if (token) {
-      items.push(tokenSpend(this.tables.verifications, token, session.userId, now), {
+  async openSession({ session, now, resetQuota }: { session: Session; now: number; resetQuota?: Quota }): Promise<void> {
+    const items = sessionPuts(this.tables.sessions, session);
+    if (resetQuota) items.push(quotaReset(this.tables.rateLimits, resetQuota, now));
+    if ((await transact(this.db, items)).length > 0) throw collision('session id');
+  }
+
+  async openSessionWithToken(input: { session: Session; now: number; token: TokenSpend }): Promise<{ kind: 'ok' } | TokenLoginRefused> {
+    const { session, now, token } = input;
+    const failures = await transact(this.db, [
+      tokenSpend(this.tables.verifications, token, session.userId, now),
+      {
         // The token's phone must be this user's, still.
         ConditionCheck: {
           TableName: this.tables.users,
@@ -102,18 +105,14 @@ export class DynamoAccountStore implements AccountStore {
           ConditionExpression: 'userId = :userId',
           ExpressionAttributeValues: { ':userId': session.userId },
         },
-      });
-    }
-    items.push(...sessionPuts(this.tables.sessions, session));
-    if (resetQuota) items.push(quotaReset(this.tables.rateLimits, resetQuota, now));
-    const failures = await transact(this.db, items);
-    if (failures.length === 0) return;
-    if (token) {
-      const spent = failures.find((f) => f.index === 0);
-      if (spent) throw tokenRefusal(spent.item, token, now);
-      if (failures.some((f) => f.index === 1)) throw new ApiError('badCredentials');
-    }
-    throw collision('session id');
+      },
+      ...sessionPuts(this.tables.sessions, session),
+    ]);
+    if (failures.length === 0) return { kind: 'ok' };
+    const spent = failures.find((f) => f.index === 0);
+    const notTheirs = failures.some((f) => f.index === 1);
+    if (!spent && !notTheirs) throw collision('session id');
+    return { kind: 'refused', token: spent && tokenRefused(spent.item), notTheirs };
   }
 
   private async get(pk: string): Promise<Item | undefined> {

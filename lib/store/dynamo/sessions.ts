@@ -1,7 +1,6 @@
 // Sessions, their refresh tokens (by hash) and the revocations verifiers check (sessions table).
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ApiError } from '../../errors';
-import type { RefreshRecord, RefreshRotation, SessionState, SessionStore } from '../store';
+import type { RefreshRecord, RefreshRotation, RotationRefused, SessionState, SessionStore } from '../../domain/session-store';
 import { epochSeconds, keys, refreshPut, transact, type Item, type Tables, type TransactItem } from './shared';
 
 export class DynamoSessionStore implements SessionStore {
@@ -32,12 +31,11 @@ export class DynamoSessionStore implements SessionStore {
     };
   }
 
-  async rotateRefresh(input: RefreshRotation): Promise<boolean> {
+  async rotateRefresh(input: RefreshRotation): Promise<{ kind: 'ok' } | RotationRefused> {
     const failures = await transact(this.db, rotationItems(this.tables.sessions, input));
-    if (failures.length === 0) return true;
+    if (failures.length === 0) return { kind: 'ok' };
     const session = failures.find((f) => f.index === 0)?.item;
-    if (session?.['revokedAt'] !== undefined) throw new ApiError('invalidRefreshToken');
-    return false;
+    return { kind: 'refused', sessionRevoked: session?.['revokedAt'] !== undefined };
   }
 
   async revokeSession(sessionId: string, now: number, accessTokenTtlSeconds: number): Promise<void> {

@@ -4,10 +4,9 @@ import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError, TokenAlreadyUsed } from '../../errors';
 import type { Config } from '../../config';
+import type { Quota, Session, StoredToken, TokenRefused, TokenSpend } from '../../domain/records';
 import { CONFLICT_REASON } from '../errors';
-import type { Quota, Session, TokenSpend } from '../store';
 
 export type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 export type TransactItem = TransactItems[number];
@@ -110,17 +109,17 @@ export const tokenSpend = (table: string, token: TokenSpend, usedBy: string, now
   },
 });
 
-/**
- * Why a token spend failed, from the token's old item: used (by whom, while still in its
- * lifetime), expired if that is all, invalid otherwise.
- */
-export function tokenRefusal(old: Item | undefined, token: TokenSpend, now: number): ApiError {
-  const issuedForThis = old !== undefined && old['phone'] === token.phone && old['codeType'] === token.codeType;
-  if (!issuedForThis) return new ApiError('tokenInvalid');
-  const live = Number(old['expiresAt']) > now;
-  if (old['usedAt'] !== undefined)
-    return live && typeof old['usedBy'] === 'string' ? new TokenAlreadyUsed(old['usedBy']) : new ApiError('tokenInvalid');
-  return new ApiError(live ? 'tokenInvalid' : 'tokenExpired');
+/** What a failed token spend found: the token's old item, as the domain reads it. */
+export function tokenRefused(old: Item | undefined): TokenRefused {
+  if (!old) return { found: undefined };
+  const found: StoredToken = {
+    phone: String(old['phone']),
+    codeType: String(old['codeType']),
+    expiresAt: Number(old['expiresAt']),
+    usedAt: old['usedAt'] === undefined ? undefined : Number(old['usedAt']),
+    usedBy: typeof old['usedBy'] === 'string' ? old['usedBy'] : undefined,
+  };
+  return { found };
 }
 
 /** The session and its first refresh token. */

@@ -2,8 +2,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ApiError } from '../../errors';
-import type { CaptchaToken, Cooldown, Quota, VerificationCode, VerificationStore } from '../store';
+import type { CaptchaToken, Limited, Quota } from '../../domain/records';
+import type { CodeRefused, Cooldown, VerificationCode, VerificationStore } from '../../domain/verification-store';
 import { collision, epochSeconds, keys, quotaSpend, transact, ttlFor, type Item, type Tables, type TransactItem } from './shared';
 
 const cooldownEnd = (cooldown: Cooldown, now: number) => now + cooldown.seconds * 1000;
@@ -14,7 +14,7 @@ export class DynamoVerificationStore implements VerificationStore {
     private readonly tables: Tables,
   ) {}
 
-  async saveCode(code: VerificationCode, spend: { quotas: Quota[]; cooldown?: Cooldown; now: number }): Promise<void> {
+  async saveCode(code: VerificationCode, spend: { quotas: Quota[]; cooldown?: Cooldown; now: number }): Promise<{ kind: 'ok' } | Limited> {
     const { now, cooldown, quotas } = spend;
     // Each limit written, with how long its refusal would last.
     const limits: Array<{ item: TransactItem; retryAfterMs: (old?: Item) => number }> = [];
@@ -56,14 +56,13 @@ export class DynamoVerificationStore implements VerificationStore {
         },
       },
     ]);
-    if (failures.length === 0) return;
-    const waits = failures.map(({ index, item }) => {
+    if (failures.length === 0) return { kind: 'ok' };
+    const waitsMs = failures.map(({ index, item }) => {
       const limit = limits[index];
       if (!limit) throw collision('request id');
       return limit.retryAfterMs(item);
     });
-    // Wait for the latest of the exhausted limits.
-    throw new ApiError('tooManyAttempts', { retryAfterSeconds: Math.max(...waits) / 1000 });
+    return { kind: 'limited', waitsMs };
   }
 
   async releaseCooldown(cooldown: Cooldown, now: number): Promise<void> {
@@ -87,19 +86,10 @@ export class DynamoVerificationStore implements VerificationStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tables.verifications, Key: { pk: keys.code(requestId) }, ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    return {
-      requestId,
-      phone: String(Item['phone']),
-      codeType: Item['codeType'] as VerificationCode['codeType'],
-      codeHash: String(Item['codeHash']),
-      expiresAt: Number(Item['expiresAt']),
-      failCount: Number(Item['failCount'] ?? 0),
-      redeemed: Item['redeemedAt'] !== undefined,
-    };
+    return Item && codeFrom(requestId, Item);
   }
 
-  async countWrongCode(requestId: string, maxAttempts: number): Promise<number> {
+  async countWrongCode(requestId: string, maxAttempts: number): Promise<{ kind: 'ok'; failCount: number } | CodeRefused> {
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
@@ -112,28 +102,32 @@ export class DynamoVerificationStore implements VerificationStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return Number(Attributes?.['failCount']);
+      return { kind: 'ok', failCount: Number(Attributes?.['failCount']) };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      throw deadCodeError(error.Item ? unmarshall(error.Item) : undefined, maxAttempts);
+      return { kind: 'refused', found: error.Item && codeFrom(requestId, unmarshall(error.Item)) };
     }
   }
 
-  async redeemCode(requestId: string, maxAttempts: number, token: CaptchaToken, now: number): Promise<void> {
+  async redeemCode(requestId: string, maxAttempts: number, token: CaptchaToken, now: number): Promise<{ kind: 'ok' } | CodeRefused> {
     const failures = await transact(this.db, redemptionItems(this.tables.verifications, { requestId, maxAttempts, token, now }));
+    if (failures.length === 0) return { kind: 'ok' };
     const codeFailure = failures.find((f) => f.index === 0);
-    if (codeFailure) {
-      if (codeFailure.item && Number(codeFailure.item['expiresAt']) <= now) throw new ApiError('tokenExpired');
-      throw deadCodeError(codeFailure.item, maxAttempts);
-    }
-    if (failures.length > 0) throw collision('captcha token');
+    if (!codeFailure) throw collision('captcha token');
+    return { kind: 'refused', found: codeFailure.item && codeFrom(requestId, codeFailure.item) };
   }
 }
 
-/** A code that can take no more guesses: spent by attempts (429) or already redeemed. */
-function deadCodeError(item: Item | undefined, maxAttempts: number): ApiError {
-  if (item && Number(item['failCount'] ?? 0) >= maxAttempts) return new ApiError('tooManyAttempts');
-  return new ApiError('wrongCode', { data: { verified: false } });
+function codeFrom(requestId: string, item: Item): VerificationCode {
+  return {
+    requestId,
+    phone: String(item['phone']),
+    codeType: item['codeType'] as VerificationCode['codeType'],
+    codeHash: String(item['codeHash']),
+    expiresAt: Number(item['expiresAt']),
+    failCount: Number(item['failCount'] ?? 0),
+    redeemed: item['redeemedAt'] !== undefined,
+  };
 }
 
 /**

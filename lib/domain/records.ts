@@ -1,0 +1,65 @@
+// The records the flows share with their stores, in domain terms, and the facts a refused write
+// reports about them. Each flow's store interface sits beside it: verification-store.ts,
+// account-store.ts, session-store.ts. What a refusal tells the client is decided in lib/domain,
+// never by a store (refusals.ts and the flows).
+import type { CodeType } from '../api/fields';
+
+export interface User {
+  userId: string;
+  phone: string;
+  firstname: string;
+  surname: string;
+  email: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+/** A new session: its current refresh token (hash) and how long that token lives. */
+export interface Session {
+  sessionId: string;
+  userId: string;
+  /** SHA-256 of the refresh token, never the token. */
+  refreshHash: string;
+  expiresAt: number;
+  createdAt: number;
+}
+
+/** At most `max` events per fixed window of `windowSeconds` for `key`. */
+export interface Quota {
+  key: string;
+  max: number;
+  windowSeconds: number;
+}
+
+export interface CaptchaToken {
+  /** SHA-256 of the token, never the token. */
+  tokenHash: string;
+  phone: string;
+  codeType: CodeType;
+  expiresAt: number;
+}
+
+/** A captcha token to spend in the same write as what it pays for. */
+export type TokenSpend = Omit<CaptchaToken, 'expiresAt'>;
+
+/** A captcha token's stored item as a refused spend found it. */
+export interface StoredToken {
+  phone: string;
+  codeType: string;
+  expiresAt: number;
+  /** When it was spent; undefined while unused. */
+  usedAt: number | undefined;
+  /** The user it paid for, when spent. */
+  usedBy: string | undefined;
+}
+
+/** A token spend whose condition failed: the token's item, undefined when none is stored. */
+export interface TokenRefused {
+  found: StoredToken | undefined;
+}
+
+/** A write refused because limits were exhausted: how long each of them still holds, in ms. */
+export interface Limited {
+  kind: 'limited';
+  waitsMs: number[];
+}
