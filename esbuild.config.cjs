@@ -73,7 +73,17 @@ const esbuildOptions = {
   plugins: [trimCommonPasswords, environmentCredentials, xrayWithoutSdkV2],
 };
 
-module.exports = () => ({
+/**
+ * The folder serverless-esbuild bundles in, and deletes once it has packaged. One per stage, so
+ * that `serverless package --stage prod` neither deletes the bundles a running `npm start` (stage
+ * local) serves nor zips them up with its own. Under `.esbuild/` (git-ignored), or under
+ * ESBUILD_WORK_FOLDER, which keeps concurrent CLI runs (tests) out of each other's way.
+ * @param {{ getProvider(name: 'aws'): { getStage(): string } }} serverless
+ */
+const workFolder = (serverless) => join(process.env.ESBUILD_WORK_FOLDER || '.esbuild', serverless.getProvider('aws').getStage());
+
+/** serverless-esbuild's options (serverless.yml custom.esbuild.config). */
+module.exports = (serverless) => ({
   ...esbuildOptions,
   // Shipped beside the bundle for reading stack traces, not loaded at run time: with
   // --enable-source-maps, parsing the map added about 45 ms (+28%) to the register module's load.
@@ -81,7 +91,6 @@ module.exports = () => ({
   // Bundle the AWS SDK too: pinned versions, tree-shaken, no dependency on the runtime's copy.
   exclude: [],
   packager: 'npm',
-  // Overridable so that concurrent CLI runs (tests) do not delete each other's bundles.
-  outputWorkFolder: process.env.ESBUILD_WORK_FOLDER || '.esbuild',
+  outputWorkFolder: workFolder(serverless),
 });
 module.exports.esbuildOptions = esbuildOptions;

@@ -3,7 +3,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { docsRoutes } from '../infra/routes.cjs';
 import { getConfig } from '../lib/config';
-import { ASSETS, CONTENT_SECURITY_POLICY, PAGE } from '../lib/openapi/docs-page';
+import { ASSETS, CONTENT_SECURITY_POLICY, docsPage } from '../lib/openapi/docs-page';
 import { buildOpenApiDocument } from '../lib/openapi/document';
 
 // Built once per container, from the schemas this deployment runs on and the limits of its own
@@ -26,7 +26,7 @@ function route(event: APIGatewayProxyEventV2): APIGatewayProxyStructuredResultV2
     case routeKey(docsRoutes.openapi):
       return answer('application/json; charset=utf-8', DOCUMENT);
     case routeKey(docsRoutes.docs): {
-      const page = answer('text/html; charset=utf-8', PAGE);
+      const page = answer('text/html; charset=utf-8', docsPage(event.rawPath));
       return { ...page, headers: { ...page.headers, 'Content-Security-Policy': CONTENT_SECURITY_POLICY } };
     }
     case routeKey(docsRoutes.docsAsset): {

@@ -25,7 +25,9 @@ module.exports = async ({ resolveVariable }) => {
         // key and the outbox with `npm start` (and never leave copies where a package picks them up).
         SMS_OUTBOX_FILE: resolve(process.env.SMS_OUTBOX_FILE || '.local/sms-outbox.jsonl'),
         SIGNING_KEY_FILE: resolve(process.env.SIGNING_KEY_FILE || '.local/keys/signing-key.json'),
-        DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || 'http://127.0.0.1:8000',
+        // One's own DynamoDB (DYNAMODB_ENDPOINT), else the DynamoDB Local that `npm start` runs:
+        // scripts/start.ts starts it where this says, so `invoke local` finds it there too.
+        DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || `http://127.0.0.1:${process.env.DYNAMODB_LOCAL_PORT || 8000}`,
       }
     : {
         SIGNING_KEY_PARAMETER: await resolveVariable('self:custom.signingKeyParameter'),

@@ -11,14 +11,15 @@ import { LOCAL_STAGE, stageEnvironment } from './local-env';
 import { ensureKeyFile } from '../lib/tokens/signing-key';
 
 const DATA_DIR = '.local/dynamodb';
-const DEFAULT_DYNAMODB_PORT = 8000;
 
 async function main(): Promise<void> {
   let dynamo: RunningDynamoDb | undefined;
   if (!process.env['DYNAMODB_ENDPOINT']) {
     await mkdir(DATA_DIR, { recursive: true });
-    const port = Number(process.env['DYNAMODB_LOCAL_PORT'] ?? DEFAULT_DYNAMODB_PORT);
-    dynamo = await startDynamoDbLocal({ port, dbPath: DATA_DIR });
+    // On the port of the endpoint the functions are given (DYNAMODB_LOCAL_PORT or its default), so
+    // that `serverless invoke local`, which resolves the same environment, reaches it too.
+    const { port } = new URL(String((await stageEnvironment())['DYNAMODB_ENDPOINT']));
+    dynamo = await startDynamoDbLocal({ port: Number(port), dbPath: DATA_DIR });
     process.env['DYNAMODB_ENDPOINT'] = dynamo.endpoint;
     console.log(`DynamoDB Local on ${dynamo.endpoint} (data in ${DATA_DIR})`);
   }

@@ -1,10 +1,12 @@
 // SPEC §2: codes by SMS, attempts, expiry, the captcha token they buy, and the send limits.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
 import { createDocumentClient } from '../lib/store/client';
 import { sha256 } from '../lib/secrets';
 import { SmsSendError } from '../lib/sms/sender';
 import { createHandlers } from '../scripts/handlers';
-import { call, codeFromOutbox, configWith, randomPhone, service, type Service } from './helpers';
+import { call, codeFromOutbox, configWith, lambdaContext, randomPhone, service, type Service } from './helpers';
 
 let svc: Service;
 beforeAll(async () => {
@@ -14,6 +16,38 @@ beforeAll(async () => {
 async function send(s: Service, phone = randomPhone(), codeType = '1', sourceIp?: string) {
   const answer = await call(s.sendCode, { body: { phone, codeType }, ...(sourceIp ? { sourceIp } : {}) });
   return { answer, requestId: String(answer.body.data?.['requestId']), phone };
+}
+
+/** A POST as an API Gateway REST API (Lambda proxy, payload 1.0) hands it over. */
+function restEvent(body: object, sourceIp: string): APIGatewayProxyEvent {
+  const path = '/koodrive/ose/verify/code/send';
+  return {
+    resource: path,
+    path,
+    httpMethod: 'POST',
+    headers: { 'x-hw-agentName': 'test-agent', 'Content-Type': 'application/json' },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'test',
+      authorizer: undefined,
+      httpMethod: 'POST',
+      identity: { sourceIp, userAgent: 'jest' } as APIGatewayProxyEvent['requestContext']['identity'],
+      path: `/prod${path}`,
+      protocol: 'HTTP/1.1',
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'test',
+      resourcePath: path,
+      stage: 'prod',
+    },
+  };
 }
 
 const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
@@ -201,5 +235,19 @@ describe('send limits', () => {
     expect(Number(capped.answer.headers['Retry-After'])).toBeGreaterThan(0);
     // Another address is not affected.
     expect((await send(timed, randomPhone(), '1', '203.0.113.9')).answer.status).toBe(200);
+  });
+
+  it('caps codes per source IP from a REST API (payload 1.0) event too, where the address is under identity', async () => {
+    const timed = await service({ env: { SMS_MAX_PER_IP_PER_HOUR: '2' } });
+    const ip = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    const sendRest = async (sourceIp: string) => {
+      const event = restEvent({ phone: randomPhone(), codeType: '1' }, sourceIp);
+      const result = (await timed.sendCode(event as unknown as APIGatewayProxyEventV2, lambdaContext())) as { statusCode: number };
+      return result.statusCode;
+    };
+    expect(await sendRest(ip)).toBe(200);
+    expect(await sendRest(ip)).toBe(200);
+    expect(await sendRest(ip)).toBe(429);
+    expect(await sendRest('203.0.113.9')).toBe(200);
   });
 });

@@ -1,8 +1,12 @@
 // The documented developer loop, `serverless invoke local` with an example event, works as written.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomPhone } from './helpers';
+import { createDocumentClient } from '../lib/store/client';
+import { configWith, randomPhone } from './helpers';
+import { freePort } from '../scripts/dynamodb-local';
 import { runServerless } from '../scripts/serverless-cli';
 
 /** invoke local prints the result as indented JSON last, after whatever the function logged. */
@@ -14,22 +18,48 @@ function lastJsonDocument(stdout: string): any {
 }
 
 let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'koodrive-event-'));
+});
 afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-it('invokes sendCode locally with events/send-code.json', () => {
-  scratch = mkdtempSync(join(tmpdir(), 'koodrive-event-'));
+/** Runs events/send-code.json (a fresh phone) through `invoke local`; returns the answer's envelope. */
+function invokeSendCode(extraEnv: Record<string, string> = {}): any {
   const event = JSON.parse(readFileSync('events/send-code.json', 'utf8'));
   event.body = JSON.stringify({ ...JSON.parse(event.body), phone: randomPhone() });
-  const eventFile = join(scratch, 'send-code.json');
+  const eventFile = join(scratch, `send-code-${randomUUID()}.json`);
   writeFileSync(eventFile, JSON.stringify(event));
 
-  const stdout = runServerless(['invoke', 'local', '-f', 'sendCode', '--path', eventFile, '--stage', 'local']);
+  const stdout = runServerless(['invoke', 'local', '-f', 'sendCode', '--path', eventFile, '--stage', 'local'], extraEnv);
 
   const result = lastJsonDocument(stdout);
   expect(result.statusCode).toBe(200);
   const body = JSON.parse(result.body);
   expect(body).toMatchObject({ code: 0, msg: 'Success.' });
   expect(body.data.requestId).toMatch(/^[0-9]{19}$/);
+  return body;
+}
+
+/** Whether the code request is stored in this run's DynamoDB Local, not in one on a default port. */
+async function storedHere(requestId: string): Promise<boolean> {
+  const config = configWith();
+  const { Item } = await createDocumentClient(config).send(
+    new GetCommand({ TableName: config.tables.verifications, Key: { pk: `CODE#${requestId}` } }),
+  );
+  return Item !== undefined;
+}
+
+// The test run's DynamoDB Local (tests/harness/global-setup.ts) stands for the one `npm start` runs.
+const runEndpoint = () => new URL(String(process.env['DYNAMODB_ENDPOINT']));
+
+it('invokes sendCode locally with events/send-code.json, on the DynamoDB of DYNAMODB_ENDPOINT over DYNAMODB_LOCAL_PORT', async () => {
+  const body = invokeSendCode({ DYNAMODB_LOCAL_PORT: String(await freePort()) });
+  expect(await storedHere(body.data.requestId)).toBe(true);
+}, 120_000);
+
+it('reaches the DynamoDB Local that `npm start` runs on DYNAMODB_LOCAL_PORT', async () => {
+  const body = invokeSendCode({ DYNAMODB_ENDPOINT: '', DYNAMODB_LOCAL_PORT: runEndpoint().port });
+  expect(await storedHere(body.data.requestId)).toBe(true);
 }, 120_000);

@@ -215,37 +215,44 @@ describe('the document against the local stack (serverless-offline)', () => {
     expect(served.paths[routes.validateCode.path].post.description).toContain(`after ${STACK_ENV.CODE_MAX_ATTEMPTS} wrong attempts`);
   });
 
-  it('serves /docs: a page and assets from the service alone, no external URL, no online validator', async () => {
-    const page = await api.send('GET', '/docs');
-    expect(page.status).toBe(200);
-    expect(page.headers['content-type']).toMatch(/^text\/html/);
-    // The browser may load nothing from elsewhere: every source is the service itself.
-    const csp = page.headers['content-security-policy'] ?? '';
-    expect(csp).toContain("default-src 'none'");
-    expect(csp).not.toMatch(/https?:|\*/);
+  // A browser resolves the page's references against the address it asked for, trailing slash included.
+  it.each(['/docs', '/docs/'])(
+    'serves %s: a page and assets from the service alone, no external URL, no online validator',
+    async (pagePath) => {
+      const page = await api.send('GET', pagePath);
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      // The browser may load nothing from elsewhere: every source is the service itself.
+      const csp = page.headers['content-security-policy'] ?? '';
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).not.toMatch(/https?:|\*/);
 
-    const references = [...page.text.matchAll(/\b(?:src|href)="([^"]*)"/g)].map((m) => m[1]!);
-    expect(references.length).toBeGreaterThan(0);
-    const loaded = references.filter((ref) => !ref.startsWith('data:'));
-    for (const ref of loaded) expect(ref).not.toMatch(/^([a-z]+:|\/\/)/i);
-    expect(page.text).not.toMatch(/https?:\/\//);
+      const references = [...page.text.matchAll(/\b(?:src|href)="([^"]*)"/g)].map((m) => m[1]!);
+      expect(references.length).toBeGreaterThan(0);
+      const loaded = references.filter((ref) => !ref.startsWith('data:'));
+      for (const ref of loaded) expect(ref).not.toMatch(/^([a-z]+:|\/\/)/i);
+      expect(page.text).not.toMatch(/https?:\/\//);
 
-    const bodies: Record<string, string> = {};
-    for (const ref of loaded) {
-      const asset = await api.send('GET', new URL(ref, 'http://service/docs').pathname);
-      expect([ref, asset.status]).toEqual([ref, 200]);
-      bodies[ref] = asset.text;
-    }
-    expect(Object.keys(bodies)).toEqual(expect.arrayContaining(['docs/swagger-ui.css', 'docs/swagger-ui-bundle.js']));
-    // The page's own script: the document of this service, Swagger UI's online validator off.
-    const init = Object.entries(bodies).find(([ref]) => !ref.includes('swagger-ui'))![1];
-    expect(init).toContain("url: 'openapi.json'");
-    expect(init).toContain('validatorUrl: null');
-    expect(init).not.toMatch(/https?:\/\//);
-    expect(bodies['docs/swagger-ui.css']).not.toMatch(/@import|url\(\s*["']?(https?:)?\/\//);
+      const pageUrl = new URL(pagePath, 'http://service');
+      const bodies: Record<string, string> = {};
+      for (const ref of loaded) {
+        const { pathname } = new URL(ref, pageUrl);
+        const asset = await api.send('GET', pathname);
+        expect([ref, asset.status]).toEqual([ref, 200]);
+        bodies[pathname] = asset.text;
+      }
+      expect(Object.keys(bodies)).toEqual(expect.arrayContaining(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js']));
+      // The page's own script: the document of this service, Swagger UI's online validator off.
+      const [initPath, init] = Object.entries(bodies).find(([path]) => !path.includes('swagger-ui'))!;
+      const documentRef = /url: new URL\('([^']+)', document\.currentScript\.src\)/.exec(init)?.[1];
+      expect(documentRef && new URL(documentRef, new URL(initPath, pageUrl)).pathname).toBe('/openapi.json');
+      expect(init).toContain('validatorUrl: null');
+      expect(init).not.toMatch(/https?:\/\//);
+      expect(bodies['/docs/swagger-ui.css']).not.toMatch(/@import|url\(\s*["']?(https?:)?\/\//);
 
-    expect((await api.send('GET', '/docs/nothing-here.js')).status).toBe(404);
-  });
+      expect((await api.send('GET', '/docs/nothing-here.js')).status).toBe(404);
+    },
+  );
 
   it.each(cases.map((c) => [`${c.operationId}: ${c.name}`, c] as const))('replays %s', async (_, c) => {
     const { headers, body } = await liveRequest(api, c);

@@ -1,4 +1,5 @@
 // What `serverless package --stage prod` would deploy: tables, runtime, IAM scope, prod settings.
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -7,7 +8,7 @@ import { docsRoutes, routes } from '../infra/routes.cjs';
 import infra from '../infra/tables.cjs';
 import infraMetrics from '../infra/metrics.cjs';
 import tunables from '../lib/tunables.cjs';
-import { runServerless } from '../scripts/serverless-cli';
+import { runServerless, startOfflineApi, type OfflineApi } from '../scripts/serverless-cli';
 
 type Resource = { Type: string; DeletionPolicy?: string; Properties: Record<string, any> };
 
@@ -15,16 +16,32 @@ let out: string;
 let resources: Record<string, Resource>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
-beforeAll(() => {
+// Packaged beside a running local stack (`npm start`), both bundling under one folder as in a
+// developer's checkout: packaging must neither delete the stack's bundles nor zip them. Under
+// `.esbuild/` as theirs are, where the stack's file watcher does not look (elsewhere it would
+// rebuild deleted bundles, and hide the loss).
+const workFolders = join('.esbuild', `test-${randomUUID().slice(0, 8)}`);
+let localStack: OfflineApi | undefined;
+
+beforeAll(async () => {
+  localStack = await startOfflineApi({ ESBUILD_WORK_FOLDER: workFolders });
   out = mkdtempSync(join(tmpdir(), 'koodrive-package-'));
   // The inherited environment carries the test run's local-stage settings (outbox, key file):
   // the prod stage must not pick them up. The test run's cheap bcrypt cost is not a deployer's.
-  runServerless(['package', '--stage', 'prod', '--package', out], { BCRYPT_COST: '' });
+  runServerless(['package', '--stage', 'prod', '--package', out], { BCRYPT_COST: '', ESBUILD_WORK_FOLDER: workFolders });
   resources = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
-}, 120_000);
+}, 240_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await localStack?.stop();
+  rmSync(workFolders, { recursive: true, force: true });
   if (out) rmSync(out, { recursive: true, force: true });
+});
+
+it('leaves the bundles of a local stack running beside it alone', async () => {
+  const reply = await fetch(`${localStack!.baseUrl}${routes.jwks.path}`);
+  // serverless-offline answers a handler it cannot load with a 200 too, and an error for body.
+  expect({ status: reply.status, body: await reply.text() }).toEqual({ status: 200, body: expect.stringMatching(/^\{"keys":\[\{/) });
 });
 
 describe('prod CloudFormation template', () => {
@@ -60,10 +77,10 @@ describe('prod CloudFormation template', () => {
       expect(env).not.toHaveProperty('DYNAMODB_ENDPOINT');
       const artifact = String(fn.Properties['Code'].S3Key).split('/').pop()!;
       expect(existsSync(join(out, artifact))).toBe(true);
-      // Only the bundle ships: no local keys, outbox or data a local run may have left behind.
-      const entries = zipEntries(join(out, artifact));
-      expect(entries).toContain(`functions/${basename(String(fn.Properties['Handler']).replace(/\.handler$/, ''))}.js`);
-      for (const entry of entries) expect(entry).toMatch(/^functions\/[\w-]+\.js(\.map)?$/);
+      // Only its own bundle ships: no other function's (the local stage's docs one included), and
+      // no local keys, outbox or data a local run may have left behind.
+      const bundle = `functions/${basename(String(fn.Properties['Handler']).replace(/\.handler$/, ''))}.js`;
+      expect(zipEntries(join(out, artifact)).sort()).toEqual([bundle, `${bundle}.map`]);
     }
   });
 

@@ -135,12 +135,21 @@ function validate<S extends EndpointSchema>(schema: S, event: Event): Pick<Endpo
   return { headers: headers.data, body } as Pick<EndpointRequest<S>, 'body' | 'headers'>;
 }
 
+/**
+ * The caller's address: an HTTP API (payload 2.0) event has it under `http`, a REST API (payload
+ * 1.0) event under `identity`. Without it the per-IP SMS cap does not apply, so both are read.
+ */
+function sourceIpOf(event: Event): string | undefined {
+  const context = event.requestContext as { http?: { sourceIp?: string }; identity?: { sourceIp?: string } } | undefined;
+  return context?.http?.sourceIp || context?.identity?.sourceIp || undefined;
+}
+
 /** The endpoint's Lambda handler: its module's declaration, served by `options.handle`. */
 export function httpEndpoint<S extends EndpointSchema>(endpoint: Endpoint<S>, options: EndpointOptions<S>) {
   const successHeaders = { 'Cache-Control': endpoint.cacheControl };
   const core = async (event: Event): Promise<HttpResponse> => {
     const { body, headers } = validate(endpoint.schema, event);
-    const data = await options.handle({ body, headers, sourceIp: event.requestContext?.http?.sourceIp });
+    const data = await options.handle({ body, headers, sourceIp: sourceIpOf(event) });
     if (options.metric) countSuccess(options.metric);
     return json(successBody(data, endpoint.bare), successHeaders);
   };
