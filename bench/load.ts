@@ -8,7 +8,7 @@ import { createClient, KooDriveError, type KooDriveClient } from '../client';
 import { routes } from '../infra/routes.cjs';
 import { createHandlers } from '../scripts/handlers';
 import { inProcessFetch } from '../scripts/in-process-fetch';
-import { startOfflineApi } from '../scripts/serverless-cli';
+import { startOfflineApi } from '../scripts/lib/serverless-cli';
 import { startTestStack } from '../scripts/test-stack';
 import { PASSWORD, Phones, benchDeps, machineLine, pool, registrationBody, type Bench } from './lib';
 

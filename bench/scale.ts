@@ -8,7 +8,7 @@ import { newSession } from '../lib/domain/sessions';
 import { nextId } from '../lib/ids';
 import { createDynamoClient } from '../lib/store/client';
 import { keys } from '../lib/store/dynamo/shared';
-import { createTables } from '../scripts/create-tables';
+import { createTables } from '../scripts/lib/create-tables';
 import { createHandlers } from '../scripts/handlers';
 import { isRead, startCountingProxy } from './counting-proxy';
 import {

@@ -4,9 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTables } from './create-tables';
-import { startDynamoDbLocal } from './dynamodb-local';
-import { stageEnvironment } from './local-env';
+import { createTables } from './lib/create-tables';
+import { startDynamoDbLocal } from './lib/dynamodb-local';
+import { stageEnvironment } from './lib/local-env';
 import { ensureKeyFile } from '../lib/tokens/signing-key';
 
 export interface TestStack {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomPhone } from './helpers';
-import { runServerless } from '../scripts/serverless-cli';
+import { runServerless } from '../scripts/lib/serverless-cli';
 
 /** invoke local prints the result as indented JSON last, after whatever the function logged. */
 function lastJsonDocument(stdout: string): any {
