@@ -10,7 +10,7 @@ import { routes } from '../infra/routes.cjs';
 import { newSession } from '../lib/domain/sessions';
 import { nextId } from '../lib/ids';
 import { createHandlers } from '../scripts/handlers';
-import { httpEvent } from '../scripts/invoke';
+import { httpEvent } from '../tests/kit/invoke';
 import { Bundles, SDK_FLOOR, serverlessFunctions, type BundleInfo } from './bundles';
 import { benchDeps, median, PASSWORD, Phones, preparedRegistration, progress, sentCode, timeHandler, type Bench } from './lib';
 import { coldRun, deployedSettingsNote, functionEnv, type ColdResult } from './processes';
@@ -26,7 +26,7 @@ const AGENT_HEADERS = { 'x-hw-agentName': 'bench', 'Content-Type': 'application/
 type EventMaker = () => object | Promise<object>;
 
 /**
- * First-request events by function name (serverless.yml), built the way scripts/invoke.ts builds them,
+ * First-request events by function name (serverless.yml), built the way tests/kit/invoke.ts builds them,
  * and those of the two variants that are not functions of their own.
  */
 function eventMakers(

@@ -5,7 +5,7 @@
 import { cpus } from 'node:os';
 import { parseConfig } from '../lib/config';
 import { createDeps, type Deps } from '../lib/container';
-import { startTestStack } from '../scripts/test-stack';
+import { startTestStack } from '../tests/kit/stack';
 import { createHandlers } from '../scripts/handlers';
 import {
   ENDPOINTS,

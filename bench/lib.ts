@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createDeps, type Deps, type DepsProvider } from '../lib/container';
 import { parseConfig } from '../lib/config';
 import { sendCode, validateCode } from '../lib/domain/verification';
-import { httpEvent, lambdaContext, type EventOptions } from '../scripts/invoke';
+import { httpEvent, lambdaContext, type EventOptions } from '../tests/kit/invoke';
 
 /** The reference password of SPEC §1: passes the policy, is not on the common list. */
 export const PASSWORD = '01ASDAa1';

@@ -7,9 +7,9 @@ import autocannon from 'autocannon';
 import { createClient, KooDriveError, type KooDriveClient } from '../client';
 import { routes } from '../infra/routes.cjs';
 import { createHandlers } from '../scripts/handlers';
-import { inProcessFetch } from '../scripts/in-process-fetch';
+import { inProcessFetch } from '../tests/kit/in-process-fetch';
 import { startOfflineApi } from '../scripts/lib/serverless-cli';
-import { startTestStack } from '../scripts/test-stack';
+import { startTestStack } from '../tests/kit/stack';
 import { PASSWORD, Phones, benchDeps, machineLine, pool, registrationBody, type Bench } from './lib';
 
 const CONNECTIONS = Number(process.env['LOAD_CONNECTIONS'] ?? 8);

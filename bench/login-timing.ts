@@ -4,8 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import { createHandler as loginHandler } from '../functions/login';
 import { createHandler as registerHandler } from '../functions/register';
-import { call } from '../scripts/invoke';
-import { startTestStack } from '../scripts/test-stack';
+import { call } from '../tests/kit/invoke';
+import { startTestStack } from '../tests/kit/stack';
 import { Phones, benchDeps, machineLine, median, preparedRegistration } from './lib';
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 40);

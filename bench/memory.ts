@@ -5,7 +5,7 @@
 // grows) from the heap sizing itself up (resident set that grows while the live heap does not).
 // A third process, bench/sdk-floor.ts making as many DynamoDB requests, is the floor: how the
 // resident set of a function that only uses the chosen DynamoDB client moves under the same loop.
-import { httpEvent } from '../scripts/invoke';
+import { httpEvent } from '../tests/kit/invoke';
 import { Bundles, SDK_FLOOR, serverlessFunctions } from './bundles';
 import { benchDeps, epochNow, Phones, pool, preparedRegistration, progress, type Bench } from './lib';
 import { deployedSettingsNote, functionEnv, Worker, type RunResult } from './processes';

@@ -8,8 +8,8 @@ import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { createHandler } from '../functions/register';
 import tunables from '../lib/tunables.cjs';
-import { call } from '../scripts/invoke';
-import { startTestStack } from '../scripts/test-stack';
+import { call } from '../tests/kit/invoke';
+import { startTestStack } from '../tests/kit/stack';
 import { PASSWORD, Phones, benchDeps, machineLine, percentile, preparedRegistration } from './lib';
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 40);

@@ -5,7 +5,7 @@
 // Lambda containers would. Every level also runs bcrypt alone in N processes: what this machine
 // really gives. Counted over a window after a warm-up; calls cut by the window count pro rata.
 import { cpus } from 'node:os';
-import { httpEvent } from '../scripts/invoke';
+import { httpEvent } from '../tests/kit/invoke';
 import { Bundles, serverlessFunctions } from './bundles';
 import { benchDeps, epochNow, mean, Phones, pool, preparedRegistration, progress } from './lib';
 import { deployedSettingsNote, dynamoDbLocalPid, functionEnv, machineCpuMs, processCpuMs, Worker, type RunResult } from './processes';

@@ -17,7 +17,7 @@ import {
 } from '../client';
 import { freePort } from '../scripts/lib/dynamodb-local';
 import { startOfflineApi } from '../scripts/lib/serverless-cli';
-import { inProcessFetch } from '../scripts/in-process-fetch';
+import { inProcessFetch } from './kit/in-process-fetch';
 import { captchaToken, clientFor, codeFromOutbox, leakWatched, randomPhone, registration, service } from './helpers';
 
 interface Transport {

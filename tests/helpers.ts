@@ -6,14 +6,14 @@ import { createDeps, type Deps, type DepsProvider } from '../lib/container';
 import { createSmsSender } from '../lib/sms/create';
 import { parseConfig, type Config } from '../lib/config';
 import { createHandlers } from '../scripts/handlers';
-import { inProcessFetch } from '../scripts/in-process-fetch';
-import { call as invoke, type Answer, type EventOptions } from '../scripts/invoke';
+import { inProcessFetch } from './kit/in-process-fetch';
+import { call as invoke, type Answer, type EventOptions } from './kit/invoke';
 import { recordSecrets } from './harness/leak-watch';
 import type { CodeType, SessionInfo } from '../lib/api/fields';
 
 export type { SessionInfo };
 
-export { httpEvent, lambdaContext, type Answer, type EventOptions } from '../scripts/invoke';
+export { httpEvent, lambdaContext, type Answer, type EventOptions } from './kit/invoke';
 
 /** Invokes a handler; the secrets a successful call used or got are recorded for the leak scan. */
 export async function call(handler: Parameters<typeof invoke>[0], options: EventOptions = {}): Promise<Answer> {

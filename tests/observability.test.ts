@@ -18,7 +18,7 @@ import { esbuildOptions } from '../esbuild.config.cjs';
 import alarms from '../infra/alarms.cjs';
 import infraMetrics from '../infra/metrics.cjs';
 import { ERRORS } from '../lib/errors';
-import { newTraceRoot, tracedLambdaEnv } from '../scripts/traced-lambda-env';
+import { newTraceRoot, tracedLambdaEnv } from './kit/traced-lambda-env';
 import { startFaultProxy, type FaultPlan, type FaultProxy } from './tools/fault-proxy';
 
 const { metricNames, ERROR_CODE_DIMENSION, SERVICE_DIMENSION } = infraMetrics;
