@@ -31,7 +31,7 @@ import { redemptionItems } from '../lib/store/dynamo/verifications';
 import { stripScheme } from '../lib/tokens/verifier';
 import { signAccessToken } from '../lib/tokens/access-token';
 import { SIGNING_ALG } from '../lib/tokens/signing-key';
-import { PASSWORD } from './lib';
+import { PASSWORD } from '../tests/kit/users';
 
 /** Milliseconds spent per kind of work ('bcrypt', 'db', 'es256') in one run of a floor. */
 export type Parts = Record<string, number>;

@@ -6,8 +6,7 @@ import { randomUUID } from 'node:crypto';
 export interface Answer {
   status: number;
   headers: Record<string, string>;
-  /** The parsed envelope. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every endpoint's data; callers read the fields they assert
+  /** The parsed envelope; `data` of any endpoint, callers read the fields they assert. */
   body: { code: number; msg: string; data?: Record<string, any> };
   raw: string;
 }
