@@ -3,7 +3,7 @@
 // (bench/floors.ts), interleaved round by round so that both see the same machine; the order within
 // a round alternates. Rounds before `warmup` are dropped.
 import { nextId } from '../lib/ids';
-import { captchaToken, sentCode } from '../tests/kit/codes';
+import { sentCode } from '../tests/kit/codes';
 import { Phones } from '../tests/kit/phones';
 import { freshRegistration, openSession } from '../tests/kit/users';
 import { Floors, type Operation, type Parts } from './floors';
@@ -84,8 +84,7 @@ export async function warmLatency(options: LatencyOptions): Promise<SectionResul
     const { register } = bench.handlers;
     const result = await interleaved(`register @${cost}`, rounds, warmup, async () => {
       const body = await freshRegistration(bench, phones.next());
-      const floorPhone = phones.next();
-      const floor = floors.register(cost, floorPhone, await captchaToken(bench, floorPhone));
+      const floor = floors.register(cost, await freshRegistration(bench, phones.next()));
       return { handler: () => timeHandler(register, { body }), floor };
     });
     rows.push({ endpoint: 'register', cost: String(cost), ...result });
@@ -118,7 +117,7 @@ export async function warmLatency(options: LatencyOptions): Promise<SectionResul
     ...(await interleaved('login', rounds, warmup, () =>
       Promise.resolve({
         handler: () => timeHandler(handlers.login, { body: { account: account.phone, authType: '1', password: account.password } }),
-        floor: floors.login(account.phone),
+        floor: floors.login(account.phone, account.password),
       }),
     )),
   });
