@@ -2,6 +2,7 @@
 // tests and the benchmarks.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import lambdaRuntime from './lambda-context.cjs';
 
 export interface Answer {
   status: number;
@@ -13,26 +14,7 @@ export interface Answer {
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 
-export function lambdaContext(): Context {
-  const id = randomUUID();
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'test',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test',
-    memoryLimitInMB: '1024',
-    awsRequestId: id,
-    logGroupName: '/aws/lambda/test',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 10_000,
-    // Deprecated, but still required members of the Context type.
-    /* eslint-disable @typescript-eslint/no-deprecated */
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-    /* eslint-enable @typescript-eslint/no-deprecated */
-  };
-}
+export const lambdaContext = (): Context => lambdaRuntime.lambdaContext();
 
 export interface EventOptions {
   body?: unknown;
