@@ -1,9 +1,9 @@
 // The floors the warm handlers are measured against: the work a request cannot do without — no
 // middy, no schema, no domain code. Its storage calls are the stores' own (lib/store/dynamo/, on a
 // document client of the floors' own built like the service's), so that each is the very request
-// the service makes; beyond the request a store only maps the item it read (microseconds) and, on
-// a failed condition, the error. Each floor is prepared up front (ids, inputs) and returns the
-// operation to time.
+// the service makes; beyond the request a store only maps the item it read or its write's outcome
+// (microseconds), which a floor checks. Each floor is prepared up front (ids, inputs) and returns
+// the operation to time.
 //
 //   register  one bcrypt.hash at the cost + one TransactWriteItems of registerUser's 5 items
 //             (token update, phone put, user put, session put, refresh put). Nothing else is
@@ -50,6 +50,11 @@ function partTimer() {
   return { parts, time };
 }
 
+/** A store's outcome, which must be `ok`: a floor runs only what succeeds. */
+function mustSucceed(floor: string, outcome: { kind: string }): void {
+  if (outcome.kind !== 'ok') throw new Error(`${floor} floor: the store answered ${JSON.stringify(outcome)}`);
+}
+
 export class Floors {
   private readonly db: DynamoDBDocumentClient;
   private readonly accounts: DynamoAccountStore;
@@ -78,7 +83,7 @@ export class Floors {
       const now = Date.now();
       const user = { userId, phone, firstname, surname, email, passwordHash, createdAt: now };
       const session = { sessionId, userId, refreshHash, createdAt: now, expiresAt: now + refreshTtlMs };
-      await time('db', () => this.accounts.registerUser({ token, user, session, now }));
+      mustSucceed('register', await time('db', () => this.accounts.registerUser({ token, user, session, now })));
       return parts;
     };
   }
@@ -93,9 +98,8 @@ export class Floors {
       if (!code) throw new Error('validate floor: no code');
       const now = Date.now();
       const expiresAt = now + captchaTokenTtlSeconds * 1000;
-      await time('db', () =>
-        this.verifications.redeemCode(requestId, codeMaxAttempts, { tokenHash, phone, codeType: '1', expiresAt }, now),
-      );
+      const token = { tokenHash, phone, codeType: '1' as const, expiresAt };
+      mustSucceed('validate', await time('db', () => this.verifications.redeemCode(requestId, codeMaxAttempts, token, now)));
       return parts;
     };
   }
@@ -109,7 +113,7 @@ export class Floors {
     return async () => {
       const { parts, time } = partTimer();
       const now = Date.now();
-      await time('db', () => this.accounts.spendLoginAttempt(quota, now));
+      mustSucceed('login', await time('db', () => this.accounts.spendLoginAttempt(quota, now)));
       const user = await time('db', () => this.accounts.findUserByPhone(phone));
       if (!user) throw new Error('login floor: no user');
       const matches = await time('bcrypt', () => bcrypt.compare(password, user.passwordHash));
@@ -144,8 +148,8 @@ export class Floors {
       const now = Date.now();
       const expiresAt = now + config.limits.refreshTokenTtlSeconds * 1000;
       const { sessionId, userId } = record;
-      const rotated = await time('db', () => this.sessions.rotateRefresh({ sessionId, userId, oldHash, newHash, expiresAt, now }));
-      if (!rotated) throw new Error('refresh floor: the refresh token was no longer current');
+      const rotation = { sessionId, userId, oldHash, newHash, expiresAt, now };
+      mustSucceed('refresh', await time('db', () => this.sessions.rotateRefresh(rotation)));
       await time('es256', () => signAccessToken(signingKey, config.jwt, { userId: String(payload.sub), sessionId, issuedAtMs: now }));
       return parts;
     };
