@@ -3,7 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../lib/store/client';
 import { sha256 } from '../lib/secrets';
 import { SmsSendError } from '../lib/sms/sender';
-import { createHandlers } from '../scripts/handlers';
+import { createHandlers } from './kit/handlers';
 import { call, codeFromOutbox, configWith, randomPhone, service, type Service } from './helpers';
 
 let svc: Service;

@@ -116,7 +116,7 @@ describe('metrics', () => {
 
   it('the SMS provider throttling counts a failure, not a storage throttle', async () => {
     const s = await helpers.service();
-    const { createHandlers } = await import('../scripts/handlers');
+    const { createHandlers } = await import('./kit/handlers');
     const { SmsSendError } = await import('../lib/sms/sender');
     const sdkError = Object.assign(new Error('Rate exceeded'), {
       name: 'ThrottlingException',

@@ -5,7 +5,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { routes } from '../../infra/routes.cjs';
 import type { RouteName } from '../../lib/api/index';
-import type { Handlers } from '../../scripts/handlers';
+import type { Handlers } from './handlers';
 import { httpEvent, lambdaContext } from './invoke';
 
 type Handler = (event: APIGatewayProxyEventV2, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;

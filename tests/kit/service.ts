@@ -4,7 +4,7 @@
 import { createClient, type ClientOptions, type KooDriveClient } from '../../client';
 import { createDeps, type Deps, type DepsProvider } from '../../lib/container';
 import { createSmsSender } from '../../lib/sms/create';
-import { createHandlers, type Handlers } from '../../scripts/handlers';
+import { createHandlers, type Handlers } from './handlers';
 import { capturingSender, codeFromOutbox, type CodeOf, type Minter } from './codes';
 import { configWith } from './env';
 import { inProcessFetch } from './in-process-fetch';
