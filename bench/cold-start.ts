@@ -7,12 +7,13 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { routes } from '../infra/routes.cjs';
-import { newSession } from '../lib/domain/sessions';
-import { nextId } from '../lib/ids';
-import { createHandlers } from '../scripts/handlers';
-import { httpEvent } from '../scripts/invoke';
+import { sentCode } from '../tests/kit/codes';
+import { httpEvent } from '../tests/kit/invoke';
+import { Phones } from '../tests/kit/phones';
+import type { InProcessService } from '../tests/kit/service';
+import { freshRegistration, openSession, PASSWORD } from '../tests/kit/users';
 import { Bundles, SDK_FLOOR, serverlessFunctions, type BundleInfo } from './bundles';
-import { benchDeps, median, PASSWORD, Phones, preparedRegistration, progress, sentCode, timeHandler, type Bench } from './lib';
+import { authorized, benchService, median, progress, timeHandler } from './lib';
 import { coldRun, deployedSettingsNote, functionEnv, type ColdResult } from './processes';
 import { fmt, kib, type SectionResult, type Table, type Target } from './report-model';
 
@@ -20,28 +21,21 @@ export const BUNDLE_TARGET_BYTES = 250 * 1024;
 export const LOAD_RATIO_TARGET = 1.5;
 const HELLO = 'hello-world';
 const REGISTER_WITH_MAP = 'register +source map';
-const AGENT_HEADERS = { 'x-hw-agentName': 'bench', 'Content-Type': 'application/json' };
 
 /** A first-request event, built at once or after some setup. */
 type EventMaker = () => object | Promise<object>;
 
 /**
- * First-request events by function name (serverless.yml), built the way scripts/invoke.ts builds them,
+ * First-request events by function name (serverless.yml), built the way tests/kit/invoke.ts builds them,
  * and those of the two variants that are not functions of their own.
  */
 function eventMakers(
-  bench: Bench,
+  bench: InProcessService,
   phones: Phones,
   account: { phone: string },
 ): Record<string, EventMaker> & Record<typeof HELLO | typeof SDK_FLOOR | typeof REGISTER_WITH_MAP, EventMaker> {
-  const session = async () => {
-    const now = bench.deps.now();
-    const userId = nextId();
-    const { session: s, info } = await newSession(bench.deps, userId, now);
-    await bench.deps.accounts.openSession({ session: s, now });
-    return { userId, ...info };
-  };
-  const register: EventMaker = async () => httpEvent({ body: await preparedRegistration(bench, phones), path: routes.register.path });
+  const session = () => openSession(bench.deps);
+  const register: EventMaker = async () => httpEvent({ body: await freshRegistration(bench, phones.next()), path: routes.register.path });
   return {
     [HELLO]: () => httpEvent({ body: {} }),
     [SDK_FLOOR]: () => httpEvent({ body: {} }),
@@ -57,7 +51,7 @@ function eventMakers(
       const s = await session();
       return httpEvent({
         body: { refreshToken: s.refreshToken },
-        headers: { ...AGENT_HEADERS, Authorization: s.accessToken },
+        headers: authorized(s.accessToken),
         path: routes.refreshToken.path,
       });
     },
@@ -65,7 +59,7 @@ function eventMakers(
       const s = await session();
       return httpEvent({
         body: { userId: s.userId, accessToken: s.accessToken },
-        headers: { ...AGENT_HEADERS, Authorization: s.accessToken },
+        headers: authorized(s.accessToken),
         path: routes.logout.path,
       });
     },
@@ -99,10 +93,10 @@ interface Variant {
 
 export async function coldStart(bundles: Bundles, options: { runs: number; defaultCost: number }): Promise<SectionResult> {
   const functions = serverlessFunctions();
-  const bench = await benchDeps({ BCRYPT_COST: String(options.defaultCost) });
+  const bench = await benchService({ BCRYPT_COST: String(options.defaultCost) });
   const phones = new Phones('82');
-  const account = await preparedRegistration(bench, phones);
-  await timeHandler(createHandlers(bench.provider).register, { body: account });
+  const account = await freshRegistration(bench, phones.next());
+  await timeHandler(bench.handlers.register, { body: account });
   const makers = eventMakers(bench, phones, account);
 
   progress(`  bundling ${functions.length} functions, hello-world, the DynamoDB client alone and register with a linked source map`);

@@ -1,8 +1,9 @@
-// The floors the warm handlers are measured against: the work a request cannot do without, issued
-// raw — no middy, no schema, no domain code — on a document client built like the service's
-// (lib/store/client.ts). Each floor is prepared up front (ids, inputs) and returns the operation to
-// time. The transaction items come from the shared builders of lib/store/dynamo/shared.ts where
-// they exist; those written inline in the stores are mirrored here (same keys, conditions, values).
+// The floors the warm handlers are measured against: the work a request cannot do without — no
+// middy, no schema, no domain code. Its storage calls are the stores' own (lib/store/dynamo/, on a
+// document client of the floors' own built like the service's), so that each is the very request
+// the service makes; beyond the request a store only maps the item it read or its write's outcome
+// (microseconds), which a floor checks. Each floor is prepared up front (ids, inputs) and returns
+// the operation to time.
 //
 //   register  one bcrypt.hash at the cost + one TransactWriteItems of registerUser's 5 items
 //             (token update, phone put, user put, session put, refresh put). Nothing else is
@@ -17,21 +18,19 @@
 //             TransactWriteItems (rotate session, mark old refresh, put new refresh) + ES256 sign.
 import bcrypt from 'bcryptjs';
 import { performance } from 'node:perf_hooks';
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { importJWK, jwtVerify } from 'jose';
 import type { Deps } from '../lib/container';
 import { failureQuota } from '../lib/domain/login';
 import { nextId } from '../lib/ids';
 import { randomToken, sha256 } from '../lib/secrets';
 import { createDocumentClient } from '../lib/store/client';
-import { keys, quotaReset, quotaSpend, sessionPuts, type TransactItems } from '../lib/store/dynamo/shared';
-import { registrationItems } from '../lib/store/dynamo/accounts';
-import { rotationItems } from '../lib/store/dynamo/sessions';
-import { redemptionItems } from '../lib/store/dynamo/verifications';
-import { stripScheme } from '../lib/tokens/verifier';
+import { DynamoAccountStore } from '../lib/store/dynamo/accounts';
+import { DynamoSessionStore } from '../lib/store/dynamo/sessions';
+import { DynamoVerificationStore } from '../lib/store/dynamo/verifications';
 import { signAccessToken } from '../lib/tokens/access-token';
 import { SIGNING_ALG } from '../lib/tokens/signing-key';
-import { PASSWORD } from './lib';
+import type { registration } from '../tests/kit/users';
 
 /** Milliseconds spent per kind of work ('bcrypt', 'db', 'es256') in one run of a floor. */
 export type Parts = Record<string, number>;
@@ -51,25 +50,28 @@ function partTimer() {
   return { parts, time };
 }
 
+/** A store's outcome, which must be `ok`: a floor runs only what succeeds. */
+function mustSucceed(floor: string, outcome: { kind: string }): void {
+  if (outcome.kind !== 'ok') throw new Error(`${floor} floor: the store answered ${JSON.stringify(outcome)}`);
+}
+
 export class Floors {
-  readonly db: DynamoDBDocumentClient;
-  private readonly tables: Deps['config']['tables'];
+  private readonly db: DynamoDBDocumentClient;
+  private readonly accounts: DynamoAccountStore;
+  private readonly verifications: DynamoVerificationStore;
+  private readonly sessions: DynamoSessionStore;
 
   constructor(private readonly deps: Deps) {
     this.db = createDocumentClient(deps.config);
-    this.tables = deps.config.tables;
+    const { tables } = deps.config;
+    this.accounts = new DynamoAccountStore(this.db, tables);
+    this.verifications = new DynamoVerificationStore(this.db, tables);
+    this.sessions = new DynamoSessionStore(this.db, tables);
   }
 
-  private async transact(items: TransactItems): Promise<void> {
-    await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-  }
-
-  private async get(table: string, pk: string) {
-    return (await this.db.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item;
-  }
-
-  /** bcrypt.hash + registerUser's transaction, spending `captchaToken` for `phone` like register does. */
-  register(cost: number, phone: string, captchaToken: string): Operation {
+  /** bcrypt.hash + registerUser's transaction, for a registration body the handler would get. */
+  register(cost: number, body: ReturnType<typeof registration>): Operation {
+    const { phone, firstname, surname, email, password, captchaToken } = body;
     const userId = nextId();
     const sessionId = nextId();
     const token = { tokenHash: sha256(captchaToken), phone, codeType: '1' as const };
@@ -77,11 +79,11 @@ export class Floors {
     const refreshTtlMs = this.deps.config.limits.refreshTokenTtlSeconds * 1000;
     return async () => {
       const { parts, time } = partTimer();
-      const passwordHash = await time('bcrypt', () => bcrypt.hash(PASSWORD, cost));
+      const passwordHash = await time('bcrypt', () => bcrypt.hash(password, cost));
       const now = Date.now();
-      const user = { userId, phone, firstname: 'Bench', surname: '', email: '', passwordHash, createdAt: now };
+      const user = { userId, phone, firstname, surname, email, passwordHash, createdAt: now };
       const session = { sessionId, userId, refreshHash, createdAt: now, expiresAt: now + refreshTtlMs };
-      await time('db', () => this.transact(registrationItems(this.tables, { token, user, session, now })));
+      mustSucceed('register', await time('db', () => this.accounts.registerUser({ token, user, session, now })));
       return parts;
     };
   }
@@ -92,26 +94,18 @@ export class Floors {
     const { codeMaxAttempts, captchaTokenTtlSeconds } = this.deps.config.limits;
     return async () => {
       const { parts, time } = partTimer();
-      const code = await time('db', () => this.get(this.tables.verifications, keys.code(requestId)));
+      const code = await time('db', () => this.verifications.findCode(requestId));
       if (!code) throw new Error('validate floor: no code');
       const now = Date.now();
       const expiresAt = now + captchaTokenTtlSeconds * 1000;
-      await time('db', () =>
-        this.transact(
-          redemptionItems(this.tables.verifications, {
-            requestId,
-            maxAttempts: codeMaxAttempts,
-            token: { tokenHash, phone, codeType: '1', expiresAt },
-            now,
-          }),
-        ),
-      );
+      const token = { tokenHash, phone, codeType: '1' as const, expiresAt };
+      mustSucceed('validate', await time('db', () => this.verifications.redeemCode(requestId, codeMaxAttempts, token, now)));
       return parts;
     };
   }
 
-  /** A password login's storage calls and bcrypt.compare, for a registered `phone`. */
-  login(phone: string): Operation {
+  /** A password login's storage calls and bcrypt.compare, for a user registered with `password`. */
+  login(phone: string, password: string): Operation {
     const { limits } = this.deps.config;
     const quota = failureQuota(this.deps, phone);
     const sessionId = nextId();
@@ -119,25 +113,19 @@ export class Floors {
     return async () => {
       const { parts, time } = partTimer();
       const now = Date.now();
-      const { item } = quotaSpend(this.tables.rateLimits, quota, now);
-      await time('db', () => this.db.send(new UpdateCommand(item.Update as ConstructorParameters<typeof UpdateCommand>[0])));
-      const claim = await time('db', () => this.get(this.tables.users, keys.phone(phone)));
-      const user = await time('db', () => this.get(this.tables.users, keys.user(String(claim?.['userId']))));
-      const matches = await time('bcrypt', () => bcrypt.compare(PASSWORD, String(user?.['passwordHash'])));
+      mustSucceed('login', await time('db', () => this.accounts.spendLoginAttempt(quota, now)));
+      const user = await time('db', () => this.accounts.findUserByPhone(phone));
+      if (!user) throw new Error('login floor: no user');
+      const matches = await time('bcrypt', () => bcrypt.compare(password, user.passwordHash));
       if (!matches) throw new Error('login floor: password mismatch');
-      const userId = String(claim?.['userId']);
-      await time('db', () =>
-        this.transact([
-          ...sessionPuts(this.tables.sessions, {
-            sessionId,
-            userId,
-            refreshHash,
-            createdAt: now,
-            expiresAt: now + limits.refreshTokenTtlSeconds * 1000,
-          }),
-          quotaReset(this.tables.rateLimits, quota, now),
-        ]),
-      );
+      const session = {
+        sessionId,
+        userId: user.userId,
+        refreshHash,
+        createdAt: now,
+        expiresAt: now + limits.refreshTokenTtlSeconds * 1000,
+      };
+      await time('db', () => this.accounts.openSession({ session, now, resetQuota: quota }));
       return parts;
     };
   }
@@ -146,24 +134,22 @@ export class Floors {
   async refresh(input: { accessToken: string; refreshToken: string }): Promise<Operation> {
     const { signingKey, config } = this.deps;
     const publicKey = await importJWK(signingKey.publicJwk, SIGNING_ALG);
+    // The answer's `AT <jws>`, as a client holds it: the JWS is what gets verified.
+    const jws = input.accessToken.replace(/^AT /, '');
     const oldHash = sha256(input.refreshToken);
     const newHash = sha256(randomToken());
     return async () => {
       const { parts, time } = partTimer();
       const { payload } = await time('es256', () =>
-        jwtVerify(stripScheme(input.accessToken), publicKey, {
-          issuer: config.jwt.issuer,
-          audience: config.jwt.audience,
-          algorithms: [SIGNING_ALG],
-        }),
+        jwtVerify(jws, publicKey, { issuer: config.jwt.issuer, audience: config.jwt.audience, algorithms: [SIGNING_ALG] }),
       );
-      const record = await time('db', () => this.get(this.tables.sessions, keys.refresh(oldHash)));
+      const record = await time('db', () => this.sessions.findRefresh(oldHash));
       if (!record) throw new Error('refresh floor: no refresh record');
       const now = Date.now();
       const expiresAt = now + config.limits.refreshTokenTtlSeconds * 1000;
-      const sessionId = String(record['sessionId']);
-      const userId = String(record['userId']);
-      await time('db', () => this.transact(rotationItems(this.tables.sessions, { sessionId, userId, oldHash, newHash, expiresAt, now })));
+      const { sessionId, userId } = record;
+      const rotation = { sessionId, userId, oldHash, newHash, expiresAt, now };
+      mustSucceed('refresh', await time('db', () => this.sessions.rotateRefresh(rotation)));
       await time('es256', () => signAccessToken(signingKey, config.jwt, { userId: String(payload.sub), sessionId, issuedAtMs: now }));
       return parts;
     };

@@ -1,5 +1,6 @@
 // A Lambda-like function process for the benchmarks: plain `node`, no tsx, nothing loaded but the
-// bundle. Started by bench/processes.ts. Timestamps are milliseconds since this process started
+// bundle and what the runtime hands it (tests/kit/lambda-context.cjs, no dependencies). Started by
+// bench/processes.ts. Timestamps are milliseconds since this process started
 // (performance.now(): its time origin is the process start) or epoch milliseconds for comparing
 // processes (performance.timeOrigin + performance.now()).
 //
@@ -19,36 +20,17 @@
 
 const { constants, performance, PerformanceObserver } = require('node:perf_hooks');
 const { readFileSync } = require('node:fs');
-const { randomBytes, randomUUID } = require('node:crypto');
+const { lambdaContext, traceHeader } = require('../tests/kit/lambda-context.cjs');
 
 const epochNow = () => performance.timeOrigin + performance.now();
 const sleepUntil = (epoch) => new Promise((resolve) => setTimeout(resolve, Math.max(0, epoch - epochNow())));
-
-function lambdaContext() {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'bench',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: '/aws/lambda/bench',
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 /**
  * Where tracing is on, every invocation in a trace of its own, as the Lambda runtime does: the X-Ray
  * SDK keeps one trace's subsegments until the trace id changes.
  */
 function nextTrace() {
-  if (!process.env._X_AMZN_TRACE_ID) return;
-  const root = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
-  process.env._X_AMZN_TRACE_ID = `Root=${root};Parent=${randomBytes(8).toString('hex')};Sampled=1`;
+  if (process.env._X_AMZN_TRACE_ID) process.env._X_AMZN_TRACE_ID = traceHeader();
 }
 
 /** An HTTP answer of 200, or an authorizer's yes. */
@@ -60,7 +42,7 @@ async function cold(bundle, eventFile) {
   const beforeRequire = performance.now();
   const { handler } = require(bundle);
   const loaded = performance.now();
-  const result = await handler(event, lambdaContext());
+  const result = await handler(event, lambdaContext('bench'));
   const answered = performance.now();
   const line = JSON.stringify({
     ok: succeeded(result),
@@ -95,7 +77,7 @@ async function run({ events, startAt, stopAt, sampleMemory, gcEvery }) {
   for (; i < events.length && (stopAt === null || epochNow() < stopAt); i++) {
     nextTrace();
     const start = epochNow();
-    const result = await handler(events[i], lambdaContext());
+    const result = await handler(events[i], lambdaContext('bench'));
     intervals.push([start, epochNow()]);
     // The handler parses the body into the event (middy): let go of it, or the harness would
     // keep every request alive and look like a leak.

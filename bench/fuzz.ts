@@ -2,20 +2,10 @@
 // requests per endpoint (default 10,000) through the real handlers, on a throwaway stack of its own.
 // Prints per endpoint the cases run, the status histogram and the failures (0 expected), the first
 // few failing cases in full, and exits non-zero on any failure. FUZZ_SEED replays a run.
-import { cpus } from 'node:os';
-import { parseConfig } from '../lib/config';
-import { createDeps, type Deps } from '../lib/container';
-import { startTestStack } from '../scripts/test-stack';
-import { createHandlers } from '../scripts/handlers';
-import {
-  ENDPOINTS,
-  assertNoPollution,
-  formatReport,
-  fuzzEndpoint,
-  prepareContext,
-  type FuzzReport,
-  type Handlers,
-} from '../tests/fuzz-cases';
+import { inProcessService } from '../tests/kit/service';
+import { startTestStack } from '../tests/kit/stack';
+import { ENDPOINTS, assertNoPollution, formatReport, fuzzEndpoint, prepareContext, type FuzzReport } from '../tests/fuzz-cases';
+import { machineLine } from './lib';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
 const BASE_SEED = Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31);
@@ -26,26 +16,11 @@ async function main(): Promise<number> {
   process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
   const stack = await startTestStack();
   try {
-    const codes = new Map<string, string>();
     // The deployed limits (cooldown, hourly caps, lockout): valid-shaped cases may meet them, and 429 is an answer like any 4xx.
-    const base = await createDeps(parseConfig(process.env));
-    const send = (m: { requestId: string; code: string }) => {
-      codes.set(m.requestId, m.code);
-      return Promise.resolve();
-    };
-    const deps: Deps = { ...base, sms: { send } };
-    const provider = () => Promise.resolve(deps);
-    const handlers: Handlers = createHandlers(provider);
-    const codeOf = (requestId: string) => {
-      const code = codes.get(requestId);
-      if (code === undefined) throw new Error(`no SMS for request ${requestId}`);
-      return code;
-    };
+    const { deps, handlers, codeOf } = await inProcessService({ sms: 'captured' });
     const ctx = await prepareContext(handlers, codeOf, { users: 5, tokens: 5, codes: 5 });
 
-    console.log(
-      `machine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, node ${process.version}, bcrypt cost ${deps.config.bcryptCost}`,
-    );
+    console.log(`${machineLine()}, bcrypt cost ${deps.config.bcryptCost}`);
     console.log(
       `fuzzing ${ENDPOINTS.length} endpoints, ${RUNS} cases each, seed ${BASE_SEED} (endpoint i uses seed + i), endpoints in parallel`,
     );

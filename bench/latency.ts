@@ -1,29 +1,16 @@
-// Warm latency, in-process: each handler (createHandler of functions/*.ts, via scripts/handlers.ts,
+// Warm latency, in-process: each handler (createHandler of functions/*.ts, via tests/kit/service.ts,
 // on deps from createDeps with a capturing SMS sender: the full middy chain) next to its floor
 // (bench/floors.ts), interleaved round by round so that both see the same machine; the order within
 // a round alternates. Rounds before `warmup` are dropped.
-import { newSession } from '../lib/domain/sessions';
 import { nextId } from '../lib/ids';
-import { createHandlers } from '../scripts/handlers';
+import { sentCode } from '../tests/kit/codes';
+import { Phones } from '../tests/kit/phones';
+import { freshRegistration, openSession } from '../tests/kit/users';
 import { Floors, type Operation, type Parts } from './floors';
-import {
-  benchDeps,
-  captchaToken,
-  median,
-  PASSWORD,
-  Phones,
-  preparedRegistration,
-  progress,
-  sentCode,
-  stats,
-  timeHandler,
-  type Bench,
-  type Stats,
-} from './lib';
+import { authorized, benchService, median, progress, stats, timeHandler, type Stats } from './lib';
 import { fmt, type Bar, type SectionResult, type Table, type Target } from './report-model';
 
 export const REGISTER_RATIO_TARGET = 1.1;
-const AGENT_HEADERS = { 'x-hw-agentName': 'bench', 'Content-Type': 'application/json' };
 
 export interface LatencyOptions {
   /** Register is measured at each of these bcrypt costs. */
@@ -86,36 +73,27 @@ async function interleaved(name: string, rounds: number, warmup: number, prepare
   return { handler: stats(handler), floor: stats(floor), parts: medianParts, pairedRatio, rounds };
 }
 
-/** A session opened through the domain (no bcrypt): the tokens a client would hold. */
-async function openSession(bench: Bench, userId: string) {
-  const now = bench.deps.now();
-  const { session, info } = await newSession(bench.deps, userId, now);
-  await bench.deps.accounts.openSession({ session, now });
-  return info;
-}
-
 export async function warmLatency(options: LatencyOptions): Promise<SectionResult> {
   const { costs, defaultCost, rounds, fastRounds, warmup } = options;
   const phones = new Phones('81');
   const rows: Row[] = [];
 
   for (const cost of costs) {
-    const bench = await benchDeps({ BCRYPT_COST: String(cost) });
+    const bench = await benchService({ BCRYPT_COST: String(cost) });
     const floors = new Floors(bench.deps);
-    const { register } = createHandlers(bench.provider);
+    const { register } = bench.handlers;
     const result = await interleaved(`register @${cost}`, rounds, warmup, async () => {
-      const body = await preparedRegistration(bench, phones);
-      const floorPhone = phones.next();
-      const floor = floors.register(cost, floorPhone, await captchaToken(bench, floorPhone));
+      const body = await freshRegistration(bench, phones.next());
+      const floor = floors.register(cost, await freshRegistration(bench, phones.next()));
       return { handler: () => timeHandler(register, { body }), floor };
     });
     rows.push({ endpoint: 'register', cost: String(cost), ...result });
     floors.destroy();
   }
 
-  const bench = await benchDeps({ BCRYPT_COST: String(defaultCost) });
+  const bench = await benchService({ BCRYPT_COST: String(defaultCost) });
   const floors = new Floors(bench.deps);
-  const handlers = createHandlers(bench.provider);
+  const { handlers } = bench;
   rows.push({
     endpoint: 'validate-code',
     cost: '-',
@@ -131,15 +109,15 @@ export async function warmLatency(options: LatencyOptions): Promise<SectionResul
   });
 
   // One account, registered through the handler at the default cost; every round logs it in.
-  const account = await preparedRegistration(bench, phones);
+  const account = await freshRegistration(bench, phones.next());
   await timeHandler(handlers.register, { body: account });
   rows.push({
     endpoint: 'login (authType 1)',
     cost: String(defaultCost),
     ...(await interleaved('login', rounds, warmup, () =>
       Promise.resolve({
-        handler: () => timeHandler(handlers.login, { body: { account: account.phone, authType: '1', password: PASSWORD } }),
-        floor: floors.login(account.phone),
+        handler: () => timeHandler(handlers.login, { body: { account: account.phone, authType: '1', password: account.password } }),
+        floor: floors.login(account.phone, account.password),
       }),
     )),
   });
@@ -149,13 +127,13 @@ export async function warmLatency(options: LatencyOptions): Promise<SectionResul
     endpoint: 'refresh',
     cost: '-',
     ...(await interleaved('refresh', fastRounds, warmup, async () => {
-      const mine = await openSession(bench, userId);
-      const floor = await floors.refresh(await openSession(bench, userId));
+      const mine = await openSession(bench.deps, userId);
+      const floor = await floors.refresh(await openSession(bench.deps, userId));
       return {
         handler: () =>
           timeHandler(handlers.refreshToken, {
             body: { refreshToken: mine.refreshToken },
-            headers: { ...AGENT_HEADERS, Authorization: mine.accessToken },
+            headers: authorized(mine.accessToken),
           }),
         floor,
       };

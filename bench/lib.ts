@@ -1,17 +1,12 @@
-// What the benchmarks share: statistics, the machine line, dependencies with a capturing SMS sender,
-// captcha tokens and registration bodies minted through the domain, and handler invocations built
-// before the clock starts.
-import { randomInt } from 'node:crypto';
+// What the benchmarks share beyond the fixture kit (tests/kit/): statistics, the machine line, the
+// service in this process as benchmarks want it, and handler invocations built before the clock
+// starts.
 import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { createDeps, type Deps, type DepsProvider } from '../lib/container';
-import { parseConfig } from '../lib/config';
-import { sendCode, validateCode } from '../lib/domain/verification';
-import { httpEvent, lambdaContext, type EventOptions } from '../scripts/invoke';
-
-/** The reference password of SPEC §1: passes the policy, is not on the common list. */
-export const PASSWORD = '01ASDAa1';
+import { NO_LOGIN_LOCKOUT, NO_SEND_LIMITS } from '../tests/kit/env';
+import { httpEvent, lambdaContext, type EventOptions } from '../tests/kit/invoke';
+import { inProcessService, type InProcessService } from '../tests/kit/service';
 
 export type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 export interface HttpResult {
@@ -69,77 +64,22 @@ export const machine = (): Machine => ({
 export const machineLine = (m: Machine = machine()): string =>
   `machine: ${m.cpu} x${m.cores}, node ${m.node}, ${m.memoryGiB.toFixed(0)} GiB, load ${m.load.toFixed(2)}`;
 
-// ---- dependencies -----------------------------------------------------------------------------
+// ---- the service ------------------------------------------------------------------------------
 
 /**
- * The stack's environment (startTestStack() puts it in process.env) with the sender limits off,
- * so that one phone prefix can mint as many tokens as a benchmark needs, and `overrides` on top.
+ * The service in this process (tests/kit/service.ts) on the stack's environment with the sender
+ * limits and the login lockout off, so that one phone prefix can mint as many tokens and log in as
+ * often as a benchmark needs, and `overrides` on top. Codes are kept in memory, not in the outbox.
  */
-export const benchEnv = (overrides: Record<string, string> = {}): NodeJS.ProcessEnv => ({
-  ...process.env,
-  SMS_RESEND_COOLDOWN_SECONDS: '0',
-  SMS_MAX_PER_PHONE_PER_HOUR: '1000000',
-  SMS_MAX_PER_IP_PER_HOUR: '1000000',
-  LOGIN_MAX_FAILURES: '1000000',
-  ...overrides,
+export const benchService = (overrides: Record<string, string> = {}): Promise<InProcessService> =>
+  inProcessService({ env: { ...NO_SEND_LIMITS, ...NO_LOGIN_LOCKOUT, ...overrides }, sms: 'captured' });
+
+/** Request headers of a client holding `accessToken`. */
+export const authorized = (accessToken: string) => ({
+  'x-hw-agentName': 'bench',
+  'Content-Type': 'application/json',
+  Authorization: accessToken,
 });
-
-export interface Bench {
-  deps: Deps;
-  provider: DepsProvider;
-  /** SMS codes by request id, as the capturing sender got them. */
-  codes: Map<string, string>;
-}
-
-/** Dependencies built like a container's (createDeps), with an SMS sender that keeps the codes. */
-export async function benchDeps(overrides: Record<string, string> = {}): Promise<Bench> {
-  const codes = new Map<string, string>();
-  const built = await createDeps(parseConfig(benchEnv(overrides)));
-  const send = (m: { requestId: string; code: string }) => {
-    codes.set(m.requestId, m.code);
-    return Promise.resolve();
-  };
-  const deps: Deps = { ...built, sms: { send } };
-  return { deps, provider: () => Promise.resolve(deps), codes };
-}
-
-/** Canonical phone numbers nobody else in this run uses: `00` + a 2-digit prefix + 9 digits. */
-export class Phones {
-  private seq = randomInt(100_000_000, 800_000_000);
-  constructor(private readonly prefix: string) {}
-  next(): string {
-    return `00${this.prefix}${this.seq++}`;
-  }
-}
-
-/** A code sent through the domain (no HTTP): its request id and the code the sender captured. */
-export async function sentCode(bench: Bench, phone: string, codeType: '1' | '2' = '1') {
-  const sent = await sendCode(bench.deps, { phone, codeType }, undefined);
-  const code = bench.codes.get(sent.requestId);
-  if (!code) throw new Error(`no code captured for ${sent.requestId}`);
-  bench.codes.delete(sent.requestId);
-  return { requestId: sent.requestId, code };
-}
-
-/** A client's captcha token for `phone`, minted through the domain (send + validate). */
-export async function captchaToken(bench: Bench, phone: string, codeType: '1' | '2' = '1'): Promise<string> {
-  const { requestId, code } = await sentCode(bench, phone, codeType);
-  return (await validateCode(bench.deps, { requestId, code, codeType })).token;
-}
-
-export const registrationBody = (phone: string, token: string) => ({
-  firstname: 'Bench',
-  phone,
-  email: '',
-  captchaToken: token,
-  password: PASSWORD,
-});
-
-/** A registration request ready to send: a fresh phone and a valid captcha token for it. */
-export async function preparedRegistration(bench: Bench, phones: Phones) {
-  const phone = phones.next();
-  return registrationBody(phone, await captchaToken(bench, phone));
-}
 
 /** Runs fn(0..count-1) with at most `concurrency` in flight; results in order. */
 export async function pool<T>(count: number, concurrency: number, fn: (index: number) => Promise<T>): Promise<T[]> {

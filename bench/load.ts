@@ -6,11 +6,12 @@
 import autocannon from 'autocannon';
 import { createClient, KooDriveError, type KooDriveClient } from '../client';
 import { routes } from '../infra/routes.cjs';
-import { createHandlers } from '../scripts/handlers';
-import { inProcessFetch } from '../scripts/in-process-fetch';
-import { startOfflineApi } from '../scripts/serverless-cli';
-import { startTestStack } from '../scripts/test-stack';
-import { PASSWORD, Phones, benchDeps, machineLine, pool, registrationBody, type Bench } from './lib';
+import { startOfflineApi } from '../scripts/lib/serverless-cli';
+import { sentCode, wrongCode } from '../tests/kit/codes';
+import { Phones } from '../tests/kit/phones';
+import { startTestStack } from '../tests/kit/stack';
+import { freshRegistration, PASSWORD } from '../tests/kit/users';
+import { benchService, machineLine, pool } from './lib';
 
 const CONNECTIONS = Number(process.env['LOAD_CONNECTIONS'] ?? 8);
 const SECONDS = Number(process.env['LOAD_SECONDS'] ?? 20);
@@ -27,18 +28,6 @@ const BAD_REQUESTS: [BadRequest, ...BadRequest[]] = [
   { path: routes.login.path, body: '{"account":"0027188460901","authType":"3"}' },
 ];
 
-/**
- * A code sent through the API in this process (the handlers on the bench's dependencies, so the
- * same tables and key as the HTTP stack, and an SMS sender that keeps the codes).
- */
-async function sentCode(client: KooDriveClient, bench: Bench, phone: string) {
-  const { requestId } = await client.sendCode({ phone, codeType: '1' });
-  const code = bench.codes.get(requestId);
-  if (!code) throw new Error(`no code captured for ${requestId}`);
-  bench.codes.delete(requestId);
-  return { requestId, code };
-}
-
 /** Whether a sign-up answered 200 can log in with its password, as the same user. */
 async function canLogIn(client: KooDriveClient, user: { userId: string; phone: string }): Promise<boolean> {
   try {
@@ -53,24 +42,15 @@ async function main() {
   const stack = await startTestStack();
   const starting = startOfflineApi(); // boots while the material is prepared
   try {
-    // Material made through the API in this process, without send limits.
-    const bench = await benchDeps();
+    // Material made through the API in this process (the handlers on the same tables and key as
+    // the HTTP stack), without send limits, the codes kept in memory.
+    const bench = await benchService();
     const config = bench.deps.config;
-    const preparer = createClient({
-      baseUrl: 'http://in-process',
-      agentName: AGENT,
-      fetch: inProcessFetch(createHandlers(bench.provider)),
-    });
     const phones = new Phones('95');
     const signUps: string[] = [];
-    for (let i = 0; i < TOKENS; i++) {
-      const phone = phones.next();
-      const { requestId, code } = await sentCode(preparer, bench, phone);
-      const { token } = await preparer.validateCode({ requestId, code, codeType: '1' });
-      signUps.push(JSON.stringify(registrationBody(phone, token)));
-    }
+    for (let i = 0; i < TOKENS; i++) signUps.push(JSON.stringify(await freshRegistration(bench, phones.next())));
     const pending: Array<{ requestId: string; code: string }> = [];
-    for (let i = 0; i < CODES; i++) pending.push(await sentCode(preparer, bench, phones.next()));
+    for (let i = 0; i < CODES; i++) pending.push(await sentCode(bench, phones.next()));
 
     const url = (await starting).baseUrl;
     // serverless-offline loads each function on its first request: not part of what is measured.
@@ -99,7 +79,7 @@ async function main() {
             const item = roll < 7 ? pending[Math.floor(Math.random() * pending.length)] : undefined;
             if (item) {
               context['kind'] = 'validate';
-              const code = Math.random() < 0.2 ? item.code : String((Number(item.code) + 1) % 1_000_000).padStart(6, '0');
+              const code = Math.random() < 0.2 ? item.code : wrongCode(item.code);
               return {
                 ...request,
                 path: routes.validateCode.path,

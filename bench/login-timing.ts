@@ -2,11 +2,11 @@
 // answer time tells an attacker which phones are registered. Prints both, interleaved in one run,
 // at the configured bcrypt cost (default 11).
 import { performance } from 'node:perf_hooks';
-import { createHandler as loginHandler } from '../functions/login';
-import { createHandler as registerHandler } from '../functions/register';
-import { call } from '../scripts/invoke';
-import { startTestStack } from '../scripts/test-stack';
-import { Phones, benchDeps, machineLine, median, preparedRegistration } from './lib';
+import { call } from '../tests/kit/invoke';
+import { Phones } from '../tests/kit/phones';
+import { startTestStack } from '../tests/kit/stack';
+import { freshRegistration } from '../tests/kit/users';
+import { benchService, machineLine, median } from './lib';
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 40);
 const WARMUP = 5;
@@ -14,12 +14,12 @@ const WARMUP = 5;
 async function main() {
   const stack = await startTestStack();
   try {
-    // benchDeps lifts the lockout, which would answer 429 after ten tries: this measures the 401 path.
-    const bench = await benchDeps();
-    const login = loginHandler(bench.provider);
+    // benchService lifts the lockout, which would answer 429 after ten tries: this measures the 401 path.
+    const bench = await benchService();
+    const { login, register } = bench.handlers;
     const phones = new Phones('97');
-    const body = await preparedRegistration(bench, phones);
-    const registered = await call(registerHandler(bench.provider), { body });
+    const body = await freshRegistration(bench, phones.next());
+    const registered = await call(register, { body });
     if (registered.status !== 200) throw new Error(registered.raw);
     const phone = body.phone;
 

@@ -5,9 +5,12 @@
 // grows) from the heap sizing itself up (resident set that grows while the live heap does not).
 // A third process, bench/sdk-floor.ts making as many DynamoDB requests, is the floor: how the
 // resident set of a function that only uses the chosen DynamoDB client moves under the same loop.
-import { httpEvent } from '../scripts/invoke';
+import { httpEvent } from '../tests/kit/invoke';
+import { Phones } from '../tests/kit/phones';
+import type { InProcessService } from '../tests/kit/service';
+import { freshRegistration } from '../tests/kit/users';
 import { Bundles, SDK_FLOOR, serverlessFunctions } from './bundles';
-import { benchDeps, epochNow, Phones, pool, preparedRegistration, progress, type Bench } from './lib';
+import { benchService, epochNow, pool, progress } from './lib';
 import { deployedSettingsNote, functionEnv, Worker, type RunResult } from './processes';
 import { fmt, mib, type SectionResult, type Table } from './report-model';
 
@@ -15,9 +18,9 @@ const BLOCK = 100;
 /** "No growth after warm-up": the last block's peak within this share of the first block's. */
 export const GROWTH_TARGET = 0.05;
 
-async function registrations(bench: Bench, phones: Phones, count: number): Promise<object[]> {
+async function registrations(bench: InProcessService, phones: Phones, count: number): Promise<object[]> {
   progress(`  minting ${count} captcha tokens`);
-  return pool(count, 8, async () => httpEvent({ body: await preparedRegistration(bench, phones) }));
+  return pool(count, 8, async () => httpEvent({ body: await freshRegistration(bench, phones.next()) }));
 }
 
 async function serve(bundle: string, events: object[], cost: number, gcEvery?: number): Promise<RunResult> {
@@ -35,7 +38,7 @@ async function serve(bundle: string, events: object[], cost: number, gcEvery?: n
 export async function memory(bundles: Bundles, options: { registrations: number; cost: number }): Promise<SectionResult> {
   const entry = serverlessFunctions().find((f) => f.name === 'register')?.entry ?? 'functions/register.ts';
   const bundle = await bundles.get('register', entry);
-  const bench = await benchDeps({ BCRYPT_COST: String(options.cost) });
+  const bench = await benchService({ BCRYPT_COST: String(options.cost) });
   const phones = new Phones('85');
   const natural = await serve(bundle.file, await registrations(bench, phones, options.registrations), options.cost);
   const collected = await serve(bundle.file, await registrations(bench, phones, options.registrations), options.cost, BLOCK);

@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stageSettings } from '../infra/stages.cjs';
-import { stageEnvironment } from '../scripts/local-env';
-import { tracedLambdaEnv } from '../scripts/traced-lambda-env';
+import { stageEnvironment } from '../scripts/lib/local-env';
+import { tracedLambdaEnv } from '../tests/kit/traced-lambda-env';
 
 export const RUNNER = join(__dirname, 'fn-runner.cjs');
 

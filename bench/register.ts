@@ -6,11 +6,12 @@ import { build } from 'esbuild';
 import { esbuildOptions } from '../esbuild.config.cjs';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import { createHandler } from '../functions/register';
 import tunables from '../lib/tunables.cjs';
-import { call } from '../scripts/invoke';
-import { startTestStack } from '../scripts/test-stack';
-import { PASSWORD, Phones, benchDeps, machineLine, percentile, preparedRegistration } from './lib';
+import { call } from '../tests/kit/invoke';
+import { Phones } from '../tests/kit/phones';
+import { startTestStack } from '../tests/kit/stack';
+import { freshRegistration, PASSWORD } from '../tests/kit/users';
+import { benchService, machineLine, percentile } from './lib';
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 40);
 const WARMUP = 5;
@@ -27,14 +28,14 @@ async function main() {
   const stack = await startTestStack();
   try {
     const cost = Number(process.env['BCRYPT_COST'] ?? tunables.BCRYPT_COST);
-    const bench = await benchDeps({ BCRYPT_COST: String(cost) });
-    const register = createHandler(bench.provider);
+    const bench = await benchService({ BCRYPT_COST: String(cost) });
+    const { register } = bench.handlers;
     const phones = new Phones('98');
 
     const registerTimes: number[] = [];
     const hashTimes: number[] = [];
     for (let round = 0; round < WARMUP + ROUNDS; round++) {
-      const body = await preparedRegistration(bench, phones);
+      const body = await freshRegistration(bench, phones.next());
       let t = performance.now();
       const answer = await call(register, { body });
       const registerMs = performance.now() - t;

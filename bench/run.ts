@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import tunables from '../lib/tunables.cjs';
-import { startTestStack, type TestStack } from '../scripts/test-stack';
+import { startTestStack, type TestStack } from '../tests/kit/stack';
 import { coldStart } from './cold-start';
 import { warmLatency } from './latency';
 import { envNumber, machine, machineLine, progress } from './lib';
@@ -72,7 +72,7 @@ async function main() {
   progress(machineLine(m));
   progress(`other work on the machine: ${busyBefore === undefined ? 'unknown' : `${busyBefore.toFixed(2)} cores busy`}`);
   // Ctrl-C, kill: end what this run started. The 'exit' handlers kill the function processes
-  // (bench/processes.ts) and the DynamoDB Local JVM (scripts/dynamodb-local.ts) and remove the bundles.
+  // (bench/processes.ts) and the DynamoDB Local JVM (scripts/lib/dynamodb-local.ts) and remove the bundles.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       progress(`${signal}: stopping`);

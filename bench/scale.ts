@@ -4,26 +4,16 @@
 // user, as registerUser writes them — so that the two sizes can be measured interleaved.
 import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import bcrypt from 'bcryptjs';
-import { newSession } from '../lib/domain/sessions';
 import { nextId } from '../lib/ids';
 import { createDynamoClient } from '../lib/store/client';
 import { keys } from '../lib/store/dynamo/shared';
-import { createTables } from '../scripts/create-tables';
-import { createHandlers } from '../scripts/handlers';
+import { createTables } from '../scripts/lib/create-tables';
+import { sentCode } from '../tests/kit/codes';
+import { Phones } from '../tests/kit/phones';
+import type { InProcessService } from '../tests/kit/service';
+import { freshRegistration, openSession, PASSWORD } from '../tests/kit/users';
 import { isRead, startCountingProxy } from './counting-proxy';
-import {
-  benchDeps,
-  median,
-  PASSWORD,
-  Phones,
-  pool,
-  preparedRegistration,
-  progress,
-  sentCode,
-  timeHandler,
-  type Bench,
-  type Handler,
-} from './lib';
+import { authorized, benchService, median, pool, progress, timeHandler, type Handler } from './lib';
 import { fmt, type SectionResult, type Table, type Target } from './report-model';
 
 export const SCALE_RATIO_TARGET = 1.1;
@@ -31,7 +21,6 @@ const SMALL = 1_000;
 const BATCH = 25; // BatchWriteItem's limit: 12 users (24 items) per request
 const SEED_CONCURRENCY = 32;
 const COUNT_ROUNDS = 10;
-const AGENT_HEADERS = { 'x-hw-agentName': 'bench', 'Content-Type': 'application/json' };
 
 async function seedUsers(table: string, count: number, phonePrefix: string) {
   const client = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: process.env['DYNAMODB_ENDPOINT'] });
@@ -81,11 +70,11 @@ async function seedUsers(table: string, count: number, phonePrefix: string) {
 }
 
 /** Register into the small and the big table in turn (order alternating): medians of each. */
-async function interleavedSizes(small: Bench, big: Bench, phones: Phones, rounds: number, warmup = 3) {
-  const handlers = [createHandlers(small.provider).register, createHandlers(big.provider).register] as const;
+async function interleavedSizes(small: InProcessService, big: InProcessService, phones: Phones, rounds: number, warmup = 3) {
+  const handlers = [small.handlers.register, big.handlers.register] as const;
   const times: [number[], number[]] = [[], []];
   for (let round = 0; round < warmup + rounds; round++) {
-    const bodies = [await preparedRegistration(small, phones), await preparedRegistration(big, phones)];
+    const bodies = [await freshRegistration(small, phones.next()), await freshRegistration(big, phones.next())];
     const order = round % 2 === 0 ? [0, 1] : [1, 0];
     for (const which of order) {
       const ms = await timeHandler(handlers[which as 0 | 1], { body: bodies[which] });
@@ -103,10 +92,10 @@ interface Trips {
   consistent: boolean;
 }
 
-/** Round trips of `count` successful calls through the counting proxy: each call's must be the same. */
 /** One request through the counting proxy, prepared before the count starts. */
 type Run = () => Promise<void>;
 
+/** Round trips of `count` successful calls through the counting proxy: each call's must be the same. */
 async function countTrips(
   endpoint: string,
   count: number,
@@ -139,8 +128,8 @@ export async function scale(options: { users: number; rounds: number; cost: numb
   const phones = new Phones('83');
   const results: Array<{ cost: number; small: number; big: number }> = [];
   for (const cost of [options.cost, 4]) {
-    const small = await benchDeps({ BCRYPT_COST: String(cost), USERS_TABLE: tables.small });
-    const big = await benchDeps({ BCRYPT_COST: String(cost), USERS_TABLE: tables.big });
+    const small = await benchService({ BCRYPT_COST: String(cost), USERS_TABLE: tables.small });
+    const big = await benchService({ BCRYPT_COST: String(cost), USERS_TABLE: tables.big });
     const r = await interleavedSizes(small, big, phones, options.rounds);
     progress(`  cost ${cost}: register p50 ${fmt(r.small)} ms at 1k users, ${fmt(r.big)} ms at ${tables.big.split('-').at(-1)}`);
     results.push({ cost, ...r });
@@ -151,16 +140,20 @@ export async function scale(options: { users: number; rounds: number; cost: numb
   const proxy = await startCountingProxy(endpoint);
   const trips: Trips[] = [];
   try {
-    const minter = await benchDeps({ BCRYPT_COST: '4' });
-    const counted = await benchDeps({ BCRYPT_COST: '4', DYNAMODB_ENDPOINT: proxy.endpoint });
-    const h = createHandlers(counted.provider);
+    const minter = await benchService({ BCRYPT_COST: '4' });
+    const h = (await benchService({ BCRYPT_COST: '4', DYNAMODB_ENDPOINT: proxy.endpoint })).handlers;
     const ok =
       (handler: Handler, options: Parameters<typeof timeHandler>[1]): Run =>
       async () => {
         await timeHandler(handler, options);
       };
     trips.push(
-      await countTrips('register', COUNT_ROUNDS, async () => ok(h.register, { body: await preparedRegistration(minter, phones) }), proxy),
+      await countTrips(
+        'register',
+        COUNT_ROUNDS,
+        async () => ok(h.register, { body: await freshRegistration(minter, phones.next()) }),
+        proxy,
+      ),
     );
     trips.push(
       await countTrips(
@@ -173,8 +166,8 @@ export async function scale(options: { users: number; rounds: number; cost: numb
         proxy,
       ),
     );
-    const account = await preparedRegistration(minter, phones);
-    await timeHandler(createHandlers(minter.provider).register, { body: account });
+    const account = await freshRegistration(minter, phones.next());
+    await timeHandler(minter.handlers.register, { body: account });
     trips.push(
       await countTrips(
         'login (authType 1)',
@@ -188,13 +181,8 @@ export async function scale(options: { users: number; rounds: number; cost: numb
         'refresh',
         COUNT_ROUNDS,
         async () => {
-          const now = minter.deps.now();
-          const { session, info } = await newSession(minter.deps, nextId(), now);
-          await minter.deps.accounts.openSession({ session, now });
-          return ok(h.refreshToken, {
-            body: { refreshToken: info.refreshToken },
-            headers: { ...AGENT_HEADERS, Authorization: info.accessToken },
-          });
+          const session = await openSession(minter.deps);
+          return ok(h.refreshToken, { body: { refreshToken: session.refreshToken }, headers: authorized(session.accessToken) });
         },
         proxy,
       ),

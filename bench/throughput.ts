@@ -5,9 +5,11 @@
 // Lambda containers would. Every level also runs bcrypt alone in N processes: what this machine
 // really gives. Counted over a window after a warm-up; calls cut by the window count pro rata.
 import { cpus } from 'node:os';
-import { httpEvent } from '../scripts/invoke';
+import { httpEvent } from '../tests/kit/invoke';
+import { Phones } from '../tests/kit/phones';
+import { freshRegistration } from '../tests/kit/users';
 import { Bundles, serverlessFunctions } from './bundles';
-import { benchDeps, epochNow, mean, Phones, pool, preparedRegistration, progress } from './lib';
+import { benchService, epochNow, mean, pool, progress } from './lib';
 import { deployedSettingsNote, dynamoDbLocalPid, functionEnv, machineCpuMs, processCpuMs, Worker, type RunResult } from './processes';
 import { fmt, type SectionResult, type Table, type Target } from './report-model';
 
@@ -99,7 +101,7 @@ export async function throughput(
   const entry = serverlessFunctions().find((f) => f.name === 'register')?.entry ?? 'functions/register.ts';
   const bundle = await bundles.get('register', entry);
   const env = await functionEnv({ BCRYPT_COST: String(cost) });
-  const bench = await benchDeps({ BCRYPT_COST: String(cost) });
+  const bench = await benchService({ BCRYPT_COST: String(cost) });
   const phones = new Phones('84');
 
   const rows: Row[] = [];
@@ -115,7 +117,7 @@ export async function throughput(
       // Enough prepared registrations for every worker to stay busy to the end, with room to spare.
       const perWorker = Math.ceil((((WARM_SECONDS + seconds + 1) * 1000) / (hashTime * Math.max(1, n / cores))) * 1.5) + 5;
       progress(`  concurrency ${n}: bcrypt alone ${fmt(hash.rate)}/s; minting ${n * perWorker} captcha tokens`);
-      const events = await pool(n * perWorker, 8, async () => httpEvent({ body: await preparedRegistration(bench, phones) }));
+      const events = await pool(n * perWorker, 8, async () => httpEvent({ body: await freshRegistration(bench, phones.next()) }));
       const register = await level(
         n,
         seconds,

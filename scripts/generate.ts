@@ -5,7 +5,7 @@
 // tests/generated.test.ts fails when either is stale. `--check` only compares, and exits 1 if stale.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generatedFiles } from './generated-files';
+import { generatedFiles } from './lib/generated-files';
 
 const root = join(__dirname, '..');
 const check = process.argv.includes('--check');

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseConfig } from '../lib/config';
 import { buildOpenApiDocument } from '../lib/openapi/document';
-import { stageEnvironment } from './local-env';
+import { stageEnvironment } from './lib/local-env';
 
 async function main(): Promise<void> {
   const { limits } = parseConfig(await stageEnvironment());

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { generateSigningJwk, publicPart, signingJwk, storedKeys, type StoredKeys } from '../lib/tokens/signing-key';
 import { signingKeyParameter } from '../infra/stages.cjs';
-import { serviceName } from './local-env';
+import { serviceName } from './lib/local-env';
 
 /** A rotation's first step: a new key signs, every current key stays published (public part only). */
 export async function rotate(current: StoredKeys): Promise<StoredKeys> {

@@ -4,10 +4,10 @@
 //   serverless-offline. Ctrl-C or SIGTERM stops all of it, the Java process included.
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { createTables } from './create-tables';
-import { CLI } from './serverless-cli';
-import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local';
-import { LOCAL_STAGE, stageEnvironment } from './local-env';
+import { createTables } from './lib/create-tables';
+import { CLI } from './lib/serverless-cli';
+import { startDynamoDbLocal, type RunningDynamoDb } from './lib/dynamodb-local';
+import { LOCAL_STAGE, stageEnvironment } from './lib/local-env';
 import { ensureKeyFile } from '../lib/tokens/signing-key';
 
 const DATA_DIR = '.local/dynamodb';

@@ -15,9 +15,9 @@ import {
   type KooDriveClient,
   type SessionState,
 } from '../client';
-import { freePort } from '../scripts/dynamodb-local';
-import { startOfflineApi } from '../scripts/serverless-cli';
-import { inProcessFetch } from '../scripts/in-process-fetch';
+import { freePort } from '../scripts/lib/dynamodb-local';
+import { startOfflineApi } from '../scripts/lib/serverless-cli';
+import { inProcessFetch } from './kit/in-process-fetch';
 import { captchaToken, clientFor, codeFromOutbox, leakWatched, randomPhone, registration, service } from './helpers';
 
 interface Transport {

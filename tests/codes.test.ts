@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createDocumentClient } from '../lib/store/client';
 import { sha256 } from '../lib/secrets';
 import { SmsSendError } from '../lib/sms/sender';
-import { createHandlers } from '../scripts/handlers';
+import { createHandlers } from './kit/handlers';
 import { call, codeFromOutbox, configWith, lambdaContext, randomPhone, service, type Service } from './helpers';
 
 let svc: Service;

@@ -9,7 +9,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as fc from 'fast-check';
 import { ALL_ENDPOINTS, type RouteName } from '../lib/api/index';
-import { httpEvent, lambdaContext } from '../scripts/invoke';
+import { httpEvent, lambdaContext } from './kit/invoke';
 
 export type Endpoint = RouteName;
 export const ENDPOINTS = Object.keys(ALL_ENDPOINTS) as Endpoint[];

@@ -2,7 +2,7 @@
 // shows in review: here it must match what the endpoint modules make of it now.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generatedFiles } from '../scripts/generated-files';
+import { generatedFiles } from '../scripts/lib/generated-files';
 
 describe('the generated files', () => {
   it.each(Object.entries(generatedFiles()))('%s is up to date (npm run generate)', (file, text) => {

@@ -1,19 +1,23 @@
-// Drives the real handlers (full middy chain) against DynamoDB Local, the way API Gateway would.
-import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createClient, type ClientOptions, type KooDriveClient } from '../client';
-import { createDeps, type Deps, type DepsProvider } from '../lib/container';
-import { createSmsSender } from '../lib/sms/create';
-import { parseConfig, type Config } from '../lib/config';
-import { createHandlers } from '../scripts/handlers';
-import { inProcessFetch } from '../scripts/in-process-fetch';
-import { call as invoke, type Answer, type EventOptions } from '../scripts/invoke';
-import { recordSecrets } from './harness/leak-watch';
+// The test suites' view of the fixture kit (tests/kit/): the real handlers (full middy chain)
+// against DynamoDB Local, driven the way API Gateway would, with the leak watch on: every secret a
+// successful request used or got is recorded for the scan at the end of the run.
+import type { ClientOptions, KooDriveClient } from '../client';
 import type { CodeType, SessionInfo } from '../lib/api/fields';
+import { recordSecrets } from './harness/leak-watch';
+import * as kit from './kit/codes';
+import { NO_SEND_LIMITS } from './kit/env';
+import { inProcessFetch } from './kit/in-process-fetch';
+import { call as invoke, type Answer, type EventOptions } from './kit/invoke';
+import { inProcessClient, onDeps, serviceDeps, type ServiceDeps } from './kit/service';
+import * as users from './kit/users';
 
 export type { SessionInfo };
 
-export { httpEvent, lambdaContext, type Answer, type EventOptions } from '../scripts/invoke';
+export { httpEvent, lambdaContext, type Answer, type EventOptions } from './kit/invoke';
+export { codeFromOutbox } from './kit/codes';
+export { configWith } from './kit/env';
+export { randomPhone } from './kit/phones';
+export { registration } from './kit/users';
 
 /** Invokes a handler; the secrets a successful call used or got are recorded for the leak scan. */
 export async function call(handler: Parameters<typeof invoke>[0], options: EventOptions = {}): Promise<Answer> {
@@ -36,65 +40,32 @@ export function leakWatched(inner: typeof fetch): typeof fetch {
 
 /** The typed client on a service's handlers in this process (or on `options.fetch`), leak-watched. */
 export function clientFor(svc: Service, options: Partial<ClientOptions> = {}): KooDriveClient {
-  return createClient({ baseUrl: 'http://in-process', agentName: 'test-agent', fetch: leakWatched(inProcessFetch(svc)), ...options });
+  return inProcessClient(svc, { fetch: leakWatched(inProcessFetch(svc)), ...options });
 }
 
-/** A phone number nobody else in this run uses, in canonical form. */
-export const randomPhone = (): string => `0099${randomInt(10_000_000, 99_999_999)}`;
-
-export function configWith(overrides: Record<string, string> = {}): Config {
-  return parseConfig({ ...process.env, ...overrides });
-}
-
-let sharedDeps: Promise<Deps> | undefined;
+let sharedDeps: Promise<ServiceDeps> | undefined;
 
 /** The handlers on dependencies built from the environment, optionally with other settings or clock. */
 export async function service(options: { env?: Record<string, string>; now?: () => number } = {}) {
-  let deps: Promise<Deps>;
-  if (!options.env && !options.now) {
-    sharedDeps ??= createDeps(configWith(), { sms: createSmsSender });
-    deps = sharedDeps;
-  } else {
-    deps = createDeps(configWith(options.env), { sms: createSmsSender }).then((d) => (options.now ? { ...d, now: options.now } : d));
-  }
-  const provider: DepsProvider = () => deps;
-  return { deps: await deps, ...createHandlers(provider) };
+  const built = options.env || options.now ? await serviceDeps(options) : await (sharedDeps ??= serviceDeps());
+  return { deps: built.deps, ...onDeps(built).handlers };
 }
 
 export type Service = Awaited<ReturnType<typeof service>>;
 
-/** The code the outbox holds for a request id. */
-export function codeFromOutbox(requestId: string): string {
-  const lines = readFileSync(String(process.env['SMS_OUTBOX_FILE']), 'utf8').trim().split('\n');
-  const entry = lines.map((l) => JSON.parse(l) as { requestId: string; code: string }).find((m) => m.requestId === requestId);
-  if (!entry) throw new Error(`no SMS for request ${requestId}`);
-  return entry.code;
-}
-
 // Mints captcha tokens for tests that need many for one phone: no cooldown, no hourly caps.
 let minter: Promise<Service> | undefined;
-const MINTER_ENV = { SMS_RESEND_COOLDOWN_SECONDS: '0', SMS_MAX_PER_PHONE_PER_HOUR: '1000000', SMS_MAX_PER_IP_PER_HOUR: '1000000' };
+const minting = async (via?: Service): Promise<kit.Minter> => ({
+  client: clientFor(via ?? (await (minter ??= service({ env: NO_SEND_LIMITS })))),
+  codeOf: kit.codeFromOutbox,
+});
 
 /** Sends a code and validates it (through `via`, or a service without send limits): a client's captcha token. */
 export async function captchaToken(phone: string, codeType: CodeType = '1', via?: Service): Promise<string> {
-  const client = clientFor(via ?? (await (minter ??= service({ env: MINTER_ENV }))));
-  const { requestId } = await client.sendCode({ phone, codeType });
-  return (await client.validateCode({ requestId, code: codeFromOutbox(requestId), codeType })).token;
+  return kit.captchaToken(await minting(via), phone, codeType);
 }
 
-export const registration = (phone: string, captchaToken: string, extra: Record<string, unknown> = {}) => ({
-  firstname: 'Ann',
-  surname: 'Lee',
-  phone,
-  email: '',
-  captchaToken,
-  password: '01ASDAa1',
-  ...extra,
-});
-
 /** Registers a new user with the reference password: its phone, id and first session. */
-export async function registeredUser(svc: Service, password = '01ASDAa1') {
-  const phone = randomPhone();
-  const data = await clientFor(svc).register(registration(phone, await captchaToken(phone), { password }));
-  return { phone, password, userId: data.userId, session: data.sessionInfo };
+export async function registeredUser(svc: Service, password = users.PASSWORD) {
+  return users.registeredUser(await minting(), password, clientFor(svc));
 }

@@ -3,7 +3,7 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { createClient, KooDriveError, type KooDriveClient } from '../client';
 import { routes } from '../infra/routes.cjs';
-import { startOfflineApi, type OfflineApi } from '../scripts/serverless-cli';
+import { startOfflineApi, type OfflineApi } from '../scripts/lib/serverless-cli';
 import { codeFromOutbox, leakWatched, randomPhone, registration } from './helpers';
 
 let api: OfflineApi | undefined;

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDocumentClient } from '../lib/store/client';
 import { configWith, randomPhone } from './helpers';
-import { freePort } from '../scripts/dynamodb-local';
-import { runServerless } from '../scripts/serverless-cli';
+import { freePort } from '../scripts/lib/dynamodb-local';
+import { runServerless } from '../scripts/lib/serverless-cli';
 
 /** invoke local prints the result as indented JSON last, after whatever the function logged. */
 function lastJsonDocument(stdout: string): any {

@@ -4,11 +4,14 @@
 // through the service's own HTTP API.
 import { randomInt } from 'node:crypto';
 import { createServer, request } from 'node:http';
+import { createClient } from '../client';
 import { routes } from '../infra/routes.cjs';
 import { MAX_BODY_BYTES } from '../lib/api/fields';
+import { captchaToken, codeFromOutbox, sentCode, wrongCode, type Minter } from './kit/codes';
+import { randomPhone } from './kit/phones';
+import { registeredUser } from './kit/users';
 import type { LivePointer, LiveValue } from './openapi/live-table';
 import type { ReplayCase } from './openapi/replay';
-import { codeFromOutbox, randomPhone } from './helpers';
 
 /**
  * A loopback address for this run alone, so that its sends count against a per-IP quota of their
@@ -35,14 +38,15 @@ export interface Reply {
   text: string;
 }
 
-const AGENT = { 'x-hw-agentName': 'openapi-test', 'Content-Type': 'application/json' };
+const AGENT_NAME = 'openapi-test';
+const AGENT = { 'x-hw-agentName': AGENT_NAME, 'Content-Type': 'application/json' };
 
 /** The stack at `baseUrl`, called from `localAddress` (node:http: fetch cannot pick its source address). */
 export class HttpApi {
   private readonly url: URL;
 
   constructor(
-    baseUrl: string,
+    readonly baseUrl: string,
     private readonly localAddress: string,
   ) {
     this.url = new URL(baseUrl);
@@ -61,6 +65,15 @@ export class HttpApi {
       req.end(body);
     });
   }
+
+  /** A WHATWG fetch through send(): for the typed client, from this API's address. */
+  readonly fetch: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const { pathname, search } = new URL(request.url);
+    const body = request.body ? await request.text() : undefined;
+    const reply = await this.send(request.method, pathname + search, Object.fromEntries(request.headers), body);
+    return new Response(reply.text, { status: reply.status, headers: reply.headers });
+  };
 
   /** A JSON POST as a client app sends it. */
   async post(path: string, body: object): Promise<{ status: number; body: { code: number; data?: Record<string, any> } }> {
@@ -90,21 +103,22 @@ async function until429(call: () => Promise<{ status: number }>, what: string, t
   throw new Error(`${what}: no 429 after ${tries} calls`);
 }
 
-const PASSWORD = '01ASDAa1';
-const wrongCodeFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-
 /** The live values of one case, each made once, on first use, from fresh phones and users. */
 class Flow {
   private readonly made = new Map<string, Promise<unknown>>();
+  /** The typed client over this API, and the local outbox its codes land in. */
+  readonly minter: Minter;
 
-  constructor(readonly api: HttpApi) {}
+  constructor(readonly api: HttpApi) {
+    this.minter = { client: createClient({ baseUrl: api.baseUrl, agentName: AGENT_NAME, fetch: api.fetch }), codeOf: codeFromOutbox };
+  }
 
   get(name: LiveValue): Promise<string> {
     return this.once(name, () => LIVE[name](this));
   }
 
-  user(): Promise<User> {
-    return this.once('user', () => newUser(this.api));
+  user(): ReturnType<typeof registeredUser> {
+    return this.once('user', () => registeredUser(this.minter));
   }
 
   private once<T>(key: string, make: () => Promise<T>): Promise<T> {
@@ -113,65 +127,20 @@ class Flow {
   }
 }
 
-// The service's own steps, for the live values a case needs.
-async function sendCode(api: HttpApi, phone: string, codeType: string): Promise<string> {
-  const sent = await api.post(routes.sendCode.path, { phone, codeType });
-  if (sent.status !== 200) throw new Error(`send: ${JSON.stringify(sent.body)}`);
-  return String(sent.body.data?.['requestId']);
-}
-
-async function validate(api: HttpApi, requestId: string, code: string, codeType: string): Promise<string> {
-  const validated = await api.post(routes.validateCode.path, { requestId, code, codeType });
-  if (validated.status !== 200) throw new Error(`validate: ${JSON.stringify(validated.body)}`);
-  return String(validated.body.data?.['token']);
-}
-
-async function captchaFor(api: HttpApi, phone: string, codeType: string): Promise<string> {
-  const requestId = await sendCode(api, phone, codeType);
-  return validate(api, requestId, codeFromOutbox(requestId), codeType);
-}
-
-interface User {
-  phone: string;
-  userId: string;
-  accessToken: string;
-  refreshToken: string;
-}
-
-async function newUser(api: HttpApi): Promise<User> {
-  const phone = randomPhone();
-  const captchaToken = await captchaFor(api, phone, '1');
-  const registered = await api.post(routes.register.path, {
-    firstname: 'John',
-    surname: 'Smith',
-    phone,
-    email: '',
-    captchaToken,
-    password: PASSWORD,
-  });
-  const data = registered.body.data;
-  if (registered.status !== 200 || !data) throw new Error(`register: ${JSON.stringify(registered.body)}`);
-  return {
-    phone,
-    userId: String(data['userId']),
-    accessToken: String(data['sessionInfo'].accessToken),
-    refreshToken: String(data['sessionInfo'].refreshToken),
-  };
-}
-
 /** How each live value of the replay's table is made. */
 export const LIVE: Readonly<Record<LiveValue, (flow: Flow) => Promise<string>>> = {
   phone: () => Promise.resolve(randomPhone()),
-  requestId: async (f) => sendCode(f.api, await f.get('phone'), '1'),
+  requestId: async (f) => (await f.minter.client.sendCode({ phone: await f.get('phone'), codeType: '1' })).requestId,
   code: async (f) => codeFromOutbox(await f.get('requestId')),
-  wrongCode: async (f) => wrongCodeFor(await f.get('code')),
-  spentRequestId: async ({ api }) => {
-    const requestId = await sendCode(api, randomPhone(), '1');
-    const code = wrongCodeFor(codeFromOutbox(requestId));
-    await until429(() => api.post(routes.validateCode.path, { requestId, code, codeType: '1' }), 'wrong codes');
+  wrongCode: async (f) => wrongCode(await f.get('code')),
+  spentRequestId: async ({ api, minter }) => {
+    const { requestId, code } = await sentCode(minter, randomPhone());
+    const body = { requestId, code: wrongCode(code), codeType: '1' };
+    await until429(() => api.post(routes.validateCode.path, body), 'wrong codes');
     return requestId;
   },
-  captchaToken: async (f) => validate(f.api, await f.get('requestId'), await f.get('code'), '1'),
+  captchaToken: async (f) =>
+    (await f.minter.client.validateCode({ requestId: await f.get('requestId'), code: await f.get('code'), codeType: '1' })).token,
   exhaustedPhone: async ({ api }) => {
     const phone = randomPhone();
     await until429(() => api.post(routes.sendCode.path, { phone, codeType: '1' }), 'sends to one phone');
@@ -179,12 +148,12 @@ export const LIVE: Readonly<Record<LiveValue, (flow: Flow) => Promise<string>>> 
   },
   userPhone: async (f) => (await f.user()).phone,
   userId: async (f) => (await f.user()).userId,
-  accessToken: async (f) => (await f.user()).accessToken,
-  refreshToken: async (f) => (await f.user()).refreshToken,
-  userCaptchaToken: async (f) => captchaFor(f.api, (await f.user()).phone, '1'),
-  loginCaptchaToken: async (f) => captchaFor(f.api, (await f.user()).phone, '2'),
-  lockedPhone: async ({ api }) => {
-    const { phone } = await newUser(api);
+  accessToken: async (f) => (await f.user()).session.accessToken,
+  refreshToken: async (f) => (await f.user()).session.refreshToken,
+  userCaptchaToken: async (f) => captchaToken(f.minter, (await f.user()).phone, '1'),
+  loginCaptchaToken: async (f) => captchaToken(f.minter, (await f.user()).phone, '2'),
+  lockedPhone: async ({ api, minter }) => {
+    const { phone } = await registeredUser(minter);
     const wrongPassword = { account: phone, authType: '1', password: 'Not-the-1-password' };
     await until429(() => api.post(routes.login.path, wrongPassword), 'wrong passwords');
     return phone;

@@ -18,7 +18,7 @@ import { esbuildOptions } from '../esbuild.config.cjs';
 import alarms from '../infra/alarms.cjs';
 import infraMetrics from '../infra/metrics.cjs';
 import { ERRORS } from '../lib/errors';
-import { newTraceRoot, tracedLambdaEnv } from '../scripts/traced-lambda-env';
+import { newTraceRoot, tracedLambdaEnv } from './kit/traced-lambda-env';
 import { startFaultProxy, type FaultPlan, type FaultProxy } from './tools/fault-proxy';
 
 const { metricNames, ERROR_CODE_DIMENSION, SERVICE_DIMENSION } = infraMetrics;
@@ -116,7 +116,7 @@ describe('metrics', () => {
 
   it('the SMS provider throttling counts a failure, not a storage throttle', async () => {
     const s = await helpers.service();
-    const { createHandlers } = await import('../scripts/handlers');
+    const { createHandlers } = await import('./kit/handlers');
     const { SmsSendError } = await import('../lib/sms/sender');
     const sdkError = Object.assign(new Error('Rate exceeded'), {
       name: 'ThrottlingException',

@@ -17,7 +17,7 @@ import { examplesOf } from '../lib/openapi/examples';
 import type { Header, Operation } from '../lib/openapi/model';
 import { LIVE_TABLE, LIVE_VALUES } from './openapi/live-table';
 import { replayCases } from './openapi/replay';
-import { startOfflineApi, type OfflineApi } from '../scripts/serverless-cli';
+import { startOfflineApi, type OfflineApi } from '../scripts/lib/serverless-cli';
 import { configWith } from './helpers';
 import { HttpApi, LIVE, liveRequest, ownLoopbackAddress } from './live-values';
 

@@ -1,5 +1,5 @@
 // Storage that cannot be reached is a 503 the client may retry, never a 500 or a hang.
-import { freePort } from '../scripts/dynamodb-local';
+import { freePort } from '../scripts/lib/dynamodb-local';
 import { call, randomPhone, service } from './helpers';
 
 it('answers 503/13000500 with Retry-After when DynamoDB is unreachable', async () => {

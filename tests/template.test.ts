@@ -8,7 +8,7 @@ import { docsRoutes, routes } from '../infra/routes.cjs';
 import infra from '../infra/tables.cjs';
 import infraMetrics from '../infra/metrics.cjs';
 import tunables from '../lib/tunables.cjs';
-import { runServerless, startOfflineApi, type OfflineApi } from '../scripts/serverless-cli';
+import { runServerless, startOfflineApi, type OfflineApi } from '../scripts/lib/serverless-cli';
 
 type Resource = { Type: string; DeletionPolicy?: string; Properties: Record<string, any> };
 

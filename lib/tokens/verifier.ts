@@ -22,7 +22,7 @@ export interface RevocationList {
 const SCHEME = /^(?:AT|Bearer)\s+/i;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-export const stripScheme = (value: string): string => value.trim().replace(SCHEME, '');
+const stripScheme = (value: string): string => value.trim().replace(SCHEME, '');
 
 const invalid = () => new ApiError('invalidAccessToken');
 

@@ -1,6 +1,6 @@
-// Once per `npm test`: the throwaway stack of scripts/test-stack.ts. The environment set here is
+// Once per `npm test`: the throwaway stack of tests/kit/stack.ts. The environment set here is
 // what every test worker, and every process a test starts, inherits.
-import { startTestStack } from '../../scripts/test-stack';
+import { startTestStack } from '../kit/stack';
 import { harnessState } from './state';
 
 export default async function globalSetup(): Promise<void> {

@@ -1,5 +1,5 @@
 import { createDocumentClient } from '../../lib/store/client';
-import { configWith } from '../helpers';
+import { configWith } from '../kit/env';
 import { findLeaks } from './leak-watch';
 import { harnessState } from './state';
 

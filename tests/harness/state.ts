@@ -1,4 +1,4 @@
-import type { TestStack } from '../../scripts/test-stack';
+import type { TestStack } from '../kit/stack';
 
 // Shared between global setup and teardown, which jest runs in the same process but may load as
 // separate module instances.

@@ -73,9 +73,9 @@ export class DynamoSessionStore implements SessionStore {
 
 /**
  * One refresh-token rotation: the session moves to the new hash (unless revoked or moved on), the
- * old token is marked rotated, the new one is stored. Exported for the benchmark's floor.
+ * old token is marked rotated, the new one is stored.
  */
-export function rotationItems(table: string, input: RefreshRotation): TransactItem[] {
+function rotationItems(table: string, input: RefreshRotation): TransactItem[] {
   const { sessionId, userId, oldHash, newHash, expiresAt, now } = input;
   return [
     {

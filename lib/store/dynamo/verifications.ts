@@ -132,9 +132,9 @@ function codeFrom(requestId: string, item: Item): VerificationCode {
 
 /**
  * One code redemption: the code is marked redeemed (if it can still be: attempts left, unexpired,
- * not redeemed) and the captcha token it buys is stored. Exported for the benchmark's floor.
+ * not redeemed) and the captcha token it buys is stored.
  */
-export function redemptionItems(
+function redemptionItems(
   table: string,
   input: { requestId: string; maxAttempts: number; token: CaptchaToken; now: number },
 ): TransactItem[] {

@@ -4,10 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTables } from './create-tables';
-import { startDynamoDbLocal } from './dynamodb-local';
-import { stageEnvironment } from './local-env';
-import { ensureKeyFile } from '../lib/tokens/signing-key';
+import { createTables } from '../../scripts/lib/create-tables';
+import { startDynamoDbLocal } from '../../scripts/lib/dynamodb-local';
+import { stageEnvironment } from '../../scripts/lib/local-env';
+import { ensureKeyFile } from '../../lib/tokens/signing-key';
 
 export interface TestStack {
   /** A folder for the run's own files (key, outbox, captured logs), removed by stop(). */

@@ -2,38 +2,19 @@
 // tests and the benchmarks.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import lambdaRuntime from './lambda-context.cjs';
 
 export interface Answer {
   status: number;
   headers: Record<string, string>;
-  /** The parsed envelope. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every endpoint's data; callers read the fields they assert
+  /** The parsed envelope; `data` of any endpoint, callers read the fields they assert. */
   body: { code: number; msg: string; data?: Record<string, any> };
   raw: string;
 }
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 
-export function lambdaContext(): Context {
-  const id = randomUUID();
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'test',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test',
-    memoryLimitInMB: '1024',
-    awsRequestId: id,
-    logGroupName: '/aws/lambda/test',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 10_000,
-    // Deprecated, but still required members of the Context type.
-    /* eslint-disable @typescript-eslint/no-deprecated */
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-    /* eslint-enable @typescript-eslint/no-deprecated */
-  };
-}
+export const lambdaContext = (): Context => lambdaRuntime.lambdaContext();
 
 export interface EventOptions {
   body?: unknown;

@@ -1,10 +1,10 @@
 // A WHATWG fetch answered by the handlers of this process, for the typed client in tests and
-// scripts: the request's method and path pick the route (infra/routes.cjs), the request becomes
-// the API Gateway event of scripts/invoke.ts, the handler's result the Response. So the client
+// benches: the request's method and path pick the route (infra/routes.cjs), the request becomes
+// the API Gateway event of tests/kit/invoke.ts, the handler's result the Response. So the client
 // runs in-process exactly as it runs over HTTP.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { routes } from '../infra/routes.cjs';
-import type { RouteName } from '../lib/api/index';
+import { routes } from '../../infra/routes.cjs';
+import type { RouteName } from '../../lib/api/index';
 import type { Handlers } from './handlers';
 import { httpEvent, lambdaContext } from './invoke';
 

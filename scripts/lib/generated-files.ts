@@ -1,9 +1,9 @@
 // The files `npm run generate` writes, as they must read: derived from the endpoint modules
 // (lib/api/) and, for the API document, the default settings.
-import { tableEnvironment } from '../infra/tables.cjs';
-import { ALL_ENDPOINTS } from '../lib/api/index';
-import { parseConfig } from '../lib/config';
-import { buildOpenApiDocument } from '../lib/openapi/document';
+import { tableEnvironment } from '../../infra/tables.cjs';
+import { ALL_ENDPOINTS } from '../../lib/api/index';
+import { parseConfig } from '../../lib/config';
+import { buildOpenApiDocument } from '../../lib/openapi/document';
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
