@@ -7,7 +7,7 @@ import { esbuildOptions } from '../esbuild.config.cjs';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { createHandler } from '../functions/register';
-import tunables from '../lib/tunables.cjs';
+import { settings } from '../lib/settings.cjs';
 import { call } from '../scripts/invoke';
 import { startTestStack } from '../scripts/test-stack';
 import { PASSWORD, Phones, benchDeps, machineLine, percentile, preparedRegistration } from './lib';
@@ -26,7 +26,7 @@ async function bundleSize(entry: string) {
 async function main() {
   const stack = await startTestStack();
   try {
-    const cost = Number(process.env['BCRYPT_COST'] ?? tunables.BCRYPT_COST);
+    const cost = Number(process.env['BCRYPT_COST'] ?? settings.BCRYPT_COST.default);
     const bench = await benchDeps({ BCRYPT_COST: String(cost) });
     const register = createHandler(bench.provider);
     const phones = new Phones('98');
