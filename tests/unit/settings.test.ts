@@ -1,8 +1,10 @@
 // The rows of lib/settings.cjs and what is derived from them: validation, Config, the functions'
-// environment.
+// environment, the README's tables.
+import { readFileSync } from 'node:fs';
 import { parseConfig, settingSchemas, type SettingName } from '../../lib/config';
 import { settings } from '../../lib/settings.cjs';
 import { stageEnvironment } from '../../scripts/local-env';
+import { withSettingsSection } from '../../scripts/settings-doc';
 
 const base = {
   USERS_TABLE: 'u-users',
@@ -121,5 +123,12 @@ describe("the functions' environment (infra/environment.cjs)", () => {
     shell(['SIGNING_KEY_FILE']);
     const env = await stageEnvironment('local');
     expect(env['SIGNING_KEY_FILE']).toMatch(new RegExp(`${settings.SIGNING_KEY_FILE.localDefault.replace(/\./g, '\\.')}$`));
+  });
+});
+
+describe('README configuration tables', () => {
+  it('are the ones the rows give (npm run readme:settings writes them)', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).toBe(withSettingsSection(readme));
   });
 });
