@@ -73,8 +73,8 @@ export default defineConfig(
     },
   },
 
-  // The package is CommonJS: .js and .cjs files are plain Node scripts (config files, the tunables
-  // read by the Serverless CLI, the benchmark's function runner). No type information for them.
+  // The package is CommonJS: .js and .cjs files are plain Node scripts (config files, the settings
+  // table read by the Serverless CLI, the benchmark's function runner). No type information for them.
   {
     files: ['**/*.{js,cjs}'],
     extends: [js.configs.recommended],

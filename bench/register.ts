@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { esbuildOptions } from '../esbuild.config.cjs';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import tunables from '../lib/tunables.cjs';
+import { settings } from '../lib/settings.cjs';
 import { call } from '../tests/kit/invoke';
 import { Phones } from '../tests/kit/phones';
 import { startTestStack } from '../tests/kit/stack';
@@ -27,7 +27,7 @@ async function bundleSize(entry: string) {
 async function main() {
   const stack = await startTestStack();
   try {
-    const cost = Number(process.env['BCRYPT_COST'] ?? tunables.BCRYPT_COST);
+    const cost = Number(process.env['BCRYPT_COST'] ?? settings.BCRYPT_COST.default);
     const bench = await benchService({ BCRYPT_COST: String(cost) });
     const { register } = bench.handlers;
     const phones = new Phones('98');

@@ -9,7 +9,7 @@
 // BENCH_WAIT_QUIET [0] waits up to that many seconds for other work on the machine to calm down.
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import tunables from '../lib/tunables.cjs';
+import { settings as functionSettings } from '../lib/settings.cjs';
 import { startTestStack, type TestStack } from '../tests/kit/stack';
 import { coldStart } from './cold-start';
 import { warmLatency } from './latency';
@@ -30,7 +30,7 @@ const settings = {
   fastRounds: envNumber('FAST_ROUNDS', 100),
   warmup: 3,
   costs: (process.env['BENCH_COSTS'] ?? '10,11,12').split(',').map(Number),
-  defaultCost: envNumber('BCRYPT_COST', tunables.BCRYPT_COST),
+  defaultCost: envNumber('BCRYPT_COST', functionSettings.BCRYPT_COST.default),
   coldRuns: envNumber('COLD_RUNS', 10),
   scaleUsers: envNumber('SCALE_USERS', 100_000),
   scaleRounds: envNumber('SCALE_ROUNDS', 30),

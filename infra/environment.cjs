@@ -1,12 +1,21 @@
 // The functions' environment for a stage, resolved by serverless.yml (`${file(infra/environment.cjs)}`).
-// Tunables come from lib/tunables.cjs, overridable from the shell that runs `serverless`.
+// The functions' settings (lib/settings.cjs) come from the shell that runs `serverless`, where their row lets it.
 'use strict';
 
 const { resolve } = require('node:path');
 const { tableEnvironment } = require('./tables.cjs');
 const { LOCAL_STAGE, stageSettings } = require('./stages.cjs');
 const { metricsNamespace } = require('./metrics.cjs');
-const tunables = require('../lib/tunables.cjs');
+const { settings: functionSettings } = require('../lib/settings.cjs');
+
+/** The shell's value of a setting, or else the one its row gives the functions. @param {string} name */
+function fromShell(name) {
+  const row = functionSettings[name];
+  return process.env[name] || String(row.localDefault ?? row.default);
+}
+
+// What a deployer may override, in every stage.
+const deployerSettings = Object.keys(functionSettings).filter((name) => functionSettings[name].setBy === 'deployer');
 
 /**
  * @param {{ resolveVariable: (name: string) => Promise<string> }} serverless
@@ -17,14 +26,14 @@ module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const local = stage === LOCAL_STAGE;
   const settings = stageSettings(stage);
-  const tuned = Object.fromEntries(Object.entries(tunables).map(([name, fallback]) => [name, process.env[name] || String(fallback)]));
+  const tuned = Object.fromEntries(deployerSettings.map((name) => [name, fromShell(name)]));
   const keysAndStorage = local
     ? {
         // Laptop: DynamoDB Local, SMS codes to a file, a signing key generated on first start.
         // Absolute: `invoke local` runs the bundle from the esbuild folder, and must share the
         // key and the outbox with `npm start` (and never leave copies where a package picks them up).
-        SMS_OUTBOX_FILE: resolve(process.env.SMS_OUTBOX_FILE || '.local/sms-outbox.jsonl'),
-        SIGNING_KEY_FILE: resolve(process.env.SIGNING_KEY_FILE || '.local/keys/signing-key.json'),
+        SMS_OUTBOX_FILE: resolve(fromShell('SMS_OUTBOX_FILE')),
+        SIGNING_KEY_FILE: resolve(fromShell('SIGNING_KEY_FILE')),
         // One's own DynamoDB (DYNAMODB_ENDPOINT), else the DynamoDB Local that `npm start` runs:
         // scripts/start.ts starts it where this says, so `invoke local` finds it there too.
         DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || `http://127.0.0.1:${process.env.DYNAMODB_LOCAL_PORT || 8000}`,

@@ -2,6 +2,7 @@
 // that an API change shows in review:
 //   infra/routes.json   the route table serverless.yml declares the functions from, and the client calls
 //   docs/openapi.json   the API document, for the default settings
+//   README.md           its configuration tables, from lib/settings.cjs
 // tests/generated.test.ts fails when either is stale. `--check` only compares, and exits 1 if stale.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

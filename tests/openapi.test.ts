@@ -182,7 +182,7 @@ describe('the OpenAPI document', () => {
     expect(built.paths[routes.validateCode.path]?.['post']?.['description']).toContain('after 7 wrong attempts');
     const text = JSON.stringify(built);
     expect(text).toContain('valid 1 hour');
-    // The defaults (lib/tunables.cjs: 5 minutes, 5 attempts, 10 minutes) written anywhere would be stale here.
+    // The defaults (lib/settings.cjs: 5 minutes, 5 attempts, 10 minutes) written anywhere would be stale here.
     expect(text).not.toMatch(/\b(5|10) minutes\b|\b5 wrong attempts\b/);
   });
 });

@@ -7,7 +7,7 @@ import { functionsFor } from '../infra/functions.cjs';
 import { docsRoutes, routes } from '../infra/routes.cjs';
 import infra from '../infra/tables.cjs';
 import infraMetrics from '../infra/metrics.cjs';
-import tunables from '../lib/tunables.cjs';
+import { settings } from '../lib/settings.cjs';
 import { runServerless, startOfflineApi, type OfflineApi } from '../scripts/lib/serverless-cli';
 
 type Resource = { Type: string; DeletionPolicy?: string; Properties: Record<string, any> };
@@ -71,7 +71,10 @@ describe('prod CloudFormation template', () => {
       expect(fn.Properties['Architectures']).toEqual(['arm64']);
       const env = fn.Properties['Environment'].Variables;
       expect(env).toMatchObject({ SMS_SENDER: 'sns', SIGNING_KEY_PARAMETER: expect.stringMatching(/^\/.+/) });
-      expect(env).toMatchObject({ BCRYPT_COST: String(tunables.BCRYPT_COST), CODE_MAX_ATTEMPTS: String(tunables.CODE_MAX_ATTEMPTS) });
+      expect(env).toMatchObject({
+        BCRYPT_COST: String(settings.BCRYPT_COST.default),
+        CODE_MAX_ATTEMPTS: String(settings.CODE_MAX_ATTEMPTS.default),
+      });
       expect(env).not.toHaveProperty('SMS_OUTBOX_FILE');
       expect(env).not.toHaveProperty('SIGNING_KEY_FILE');
       expect(env).not.toHaveProperty('DYNAMODB_ENDPOINT');

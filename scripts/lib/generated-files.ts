@@ -1,9 +1,13 @@
 // The files `npm run generate` writes, as they must read: derived from the endpoint modules
-// (lib/api/) and, for the API document, the default settings.
+// (lib/api/) and, for the API document and the README's configuration tables, the settings
+// (lib/settings.cjs).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tableEnvironment } from '../../infra/tables.cjs';
 import { ALL_ENDPOINTS } from '../../lib/api/index';
 import { parseConfig } from '../../lib/config';
 import { buildOpenApiDocument } from '../../lib/openapi/document';
+import { withSettingsSection } from './settings-doc';
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -19,8 +23,9 @@ export function defaultDocument() {
   return buildOpenApiDocument(defaults.limits);
 }
 
-/** Each generated file's path in the repository, and its text. */
+/** Each generated file's path in the repository, and its text (the README: with its settings tables written). */
 export const generatedFiles = (): Record<string, string> => ({
   'infra/routes.json': json(routeTable()),
   'docs/openapi.json': json(defaultDocument()),
+  'README.md': withSettingsSection(readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8')),
 });

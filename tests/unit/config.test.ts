@@ -1,5 +1,5 @@
 import { parseConfig } from '../../lib/config';
-import tunables from '../../lib/tunables.cjs';
+import { settings } from '../../lib/settings.cjs';
 
 const base = {
   USERS_TABLE: 'u-users',
@@ -26,7 +26,7 @@ describe('configuration', () => {
     });
     expect(config.jwt.accessTokenTtlSeconds).toBe(1800);
     expect(config.bcryptCost).toBe(11);
-    expect(config.bcryptCost).toBe(tunables.BCRYPT_COST);
+    expect(config.bcryptCost).toBe(settings.BCRYPT_COST.default);
   });
 
   it('reads every tunable from the environment', () => {
@@ -34,6 +34,13 @@ describe('configuration', () => {
     expect(config.limits.codeMaxAttempts).toBe(3);
     expect(config.limits.smsMaxPerIpPerHour).toBe(7);
     expect(config.bcryptCost).toBe(12);
+  });
+
+  it('takes an empty variable for an unset one: the default', () => {
+    const config = parseConfig({ ...base, SMS_RESEND_COOLDOWN_SECONDS: '', BCRYPT_COST: '', DYNAMODB_ENDPOINT: '' });
+    expect(config.limits.smsResendCooldownSeconds).toBe(settings.SMS_RESEND_COOLDOWN_SECONDS.default);
+    expect(config.bcryptCost).toBe(settings.BCRYPT_COST.default);
+    expect(config.dynamodbEndpoint).toBeUndefined();
   });
 
   it.each([
