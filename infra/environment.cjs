@@ -1,3 +1,4 @@
+// @ts-check
 // The functions' environment for a stage, resolved by serverless.yml (`${file(infra/environment.cjs)}`).
 // The functions' settings (lib/settings.cjs) come from the shell that runs `serverless`, where their row lets it.
 'use strict';
@@ -8,17 +9,23 @@ const { LOCAL_STAGE, stageSettings } = require('./stages.cjs');
 const { metricsNamespace } = require('./metrics.cjs');
 const { settings: functionSettings } = require('../lib/settings.cjs');
 
-/** The shell's value of a setting, or else the one its row gives the functions. @param {string} name */
+/** @typedef {keyof typeof functionSettings} SettingName */
+/** @typedef {{ default?: unknown, localDefault?: unknown, setBy: string }} SettingRow */
+
+/** The shell's value of a setting, or else the one its row gives the functions. @param {SettingName} name */
 function fromShell(name) {
+  /** @type {SettingRow} */
   const row = functionSettings[name];
   return process.env[name] || String(row.localDefault ?? row.default);
 }
 
 // What a deployer may override, in every stage.
-const deployerSettings = Object.keys(functionSettings).filter((name) => functionSettings[name].setBy === 'deployer');
+const deployerSettings = /** @type {SettingName[]} */ (Object.keys(functionSettings)).filter(
+  (name) => /** @type {SettingRow} */ (functionSettings[name]).setBy === 'deployer',
+);
 
 /**
- * @param {{ resolveVariable: (name: string) => Promise<string> }} serverless
+ * @param {import('./stages.cjs').VariableResolver} serverless
  * @returns {Promise<Record<string, string>>}
  */
 module.exports = async ({ resolveVariable }) => {
@@ -27,6 +34,7 @@ module.exports = async ({ resolveVariable }) => {
   const local = stage === LOCAL_STAGE;
   const settings = stageSettings(stage);
   const tuned = Object.fromEntries(deployerSettings.map((name) => [name, fromShell(name)]));
+  /** @type {Record<string, string>} */
   const keysAndStorage = local
     ? {
         // Laptop: DynamoDB Local, SMS codes to a file, a signing key generated on first start.
