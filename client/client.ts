@@ -1,5 +1,5 @@
-// createClient: one method per endpoint of the API (SPEC §1-§3) over any WHATWG fetch. A method
-// resolves with the envelope's `data` and throws KooDriveError for a SPEC error answer, or
+// createClient: one method per endpoint of the API (docs/API.md §1-§3) over any WHATWG fetch. A method
+// resolves with the envelope's `data` and throws KooDriveError for an error answer, or
 // KooDriveTransportError when no usable answer came back.
 import { KooDriveError, KooDriveTransportError } from './errors';
 import { routes, type RouteName } from './routes';
@@ -23,7 +23,7 @@ import type {
 export interface ClientOptions {
   /** Where the API is, e.g. `https://api.example.com` or a stage URL; the route paths are appended. */
   baseUrl: string;
-  /** The calling app's name, sent as `x-hw-agentName` (SPEC §0: 1-64 printable characters). */
+  /** The calling app's name, sent as `x-hw-agentName` (docs/API.md §0: 1-64 printable characters). */
   agentName: string;
   /** Default: the global fetch. */
   fetch?: FetchLike;
@@ -34,19 +34,19 @@ export interface ClientOptions {
 // A method per endpoint: the Record makes createClient fail `npm run typecheck` until an endpoint
 // added to lib/api/ has its method here.
 export interface KooDriveClient extends Record<RouteName, (...args: never[]) => Promise<unknown>> {
-  /** SPEC §2.1: texts a 6-digit code to `phone`. */
+  /** docs/API.md §2.1: texts a 6-digit code to `phone`. */
   sendCode(request: SendCodeRequest, options?: CallOptions): Promise<SendCodeData>;
-  /** SPEC §2.2: trades the code for a single-use captcha token (wrong code: KooDriveError with `failCount`). */
+  /** docs/API.md §2.2: trades the code for a single-use captcha token (wrong code: KooDriveError with `failCount`). */
   validateCode(request: ValidateCodeRequest, options?: CallOptions): Promise<ValidateCodeData>;
-  /** SPEC §1: creates the user and its first session. Safe to retry with the identical request. */
+  /** docs/API.md §1: creates the user and its first session. Safe to retry with the identical request. */
   register(request: RegisterRequest, options?: CallOptions): Promise<RegisterData>;
-  /** SPEC §3.1: with a password (`authType: '1'`) or a login-code captcha token (`authType: '2'`). */
+  /** docs/API.md §3.1: with a password (`authType: '1'`) or a login-code captcha token (`authType: '2'`). */
   login(request: LoginRequest, options?: CallOptions): Promise<LoginData>;
-  /** SPEC §3.2: a new session info; the refresh token rotates, so use the new one from now on. */
+  /** docs/API.md §3.2: a new session info; the refresh token rotates, so use the new one from now on. */
   refreshToken(request: RefreshRequest, options?: CallOptions): Promise<RefreshData>;
-  /** SPEC §3.3: ends the session of `accessToken`. */
+  /** docs/API.md §3.3: ends the session of `accessToken`. */
   logout(request: LogoutRequest, options?: CallOptions): Promise<void>;
-  /** SPEC §3.4: the public keys that verify access tokens. */
+  /** docs/API.md §3.4: the public keys that verify access tokens. */
   jwks(options?: CallOptions): Promise<JwksData>;
 }
 

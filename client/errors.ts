@@ -1,4 +1,4 @@
-// What a failed call throws. Two kinds, so that an app can tell "the service said no" (a SPEC §5
+// What a failed call throws. Two kinds, so that an app can tell "the service said no" (a docs/API.md §5
 // error: branch on its code) from "no usable answer came back" (offline, a proxy's HTML page).
 //
 // The codes come from the server's own catalogue (lib/errors.ts), imported as a value: that module
@@ -8,7 +8,7 @@ import type { RouteName } from './routes';
 
 export type { ErrorKind };
 
-/** SPEC §5 codes by name, e.g. `ErrorCode.phoneTaken === 13001001`. */
+/** docs/API.md §5 codes by name, e.g. `ErrorCode.phoneTaken === 13001001`. */
 export const ErrorCode = Object.freeze(Object.fromEntries(Object.entries(ERRORS).map(([kind, entry]) => [kind, entry.code]))) as {
   readonly [K in ErrorKind]: (typeof ERRORS)[K]['code'];
 };
@@ -27,14 +27,14 @@ export interface KooDriveErrorInit {
   traceId: string | undefined;
 }
 
-/** The service answered with a SPEC error envelope (a non-zero `code`). `message` is its `msg`. */
+/** The service answered with a error envelope (a non-zero `code`). `message` is its `msg`. */
 export class KooDriveError extends Error {
   override name = 'KooDriveError';
   /** The endpoint that answered, by its route name (`register`, `login`, …). */
   readonly endpoint: RouteName;
   /** HTTP status. */
   readonly status: number;
-  /** The SPEC code, e.g. 13001005; compare with `ErrorCode`. */
+  /** The API error code, e.g. 13001005; compare with `ErrorCode`. */
   readonly code: number;
   /** The catalogue name of `code` ('wrongCode', 'phoneTaken', …); undefined for a code newer than this client. */
   readonly kind: ErrorKind | undefined;
@@ -56,7 +56,7 @@ export class KooDriveError extends Error {
     this.traceId = init.traceId;
   }
 
-  /** Wrong guesses so far of a wrong-code answer (SPEC §2.2 sends it as a string). */
+  /** Wrong guesses so far of a wrong-code answer (docs/API.md §2.2 sends it as a string). */
   get failCount(): number | undefined {
     const raw = this.data?.['failCount'];
     return typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : undefined;
@@ -64,7 +64,7 @@ export class KooDriveError extends Error {
 }
 
 /**
- * No SPEC answer: the request never got one (`network`: offline, DNS, connection reset), or what
+ * No API answer: the request never got one (`network`: offline, DNS, connection reset), or what
  * came back was not the service's JSON envelope (`invalid-response`: a gateway's or proxy's page).
  * Unlike a KooDriveError, nothing says whether the request took effect.
  */

@@ -10,13 +10,13 @@ const metricNames = Object.freeze({
   signUps: 'SignUps',
   /** A verification code handed to the SMS sender: one SMS, paid for. */
   codesSent: 'CodesSent',
-  /** An answer with a non-zero code, by its SPEC code (dimension `ErrorCode`). */
+  /** An answer with a non-zero code, by its API error code (dimension `ErrorCode`). */
   failures: 'Failures',
   /** A 429 (the service's own limits) or a 503 because DynamoDB throttled a request or a transaction's item; by `ErrorCode` too. */
   throttles: 'Throttles',
 });
 
-/** The SPEC §5 error code of a failure: a bounded set, never anything per request. */
+/** The docs/API.md §5 error code of a failure: a bounded set, never anything per request. */
 const ERROR_CODE_DIMENSION = 'ErrorCode';
 
 /** Powertools adds this dimension to every metric, valued POWERTOOLS_SERVICE_NAME. */

@@ -1,4 +1,4 @@
-// The error catalogue of SPEC §5: the single source of every status, code and message a client sees.
+// The error catalogue of docs/API.md §5: the single source of every status, code and message a client sees.
 export const ERRORS = {
   parameter: { status: 400, code: 13000102, msg: 'Verify parameters failed.' },
   bodyTooLarge: { status: 413, code: 13000103, msg: 'Request body too large.' },
@@ -46,6 +46,6 @@ export class ApiError extends Error {
   }
 }
 
-/** A parameter error whose message names the field, as SPEC §5 allows. */
+/** A parameter error whose message names the field, as docs/API.md §5 allows. */
 export const parameterError = (field: string, problem: string): ApiError =>
   new ApiError('parameter', { detail: `${ERRORS.parameter.msg} ${field}: ${problem}` });

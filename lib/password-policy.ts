@@ -1,4 +1,4 @@
-// Password policy of SPEC §1. Each rule returns the sentence that tells the client what to fix.
+// Password policy of docs/API.md §1. Each rule returns the sentence that tells the client what to fix.
 import { phoneDigits } from './phone';
 import commonPasswordList from '@zxcvbn-ts/language-common/src/passwords.json';
 

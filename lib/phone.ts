@@ -1,4 +1,4 @@
-// Phone numbers as SPEC §0 defines them: `00` or `+` prefix, 8–15 digits, separators ignored.
+// Phone numbers as docs/API.md §0 defines them: `00` or `+` prefix, 8–15 digits, separators ignored.
 // No numbering-plan validation: the reference number 0027188460901 is not a real range.
 
 /** Digits after the prefix: E.164's length. */

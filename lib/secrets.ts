@@ -1,9 +1,9 @@
 // Random secrets and the hashes they are stored as.
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
-/** Refresh and captcha tokens: 192 random bits as lowercase hex (SPEC §1). */
+/** Refresh and captcha tokens: 192 random bits as lowercase hex (docs/API.md §1). */
 export const TOKEN_HEX_CHARS = 48;
-/** SMS codes (SPEC §2.1). */
+/** SMS codes (docs/API.md §2.1). */
 export const CODE_DIGITS = 6;
 
 export const randomToken = (): string => randomBytes(TOKEN_HEX_CHARS / 2).toString('hex');

@@ -116,8 +116,8 @@ describe.each(transports)('the client %s', (_, start) => {
     expect(payload.sub).toBe(userId);
   });
 
-  // Each SPEC error an app branches on, as the KooDriveError it gets: kind, code and status from
-  // SPEC §5, the msg, and what comes with it.
+  // Each API error an app branches on, as the KooDriveError it gets: kind, code and status from
+  // docs/API.md §5, the msg, and what comes with it.
   it.each<[string, (client: KooDriveClient) => Promise<unknown>, Record<string, unknown>]>([
     [
       'a field the service refuses: parameter, its msg naming the field',
@@ -213,7 +213,7 @@ describe.each(transports)('the client %s', (_, start) => {
   });
 });
 
-describe('the client without a SPEC answer', () => {
+describe('the client without an API answer', () => {
   it('reports no answer at all (nothing listens) as a network transport error', async () => {
     const client = createClient({ baseUrl: `http://127.0.0.1:${await freePort()}`, agentName: 'client-test', traceId: 'offline-1' });
     const error = await failure(client.jwks());

@@ -1,4 +1,4 @@
-// SPEC §2: codes by SMS, attempts, expiry, the captcha token they buy, and the send limits.
+// docs/API.md §2: codes by SMS, attempts, expiry, the captcha token they buy, and the send limits.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';

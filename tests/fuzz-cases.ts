@@ -2,8 +2,8 @@
 // endpoint, in `npm test`) and bench/fuzz.ts (`npm run fuzz`, ten thousand and more). No jest here:
 // a violated property throws an Error that describes the case.
 //
-// The property (SPEC §0, §5): whatever arrives, the answer is 200 or 4xx, never 5xx; its body is
-// JSON and the SPEC envelope (`code` number, `msg` string, `data` absent or an object; the JWKS
+// The property (docs/API.md §0, §5): whatever arrives, the answer is 200 or 4xx, never 5xx; its body is
+// JSON and the API's envelope (`code` number, `msg` string, `data` absent or an object; the JWKS
 // endpoint answers `{keys: [...]}` instead); no internals (stack, exception class names, file
 // paths) reach the client; and no prototype was polluted on the way.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';

@@ -1,5 +1,5 @@
-// Property-based hostile input for every endpoint (SPEC §0, §5): whatever arrives, the answer is a
-// 200 or a 4xx in the SPEC envelope, with no internals, and nothing gets polluted. The cases and the
+// Property-based hostile input for every endpoint (docs/API.md §0, §5): whatever arrives, the answer is a
+// 200 or a 4xx in the API's envelope, with no internals, and nothing gets polluted. The cases and the
 // property are in tests/fuzz-cases.ts, shared with `npm run fuzz` (bench/fuzz.ts), which runs many more.
 // FUZZ_RUNS sets the cases per endpoint (default 200), FUZZ_SEED replays a run.
 import { ENDPOINTS, assertNoPollution, formatReport, fuzzEndpoint, prepareContext, type FuzzContext } from './fuzz-cases';
@@ -20,7 +20,7 @@ afterAll(() => {
 });
 
 describe.each(ENDPOINTS)('%s under hostile input', (endpoint) => {
-  it(`answers ${RUNS} generated requests with 200 or 4xx, the SPEC envelope, no internals`, async () => {
+  it(`answers ${RUNS} generated requests with 200 or 4xx, the API's envelope, no internals`, async () => {
     const report = await fuzzEndpoint(endpoint, svc[endpoint], ctx, {
       runs: RUNS,
       stopOnFailure: true,

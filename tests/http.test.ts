@@ -26,7 +26,7 @@ afterAll(async () => {
   await api?.stop();
 });
 
-/** SPEC §0: no stack trace, exception name or internal detail reaches a client. */
+/** docs/API.md §0: no stack trace, exception name or internal detail reaches a client. */
 function expectNoInternals(raw: string): void {
   expect(raw).not.toMatch(/stack/i);
   expect(raw).not.toMatch(/\b\w*(Error|Exception)\b/);
@@ -88,7 +88,7 @@ describe('sign-up over HTTP (serverless-offline)', () => {
     expectNoInternals(reply.raw);
   });
 
-  it('refuses a request without x-hw-agentName, naming the header as the SPEC spells it', async () => {
+  it('refuses a request without x-hw-agentName, naming the header as the API spells it', async () => {
     const reply = await post(JSON.stringify({ phone: randomPhone(), codeType: '1' }), { 'Content-Type': 'application/json' });
     expect(reply.status).toBe(400);
     expect(JSON.parse(reply.raw)).toEqual({ code: 13000102, msg: expect.stringContaining('x-hw-agentName') });
@@ -117,7 +117,7 @@ describe('sessions over HTTP (serverless-offline)', () => {
       status: 401,
       code: 13001009,
     });
-    // The ended session's access token is refused, in the SPEC envelope.
+    // The ended session's access token is refused, in the API's envelope.
     await expect(client.logout({ userId, accessToken: next.accessToken })).rejects.toMatchObject({
       status: 401,
       code: 13001010,

@@ -1,4 +1,4 @@
-// Every bad input gets the SPEC envelope, a 4xx and a message naming the field; none a 5xx.
+// Every bad input gets the API's envelope, a 4xx and a message naming the field; none a 5xx.
 import { call, randomPhone, registration, service, type Answer, type EventOptions, type Service } from './helpers';
 
 let svc: Service;

@@ -83,7 +83,7 @@ describe('metrics', () => {
     expect(sent.emf.map(counted)).toEqual([{ namespace: namespace(), values: { [metricNames.codesSent]: 1 }, dimensions: service }]);
   });
 
-  it('a refused request counts one failure under its SPEC code, and no success', async () => {
+  it('a refused request counts one failure under its API error code, and no success', async () => {
     const { call, captchaToken, randomPhone, registration, service: svc } = helpers;
     const s = await svc();
     const phone = randomPhone();

@@ -1,4 +1,4 @@
-// "Prove it holds": the SPEC's one-of guarantees under many concurrent requests, through the real
+// "Prove it holds": the API's one-of guarantees under many concurrent requests, through the real
 // handlers against DynamoDB Local, checked afterwards in the tables themselves.
 //   §1  one phone → one user, however many registrations race for it; one token → one registration
 //   §2.2 a code takes at most CODE_MAX_ATTEMPTS wrong guesses and buys at most one token
@@ -85,7 +85,7 @@ async function expectNoOrphanSessions() {
   expect(sessions.filter((s) => !users.has(String(s['userId']))).map((s) => s['pk'])).toEqual([]);
 }
 
-describe('registration races (SPEC §1)', () => {
+describe('registration races (docs/API.md §1)', () => {
   it('50 concurrent registrations of one phone, each with its own token: one 200, 49 × 409, one user, one session, one token spent', async () => {
     const phone = randomPhone();
     const tokens = await mintTokens(phone, 50);
@@ -156,7 +156,7 @@ describe('registration races (SPEC §1)', () => {
     expect(await scanAll(tables().sessions, prefixed('SESSION#', 'userId', userId))).toHaveLength(1);
   });
 
-  // SPEC §1 says a spent token can never "do anything again"; the retry rule lets an identical body
+  // docs/API.md §1 says a spent token can never "do anything again"; the retry rule lets an identical body
   // have the same user back with a fresh session. Whatever the answers, one user must result.
   it('50 concurrent identical registrations with one token (a retry storm): one user, every 200 names it', async () => {
     const phone = randomPhone();
@@ -189,7 +189,7 @@ describe('registration races (SPEC §1)', () => {
   });
 });
 
-describe('code validation race (SPEC §2.2)', () => {
+describe('code validation race (docs/API.md §2.2)', () => {
   it('50 concurrent guesses, every 5th right: at most 5 wrong ones counted, at most one token issued', async () => {
     const maxAttempts = svc.deps.config.limits.codeMaxAttempts;
     expect(maxAttempts).toBe(5);
@@ -235,7 +235,7 @@ describe('code validation race (SPEC §2.2)', () => {
   });
 });
 
-describe('refresh race (SPEC §3.2)', () => {
+describe('refresh race (docs/API.md §3.2)', () => {
   it('20 concurrent refreshes of one token: every 200 the same successor, one live refresh token afterwards', async () => {
     const { session } = await registeredUser(svc);
     const first = await getItem(tables().sessions, `REFRESH#${sha256(session.refreshToken)}`);

@@ -1,4 +1,4 @@
-// SPEC §1: what a registration guarantees, and what a failed one leaves behind (nothing).
+// docs/API.md §1: what a registration guarantees, and what a failed one leaves behind (nothing).
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { createDocumentClient } from '../lib/store/client';

@@ -1,4 +1,4 @@
-// SPEC §3: login, refresh with rotation and reuse detection, logout that verifiers see.
+// docs/API.md §3: login, refresh with rotation and reuse detection, logout that verifiers see.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { sha256 } from '../lib/secrets';

@@ -1,4 +1,4 @@
-// SPEC §3.1: login with phone + password (authType 1) or phone + captcha token (authType 2).
+// docs/API.md §3.1: login with phone + password (authType 1) or phone + captcha token (authType 2).
 import bcrypt from 'bcryptjs';
 import { ApiError } from '../errors';
 import { logger } from '../logger';

@@ -1,4 +1,4 @@
-// SPEC §1: register a user with a captcha token, in one atomic write.
+// docs/API.md §1: register a user with a captcha token, in one atomic write.
 import bcrypt from 'bcryptjs';
 import { ApiError } from '../errors';
 import { nextId } from '../ids';

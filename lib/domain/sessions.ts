@@ -1,4 +1,4 @@
-// Sessions (SPEC §3): what login and registration open, refresh rotates and logout ends.
+// Sessions (docs/API.md §3): what login and registration open, refresh rotates and logout ends.
 // A session is a chain of refresh tokens (only hashes stored) and the access tokens issued with them.
 import { ApiError } from '../errors';
 import { nextId } from '../ids';
@@ -70,7 +70,7 @@ export async function refreshSession(deps: Deps, input: { authorization: string 
   throw invalidRefresh();
 }
 
-/** Ends the session of a live access token; `bodyToken` (SPEC §3.3) must be of the same session. */
+/** Ends the session of a live access token; `bodyToken` (docs/API.md §3.3) must be of the same session. */
 export async function endSession(deps: Deps, input: { authorization: string | undefined; userId: string; bodyToken: string }) {
   const now = deps.now();
   const access = await deps.verifyAccessToken(input.authorization, { now });

@@ -1,4 +1,4 @@
-// SPEC §2: a 6-digit code by SMS, exchanged for a single-use captcha token bound to phone + codeType.
+// docs/API.md §2: a 6-digit code by SMS, exchanged for a single-use captcha token bound to phone + codeType.
 import { ApiError } from '../errors';
 import { nextId } from '../ids';
 import { logger } from '../logger';

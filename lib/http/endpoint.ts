@@ -64,7 +64,7 @@ const traceMiddleware = (): middy.MiddlewareObj<Event, HttpResponse> => ({
   },
 });
 
-/** Turns any error into the SPEC envelope (never cacheable); logs, counts and traces it without request data. */
+/** Turns any error into the API's envelope (never cacheable); logs, counts and traces it without request data. */
 const errorEnvelopeMiddleware = (): middy.MiddlewareObj<Event, HttpResponse> => ({
   onError: async (request) => {
     const error = request.error;
@@ -106,7 +106,7 @@ const bodyGuardMiddleware = (): middy.MiddlewareObj<Event, HttpResponse> => ({
   },
 });
 
-/** The JSON parser reports bad JSON as an HTTP error of its own; SPEC wants 400/13000102. */
+/** The JSON parser reports bad JSON as an HTTP error of its own; docs/API.md §5 wants 400/13000102. */
 const malformedJsonMiddleware = (): middy.MiddlewareObj<Event, HttpResponse> => ({
   onError: (request) => {
     const cause = (request.error as { cause?: { package?: string } } | null)?.cause;

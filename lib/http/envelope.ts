@@ -1,10 +1,10 @@
-// The response envelope of SPEC §0, for success and failure alike.
+// The response envelope of docs/API.md §0, for success and failure alike.
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ApiError } from '../errors';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
 
-/** SPEC §0: what every success says; the OpenAPI document reads it from here. */
+/** docs/API.md §0: what every success says; the OpenAPI document reads it from here. */
 export const SUCCESS = { code: 0, msg: 'Success.' } as const;
 
 /**

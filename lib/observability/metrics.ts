@@ -22,7 +22,7 @@ export function countSuccess(metric: SuccessMetric): void {
 }
 
 /**
- * One refused or failed request, by its SPEC code. `throttled`: the answer says "slow down"
+ * One refused or failed request, by its API error code. `throttled`: the answer says "slow down"
  * (429, or a 503 because storage throttled), also counted as a throttle.
  */
 export function countFailure(error: ApiError, throttled: boolean): void {

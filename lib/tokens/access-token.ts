@@ -1,4 +1,4 @@
-// Access tokens: `AT ` + a compact ES256 JWS (SPEC §1).
+// Access tokens: `AT ` + a compact ES256 JWS (docs/API.md §1).
 import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';

@@ -15,7 +15,7 @@ export interface InProcessOptions {
   sourceIp?: string;
 }
 
-/** API Gateway's own answers, outside the SPEC envelope. */
+/** API Gateway's own answers, outside the API's envelope. */
 const gatewayAnswer = (status: number, message: string) =>
   new Response(JSON.stringify({ message }), { status, headers: { 'Content-Type': 'application/json' } });
 

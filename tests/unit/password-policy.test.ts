@@ -6,7 +6,7 @@ import { PASSWORD_MIN_CHARS, passwordProblem } from '../../lib/password-policy';
 
 const phone = '0027188460901';
 
-describe('password policy (SPEC §1)', () => {
+describe('password policy (docs/API.md §1)', () => {
   it('accepts the reference password', () => {
     expect(passwordProblem('01ASDAa1', phone)).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 import { canonicalPhone, maskPhone } from '../../lib/phone';
 
-describe('phone numbers (SPEC §0)', () => {
+describe('phone numbers (docs/API.md §0)', () => {
   it.each(['+27188460901', '0027188460901', '00 27 188-460-901', '+27 (188) 460 901'])('%s is 0027188460901', (input) => {
     expect(canonicalPhone(input)).toBe('0027188460901');
   });
