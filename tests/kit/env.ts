@@ -1,6 +1,10 @@
 // Settings that tests and benches lay over the stack's environment (tests/kit/stack.ts puts the
 // local stage's in process.env), and the configuration they make.
+import { tableEnvironment } from '../../infra/tables.cjs';
 import { parseConfig, type Config } from '../../lib/config';
+
+/** The least a configuration needs (table names and a key source): every other setting at its default. */
+export const MINIMAL_ENV: Readonly<Record<string, string>> = { ...tableEnvironment('u'), SIGNING_KEY_FILE: 'key.json' };
 
 /** No resend cooldown and no hourly send caps: one phone or prefix can get as many codes as a run needs. */
 export const NO_SEND_LIMITS = {

@@ -1,13 +1,6 @@
 import { parseConfig } from '../../lib/config';
 import { settings } from '../../lib/settings.cjs';
-
-const base = {
-  USERS_TABLE: 'u-users',
-  VERIFICATIONS_TABLE: 'u-verifications',
-  SESSIONS_TABLE: 'u-sessions',
-  RATE_LIMITS_TABLE: 'u-rate-limits',
-  SIGNING_KEY_FILE: 'key.json',
-};
+import { MINIMAL_ENV as base } from '../kit/env';
 
 describe('configuration', () => {
   it('has the documented defaults', () => {

@@ -3,16 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { parseConfig, settingSchemas, type SettingName } from '../../lib/config';
 import { settings } from '../../lib/settings.cjs';
+import { MINIMAL_ENV as base } from '../kit/env';
 import { stageEnvironment } from '../../scripts/lib/local-env';
 import { withSettingsSection } from '../../scripts/lib/settings-doc';
-
-const base = {
-  USERS_TABLE: 'u-users',
-  VERIFICATIONS_TABLE: 'u-verifications',
-  SESSIONS_TABLE: 'u-sessions',
-  RATE_LIMITS_TABLE: 'u-rate-limits',
-  SIGNING_KEY_FILE: 'key.json',
-};
 
 type Row = (typeof settings)[SettingName];
 const names = Object.keys(settings) as SettingName[];
