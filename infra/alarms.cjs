@@ -11,7 +11,7 @@
 
 const { stageSettings } = require('./stages.cjs');
 const { tables } = require('./tables.cjs');
-const { functionsFor } = require('./functions.cjs');
+const { functionsFor, lambdaLogicalId } = require('./functions.cjs');
 const { metricNames, metricsNamespace, SERVICE_DIMENSION } = require('./metrics.cjs');
 
 /** Alarm thresholds, each with why it is where it is. Counts are per 5-minute period. */
@@ -54,10 +54,6 @@ function resolvedThresholds(env = process.env) {
   }
   return /** @type {Record<keyof typeof thresholds, number>} */ (resolved);
 }
-
-/** The logical id serverless gives a function's AWS::Lambda::Function (its naming rules). @param {string} name */
-const lambdaLogicalId = (name) =>
-  `${name.charAt(0).toUpperCase()}${name.slice(1).replace(/-/g, 'Dash').replace(/_/g, 'Underscore')}LambdaFunction`;
 
 /** @typedef {Record<string, unknown>} Resource  a CloudFormation resource, output or property bag */
 /** @typedef {{ Id: string } & Resource} MetricQuery */

@@ -13,13 +13,29 @@ const { stageSettings } = require('./stages.cjs');
 const httpApiEvent = (route) => ({ httpApi: { method: route.method, path: route.path } });
 
 /**
+ * How serverless names a function in logical ids: `send-code` → `SendDashcode`, `login` → `Login`
+ * (its naming rules; `<that>LambdaFunction` is the function, `<that>LogGroup` its log group).
+ * @param {string} name
+ */
+const normalizedName = (name) => `${name.charAt(0).toUpperCase()}${name.slice(1).replace(/-/g, 'Dash').replace(/_/g, 'Underscore')}`;
+
+/** The logical id of a function's AWS::Lambda::Function. @param {string} name */
+const lambdaLogicalId = (name) => `${normalizedName(name)}LambdaFunction`;
+
+/** The logical id of a function's own IAM role (infra/roles.cjs). @param {string} name */
+const roleLogicalId = (name) => `${normalizedName(name)}IamRole`;
+
+/** @typedef {{ handler: string; events?: object[]; role: string }} DeclaredFunction */
+
+/**
  * A stage's functions as serverless.yml declares them: one per route, the authorizer for routes
  * teams add, and the docs function where the stage serves API docs.
+ * Each runs under its own role (infra/roles.cjs).
  * @param {string} stage
- * @returns {Record<string, { handler: string; events?: object[] }>}
+ * @returns {Record<string, DeclaredFunction>}
  */
 function functionsFor(stage) {
-  /** @type {Record<string, { handler: string; events?: object[] }>} */
+  /** @type {Record<string, Omit<DeclaredFunction, 'role'>>} */
   const declared = {};
   for (const [name, route] of Object.entries(routes)) {
     declared[name] = { handler: route.handler, events: [httpApiEvent(route)] };
@@ -28,7 +44,7 @@ function functionsFor(stage) {
   if (stageSettings(stage).apiDocs) {
     declared.docs = { handler: DOCS_HANDLER, events: Object.values(docsRoutes).map(httpApiEvent) };
   }
-  return declared;
+  return Object.fromEntries(Object.entries(declared).map(([name, fn]) => [name, { ...fn, role: roleLogicalId(name) }]));
 }
 
 /**
@@ -39,4 +55,4 @@ async function functions({ resolveVariable }) {
   return functionsFor(await resolveVariable('sls:stage'));
 }
 
-module.exports = { functions, functionsFor };
+module.exports = { functions, functionsFor, lambdaLogicalId, roleLogicalId };

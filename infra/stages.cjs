@@ -51,6 +51,15 @@ function signingKeyParameter(service, stage) {
 }
 
 /**
+ * The SSM parameters a deployed stage's keys live in, by what they hold (infra/roles.cjs grants
+ * each function the ones it reads).
+ * @param {string} service @param {string} stage
+ */
+function keyParameters(service, stage) {
+  return { signingKey: signingKeyParameter(service, stage) };
+}
+
+/**
  * What the Serverless CLI hands a `${file(x.cjs)}` variable source: a way to read other variables.
  * @typedef {{ resolveVariable: (name: string) => Promise<string> }} VariableResolver
  */
@@ -75,4 +84,5 @@ module.exports = forServerless;
 module.exports.stages = stages;
 module.exports.stageSettings = stageSettings;
 module.exports.signingKeyParameter = signingKeyParameter;
+module.exports.keyParameters = keyParameters;
 module.exports.LOCAL_STAGE = LOCAL_STAGE;

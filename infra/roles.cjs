@@ -1,0 +1,168 @@
+// @ts-check
+// An IAM role per function, with only what that function does: serverless.yml merges these roles
+// into its resources (`${file(infra/roles.cjs)}`) and infra/functions.cjs points each function at
+// its own. `grants` below is the one table of who may do what; tests/template.test.ts states the
+// same per function, as a reviewer would, and fails on any difference. Plain CommonJS so the
+// Serverless CLI can load it as is.
+'use strict';
+
+const { tables } = require('./tables.cjs');
+const { stageSettings, keyParameters } = require('./stages.cjs');
+const { functionsFor, roleLogicalId } = require('./functions.cjs');
+
+/** @typedef {keyof typeof tables} TableName */
+/** @typedef {'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem'} ItemAction */
+/** @typedef {keyof ReturnType<typeof keyParameters>} KeyParameter */
+
+/**
+ * @typedef {object} Grants
+ * @property {Partial<Record<TableName, readonly ItemAction[]>>} tables  item actions per table; a
+ *   transaction needs no action of its own, only each of its items' (Put, Update, Delete, ConditionCheck)
+ * @property {readonly KeyParameter[]} parameters  SSM parameters it reads (lib/tokens/)
+ * @property {boolean} [sms]  SMS to phone numbers through SNS
+ */
+
+// Read from the code (lib/domain/ through lib/store/dynamo/): each action is one the function's
+// requests make.
+/** @type {Readonly<Record<string, Readonly<Grants>>>} */
+const grants = Object.freeze({
+  // Cooldown put, quota updates, code put; a refused send lifts its cooldown (delete).
+  sendCode: {
+    tables: { rateLimits: ['PutItem', 'UpdateItem', 'DeleteItem'], verifications: ['PutItem'] },
+    parameters: ['signingKey'],
+    sms: true,
+  },
+  // Code read, a wrong guess counted, the code redeemed and its captcha token put.
+  validateCode: { tables: { verifications: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['signingKey'] },
+  // Token spent, phone claim and user put, session put; a retried registration reads the user and
+  // spends (then resets) a login try.
+  register: {
+    tables: {
+      verifications: ['UpdateItem'],
+      users: ['GetItem', 'PutItem'],
+      sessions: ['PutItem'],
+      rateLimits: ['UpdateItem', 'DeleteItem'],
+    },
+    parameters: ['signingKey'],
+  },
+  // A try spent (then reset), the user read; with a captcha token the token is spent and the
+  // phone's owner checked; the session put.
+  login: {
+    tables: {
+      rateLimits: ['UpdateItem', 'DeleteItem'],
+      users: ['GetItem', 'ConditionCheckItem'],
+      verifications: ['UpdateItem'],
+      sessions: ['PutItem'],
+    },
+    parameters: ['signingKey'],
+  },
+  // Refresh record and session read, rotation (updates, put), a reuse revokes (update, put).
+  refreshToken: { tables: { sessions: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['signingKey'] },
+  // Revocation read, the session revoked (update, put).
+  logout: { tables: { sessions: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['signingKey'] },
+  jwks: { tables: {}, parameters: ['signingKey'] },
+  // Revocation read.
+  authorizer: { tables: { sessions: ['GetItem'] }, parameters: ['signingKey'] },
+  // API docs (local stage only): its own logs, nothing else.
+  docs: { tables: {}, parameters: [] },
+});
+
+/** @param {string} name */
+function grantsOf(name) {
+  const found = grants[name];
+  if (!found) throw new Error(`infra/roles.cjs grants nothing to function "${name}": add it to the table`);
+  return found;
+}
+
+/** @typedef {Record<string, unknown>} Statement */
+
+/**
+ * The statements of one function's role.
+ * @param {{ service: string, stage: string, name: string }} fn
+ * @returns {Statement[]}
+ */
+function statementsFor({ service, stage, name }) {
+  const granted = grantsOf(name);
+  const settings = stageSettings(stage);
+  // serverless names a function `<service>-<stage>-<name>` and its log group after it; the group
+  // is a resource of the stack, so the function needs no logs:CreateLogGroup.
+  const logGroup = `/aws/lambda/${service}-${stage}-${name}`;
+  /** @type {Statement[]} */
+  const statements = [
+    {
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${logGroup}:*` },
+    },
+  ];
+  // X-Ray accepts no resource narrower than '*'.
+  if (settings.tracing) {
+    statements.push({ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' });
+  }
+  for (const [table, actions] of Object.entries(granted.tables)) {
+    statements.push({
+      Effect: 'Allow',
+      Action: (actions ?? []).map((a) => `dynamodb:${a}`),
+      Resource: { 'Fn::GetAtt': [tables[/** @type {TableName} */ (table)].logicalId, 'Arn'] },
+    });
+  }
+  if (granted.parameters.length > 0) {
+    const names = keyParameters(service, stage);
+    statements.push({
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: granted.parameters.map((p) => ({
+        'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${names[p]}`,
+      })),
+    });
+  }
+  if (granted.sms) {
+    // SMS to a phone number has no resource ARN to scope to...
+    statements.push({ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' });
+    // ...so topics are denied explicitly: the function may post to no topic, the alarm topic included.
+    statements.push({ Effect: 'Deny', Action: 'sns:Publish', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:sns:*:*:*' } });
+  }
+  return statements;
+}
+
+/**
+ * The roles of a stage's functions, by logical id.
+ * @param {{ service: string, stage: string }} options
+ */
+function roleResources({ service, stage }) {
+  /** @type {Record<string, unknown>} */
+  const resources = {};
+  for (const name of Object.keys(functionsFor(stage))) {
+    resources[roleLogicalId(name)] = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] }],
+        },
+        Policies: [
+          {
+            PolicyName: `${service}-${stage}-${name}`,
+            PolicyDocument: { Version: '2012-10-17', Statement: statementsFor({ service, stage, name }) },
+          },
+        ],
+      },
+    };
+  }
+  return resources;
+}
+
+/**
+ * Serverless variable resolver entry point: `${file(infra/roles.cjs)}`, a `resources` entry.
+ * @param {import('./stages.cjs').VariableResolver} serverless
+ */
+async function forServerless({ resolveVariable }) {
+  const service = await resolveVariable('self:service');
+  const stage = await resolveVariable('sls:stage');
+  return { Resources: roleResources({ service, stage }) };
+}
+
+module.exports = forServerless;
+module.exports.grants = grants;
+module.exports.roleResources = roleResources;
+module.exports.statementsFor = statementsFor;
