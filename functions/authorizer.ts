@@ -26,4 +26,4 @@ export const createHandler = (deps: DepsProvider) =>
     }
   };
 
-export const handler = createHandler(warmContainer());
+export const handler = createHandler(warmContainer({ keys: 'verifying' }));

@@ -3,11 +3,12 @@ import { jwks as endpoint } from '../lib/api/jwks';
 import { getConfig } from '../lib/config';
 import type { Deps } from '../lib/container';
 import { httpEndpoint } from '../lib/http/endpoint';
-import { loadSigningKey } from '../lib/tokens/signing-key';
+import { loadPublicKeys } from '../lib/tokens/public-keys';
 import { warm } from '../lib/warm';
 
-export const createHandler = (deps: () => Promise<Pick<Deps, 'signingKey'>>) =>
-  httpEndpoint(endpoint, { handle: async () => ({ keys: (await deps()).signingKey.publishedKeys }) });
+export const createHandler = (deps: () => Promise<Pick<Deps, 'publicKeys'>>) =>
+  httpEndpoint(endpoint, { handle: async () => ({ keys: (await deps()).publicKeys }) });
 
-// Only the key: the JWKS needs no storage, so this function's bundle carries no DynamoDB client.
-export const handler = createHandler(warm(async () => ({ signingKey: await loadSigningKey(getConfig()) })));
+// Only the public keys: the JWKS needs no storage, so this function's bundle carries no DynamoDB
+// client, and never the private key.
+export const handler = createHandler(warm(async () => ({ publicKeys: await loadPublicKeys(getConfig()) })));

@@ -6,4 +6,4 @@ import { httpEndpoint } from '../lib/http/endpoint';
 
 export const createHandler = (deps: DepsProvider) => httpEndpoint(endpoint, { handle: async ({ body }) => login(await deps(), body) });
 
-export const handler = createHandler(warmContainer());
+export const handler = createHandler(warmContainer({ keys: 'signing' }));

@@ -10,4 +10,4 @@ export const createHandler = (deps: DepsProvider) =>
       endSession(await deps(), { authorization: headers.authorization, userId: body.userId, bodyToken: body.accessToken }),
   });
 
-export const handler = createHandler(warmContainer());
+export const handler = createHandler(warmContainer({ keys: 'verifying' }));

@@ -10,4 +10,4 @@ export const createHandler = (deps: DepsProvider) =>
       refreshSession(await deps(), { authorization: headers.authorization, refreshToken: body.refreshToken }),
   });
 
-export const handler = createHandler(warmContainer());
+export const handler = createHandler(warmContainer({ keys: 'signing' }));

@@ -8,4 +8,4 @@ import { createSmsSender } from '../lib/sms/create';
 export const createHandler = (deps: DepsProvider) =>
   httpEndpoint(endpoint, { metric: 'CodesSent', handle: async ({ body, sourceIp }) => sendCode(await deps(), body, sourceIp) });
 
-export const handler = createHandler(warmContainer({ sms: createSmsSender }));
+export const handler = createHandler(warmContainer({ keys: 'codes', sms: createSmsSender }));

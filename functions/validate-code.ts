@@ -7,4 +7,4 @@ import { httpEndpoint } from '../lib/http/endpoint';
 export const createHandler = (deps: DepsProvider) =>
   httpEndpoint(endpoint, { handle: async ({ body }) => validateCode(await deps(), body) });
 
-export const handler = createHandler(warmContainer());
+export const handler = createHandler(warmContainer({ keys: 'codes' }));

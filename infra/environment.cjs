@@ -5,7 +5,7 @@
 
 const { resolve } = require('node:path');
 const { tableEnvironment } = require('./tables.cjs');
-const { LOCAL_STAGE, stageSettings } = require('./stages.cjs');
+const { LOCAL_STAGE, stageSettings, keyParameters } = require('./stages.cjs');
 const { metricsNamespace } = require('./metrics.cjs');
 const { settings: functionSettings } = require('../lib/settings.cjs');
 
@@ -42,13 +42,17 @@ module.exports = async ({ resolveVariable }) => {
         // key and the outbox with `npm start` (and never leave copies where a package picks them up).
         SMS_OUTBOX_FILE: resolve(fromShell('SMS_OUTBOX_FILE')),
         SIGNING_KEY_FILE: resolve(fromShell('SIGNING_KEY_FILE')),
+        CODE_KEY_FILE: resolve(fromShell('CODE_KEY_FILE')),
         // One's own DynamoDB (DYNAMODB_ENDPOINT), else the DynamoDB Local that `npm start` runs:
         // scripts/start.ts starts it where this says, so `invoke local` finds it there too.
         DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || `http://127.0.0.1:${process.env.DYNAMODB_LOCAL_PORT || 8000}`,
       }
     : {
-        SIGNING_KEY_PARAMETER: await resolveVariable('self:custom.signingKeyParameter'),
-        // Not read by the code: bump it on deploy after a key rotation so every container reloads the key.
+        // Each function reads only the ones its role allows (infra/roles.cjs); names are no secret.
+        SIGNING_KEY_PARAMETER: keyParameters(service, stage).signingKey,
+        PUBLIC_KEYS_PARAMETER: keyParameters(service, stage).publicKeys,
+        CODE_KEY_PARAMETER: keyParameters(service, stage).codeKey,
+        // Not read by the code: bump it on deploy after a key change so every container reloads its keys.
         SIGNING_KEY_VERSION: process.env.SIGNING_KEY_VERSION || '1',
       };
   return {

@@ -23,17 +23,18 @@ const { functionsFor, roleLogicalId } = require('./functions.cjs');
  */
 
 // Read from the code (lib/domain/ through lib/store/dynamo/): each action is one the function's
-// requests make.
+// requests make. Keys, one per purpose (docs/SECURITY.md): only the functions that sign read the
+// signing key, the ones that only verify read the public keys, the code functions the code key.
 /** @type {Readonly<Record<string, Readonly<Grants>>>} */
 const grants = Object.freeze({
   // Cooldown put, quota updates, code put; a refused send lifts its cooldown (delete).
   sendCode: {
     tables: { rateLimits: ['PutItem', 'UpdateItem', 'DeleteItem'], verifications: ['PutItem'] },
-    parameters: ['signingKey'],
+    parameters: ['codeKey'],
     sms: true,
   },
   // Code read, a wrong guess counted, the code redeemed and its captcha token put.
-  validateCode: { tables: { verifications: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['signingKey'] },
+  validateCode: { tables: { verifications: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['codeKey'] },
   // Token spent, phone claim and user put, session put; a retried registration reads the user and
   // spends (then resets) a login try.
   register: {
@@ -59,10 +60,10 @@ const grants = Object.freeze({
   // Refresh record and session read, rotation (updates, put), a reuse revokes (update, put).
   refreshToken: { tables: { sessions: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['signingKey'] },
   // Revocation read, the session revoked (update, put).
-  logout: { tables: { sessions: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['signingKey'] },
-  jwks: { tables: {}, parameters: ['signingKey'] },
+  logout: { tables: { sessions: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['publicKeys'] },
+  jwks: { tables: {}, parameters: ['publicKeys'] },
   // Revocation read.
-  authorizer: { tables: { sessions: ['GetItem'] }, parameters: ['signingKey'] },
+  authorizer: { tables: { sessions: ['GetItem'] }, parameters: ['publicKeys'] },
   // API docs (local stage only): its own logs, nothing else.
   docs: { tables: {}, parameters: [] },
 });

@@ -43,20 +43,19 @@ function stageSettings(stage) {
 }
 
 /**
- * The SSM SecureString a deployed stage's functions read their signing key from.
- * @param {string} service @param {string} stage
- */
-function signingKeyParameter(service, stage) {
-  return `/${service}/${stage}/signing-key`;
-}
-
-/**
  * The SSM parameters a deployed stage's keys live in, by what they hold (infra/roles.cjs grants
  * each function the ones it reads).
  * @param {string} service @param {string} stage
  */
 function keyParameters(service, stage) {
-  return { signingKey: signingKeyParameter(service, stage) };
+  return {
+    /** SecureString: the private signing key (a JWK, or a JWK Set during a rotation). */
+    signingKey: `/${service}/${stage}/signing-key`,
+    /** String: the public keys verifiers accept, a JWK Set written from the signing key's. */
+    publicKeys: `/${service}/${stage}/public-keys`,
+    /** SecureString: the HMAC key of stored SMS codes, an octet JWK. */
+    codeKey: `/${service}/${stage}/code-key`,
+  };
 }
 
 /**
@@ -77,12 +76,11 @@ async function forServerless({ resolveVariable }) {
   if (stage === LOCAL_STAGE && SHIPPING_COMMANDS.has(cliCommand() ?? '')) {
     throw new Error(`stage "${LOCAL_STAGE}" runs on this machine only (npm start); use --stage dev or --stage prod`);
   }
-  return { ...stageSettings(stage), signingKeyParameter: signingKeyParameter(await resolveVariable('self:service'), stage) };
+  return stageSettings(stage);
 }
 
 module.exports = forServerless;
 module.exports.stages = stages;
 module.exports.stageSettings = stageSettings;
-module.exports.signingKeyParameter = signingKeyParameter;
 module.exports.keyParameters = keyParameters;
 module.exports.LOCAL_STAGE = LOCAL_STAGE;

@@ -82,6 +82,12 @@ function crossFieldRules(env: SettingValues & { AWS_EXECUTION_ENV?: string | und
   if (inAws && env.SIGNING_KEY_FILE) {
     ctx.addIssue({ code: 'custom', path: ['SIGNING_KEY_FILE'], message: 'a deployed stage reads its key from SSM' });
   }
+  if (env.CODE_KEY_PARAMETER && env.CODE_KEY_FILE) {
+    ctx.addIssue({ code: 'custom', path: ['CODE_KEY_PARAMETER'], message: 'set one of CODE_KEY_PARAMETER or CODE_KEY_FILE, not both' });
+  }
+  if (inAws && env.CODE_KEY_FILE) {
+    ctx.addIssue({ code: 'custom', path: ['CODE_KEY_FILE'], message: 'a deployed stage reads its key from SSM' });
+  }
 }
 
 export const configSchema = z

@@ -1,7 +1,7 @@
-// What a request needs, built once per container: configuration, the storage client, the signing
-// key and, in the function that sends codes, the SMS sender. Loading starts at init (so the first
-// request does not pay for it in sequence) and handlers await the same promise. AWS clients are
-// traced where tracing is on.
+// What a request needs, built once per container: configuration, the storage client, the keys the
+// function holds and, in the function that sends codes, the SMS sender. Loading starts at init (so
+// the first request does not pay for it in sequence) and handlers await the same promise. AWS
+// clients are traced where tracing is on.
 import { getConfig, type Config } from './config';
 import { warm } from './warm';
 import { traced } from './observability/tracer';
@@ -13,7 +13,9 @@ import type { AccountStore } from './domain/account-store';
 import type { SessionStore } from './domain/session-store';
 import type { VerificationStore } from './domain/verification-store';
 import type { SmsSender } from './sms/sender';
-import { loadSigningKey, type SigningKey } from './tokens/signing-key';
+import { loadCodeKey, type CodeKey } from './tokens/code-key';
+import { loadPublicKeys } from './tokens/public-keys';
+import { loadSigningKey, type PublicJwk, type SigningKey } from './tokens/signing-key';
 import { createVerifier, type AccessTokenVerifier } from './tokens/verifier';
 import { createLocalJWKSet } from 'jose';
 
@@ -23,7 +25,12 @@ export interface Deps {
   accounts: AccountStore;
   sessions: SessionStore;
   sms: SmsSender;
+  /** Signs access tokens; held only by the functions that sign. */
   signingKey: SigningKey;
+  /** Every public key verifiers accept (the JWKS), the signing key first. */
+  publicKeys: PublicJwk[];
+  /** The HMAC key of stored SMS codes; held only by the functions that send or check codes. */
+  codeKey: CodeKey;
   /** Checks access tokens against the published keys and this service's revocations. */
   verifyAccessToken: AccessTokenVerifier;
   /** Epoch milliseconds; injectable so tests can move time. */
@@ -32,21 +39,64 @@ export interface Deps {
 
 export type DepsProvider = () => Promise<Deps>;
 
+/**
+ * The keys a function holds, one per purpose (docs/SECURITY.md), matching what its role may read
+ * (infra/roles.cjs): `signing` the signing key (it verifies with that key set's public parts too),
+ * `verifying` the public keys only, `codes` the code key only.
+ */
+export type KeyNeed = 'signing' | 'verifying' | 'codes';
+
 /** What only some functions need, passed in by them so the others' bundles leave it out. */
 export interface DepsParts {
   /** The SMS sender (lib/sms/create.ts); without it, sending fails. */
   sms?: (config: Config) => SmsSender;
+  /** The keys it holds; every key when not said (in-process tools that serve every function). */
+  keys?: KeyNeed;
 }
 
 const NO_SMS: SmsSender = {
   send: () => Promise.reject(new Error('this function was built without an SMS sender')),
 };
 
+/** Stands in for a key the function does not hold: any use of it is a bug, and says which. */
+function notHeld(what: string): never {
+  return new Proxy({} as never, {
+    get(_target, property) {
+      // Promise resolution and inspection look for these; nothing else may read the key.
+      if (typeof property === 'symbol' || property === 'then' || property === 'toJSON') return undefined;
+      throw new Error(`this function holds no ${what} (lib/container.ts, KeyNeed)`);
+    },
+  });
+}
+
+interface Keys {
+  signingKey: SigningKey;
+  publicKeys: PublicJwk[];
+  codeKey: CodeKey;
+}
+
+async function loadKeys(config: Config, need: KeyNeed | undefined): Promise<Keys> {
+  const all = need === undefined;
+  const [signing, codeKey, verifying] = await Promise.all([
+    all || need === 'signing' ? loadSigningKey(config) : undefined,
+    all || need === 'codes' ? loadCodeKey(config) : notHeld('code key'),
+    need === 'verifying' ? loadPublicKeys(config) : undefined,
+  ]);
+  return {
+    signingKey: signing ?? notHeld('signing key'),
+    publicKeys: verifying ?? signing?.publishedKeys ?? [],
+    codeKey,
+  };
+}
+
 export async function createDeps(config: Config = getConfig(), parts: DepsParts = {}): Promise<Deps> {
+  // Read while the storage client is built; awaited below, where a failure rejects createDeps.
+  const keys = loadKeys(config, parts.keys);
+  keys.catch(() => undefined);
   const db = createDocumentClient(config, await traced(createDynamoClient(config)));
   const sms = parts.sms ? parts.sms(config) : NO_SMS;
   const sessions = new DynamoSessionStore(db, config.tables);
-  const signingKey = await loadSigningKey(config);
+  const { signingKey, publicKeys, codeKey } = await keys;
   return {
     config,
     verifications: new DynamoVerificationStore(db, config.tables),
@@ -54,11 +104,10 @@ export async function createDeps(config: Config = getConfig(), parts: DepsParts 
     sessions,
     sms,
     signingKey,
-    verifyAccessToken: createVerifier({
-      keys: createLocalJWKSet({ keys: signingKey.publishedKeys }),
-      jwt: config.jwt,
-      revocations: sessions,
-    }),
+    publicKeys,
+    codeKey,
+    // A function holding no public key (the code functions) refuses every token.
+    verifyAccessToken: createVerifier({ keys: createLocalJWKSet({ keys: publicKeys }), jwt: config.jwt, revocations: sessions }),
     now: Date.now,
   };
 }

@@ -166,6 +166,14 @@ const settings = defineSettings({
     field: 'signingKey.file',
     description: 'local signing key (created if missing); a deployed stage refuses a key file',
   },
+  // At most one source for the SMS codes' HMAC key: this file (local) or CODE_KEY_PARAMETER (deployed).
+  CODE_KEY_FILE: {
+    kind: text,
+    localDefault: '.local/keys/code-key.json',
+    setBy: 'local',
+    field: 'codeKey.file',
+    description: 'local HMAC key of SMS codes (created if missing); a deployed stage refuses a key file',
+  },
 
   // The stage's, the runtime's, or fixed.
   STAGE: { kind: text, default: 'local', setBy: 'stage', field: 'stage', description: 'the stage the functions run in (`--stage`)' },
@@ -181,6 +189,18 @@ const settings = defineSettings({
     setBy: 'stage',
     field: 'signingKey.parameter',
     description: 'deployed: the SSM SecureString holding the signing key, `/koodrive-signup/<stage>/signing-key`',
+  },
+  PUBLIC_KEYS_PARAMETER: {
+    kind: text,
+    setBy: 'stage',
+    field: 'publicKeys.parameter',
+    description: 'deployed: the SSM String holding the public keys (a JWK Set), `/koodrive-signup/<stage>/public-keys`',
+  },
+  CODE_KEY_PARAMETER: {
+    kind: text,
+    setBy: 'stage',
+    field: 'codeKey.parameter',
+    description: "deployed: the SSM SecureString holding the SMS codes' HMAC key, `/koodrive-signup/<stage>/code-key`",
   },
   JWT_ISSUER: { kind: text, default: 'koodrive-signup', setBy: 'fixed', field: 'jwt.issuer', description: '`iss` of access tokens' },
   JWT_AUDIENCE: { kind: text, default: 'koodrive', setBy: 'fixed', field: 'jwt.audience', description: '`aud` of access tokens' },

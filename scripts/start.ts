@@ -1,6 +1,6 @@
 // `npm start`: the whole service on this machine, no AWS account needed.
 //   DynamoDB Local (data under .local/dynamodb) unless DYNAMODB_ENDPOINT points elsewhere,
-//   missing tables created, a signing key generated on first start, every endpoint served by
+//   missing tables created, the signing and code keys generated on first start, every endpoint served by
 //   serverless-offline. Ctrl-C or SIGTERM stops all of it, the Java process included.
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
@@ -8,6 +8,7 @@ import { createTables } from './lib/create-tables';
 import { CLI } from './lib/serverless-cli';
 import { startDynamoDbLocal, type RunningDynamoDb } from './lib/dynamodb-local';
 import { LOCAL_STAGE, stageEnvironment } from './lib/local-env';
+import { ensureCodeKeyFile } from '../lib/tokens/code-key';
 import { ensureKeyFile } from '../lib/tokens/signing-key';
 
 const DATA_DIR = '.local/dynamodb';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const created = await createTables(String(env['DYNAMODB_ENDPOINT']), env);
   if (created.length > 0) console.log(`Created tables: ${created.join(', ')}`);
   await ensureKeyFile(String(env['SIGNING_KEY_FILE']));
+  await ensureCodeKeyFile(String(env['CODE_KEY_FILE']));
   console.log(`SMS codes go to ${env['SMS_OUTBOX_FILE']}`);
 
   const offline = spawn(process.execPath, [CLI, 'offline', 'start', '--stage', LOCAL_STAGE], {

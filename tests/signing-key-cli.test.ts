@@ -5,8 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
+import { codeKeyFrom } from '../lib/tokens/code-key';
+import { publicKeysFrom } from '../lib/tokens/public-keys';
 import { generateSigningJwk, loadSigningKey, type StoredKeys } from '../lib/tokens/signing-key';
-import { retire, rotate } from '../scripts/signing-key';
+import { prepare, publicKeySet, retire, rotate } from '../scripts/signing-key';
 
 const scratch = mkdtempSync(join(tmpdir(), 'signing-key-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -61,7 +63,41 @@ describe('signing-key commands', () => {
     expect(() => cli(['frobnicate'])).toThrow(/usage/);
   }, 30_000);
 
-  it('`parameter` names the parameter serverless.yml gives the stage', () => {
+  it('`prepare` publishes a new key without signing with it; `rotate` then signs with that one', async () => {
+    const first = await generateSigningJwk();
+    const prepared = await prepare(first);
+    const before = await load(prepared);
+    expect(before.kid).toBe(first.kid);
+    expect(before.publishedKeys).toHaveLength(2);
+    const next = before.publishedKeys[1]!.kid;
+    const after = await load(await rotate(prepared));
+    expect(after.publishedKeys.map((k) => k.kid)).toEqual([next, first.kid]);
+    await expect(prepare(prepared)).rejects.toThrow(/prepared already/);
+  });
+
+  it('`public` prints the key set verifiers load, public parts only, from the signing key value', async () => {
+    const prepared = await prepare(await generateSigningJwk());
+    const printed = cli(['public'], JSON.stringify(prepared));
+    expect(printed).not.toMatch(/"d"/);
+    const keys = await publicKeysFrom(printed);
+    expect(keys).toEqual((await load(prepared)).publishedKeys);
+    expect(keys).toEqual((await publicKeySet(prepared)).keys);
+    // A private key written there by mistake is refused, not served.
+    await expect(publicKeysFrom(JSON.stringify(prepared))).rejects.toThrow(/private key/);
+  }, 30_000);
+
+  it('`code-key` prints a new 256-bit code key of its own', () => {
+    const printed = cli(['code-key']);
+    const key = codeKeyFrom(printed);
+    expect(key.secret).toHaveLength(32);
+    expect(codeKeyFrom(cli(['code-key'])).secret).not.toEqual(key.secret);
+    expect(() => codeKeyFrom(JSON.stringify({ kty: 'oct', k: 'c2hvcnQ' }))).toThrow(/at least 32 bytes/);
+  }, 30_000);
+
+  it('`parameter` names the parameters serverless.yml gives the stage', () => {
     expect(cli(['parameter', '--stage', 'prod']).trim()).toBe('/koodrive-signup/prod/signing-key');
+    expect(cli(['parameter', 'public-keys', '--stage', 'prod']).trim()).toBe('/koodrive-signup/prod/public-keys');
+    expect(cli(['parameter', 'code-key', '--stage', 'dev']).trim()).toBe('/koodrive-signup/dev/code-key');
+    expect(() => cli(['parameter', 'jwt', '--stage', 'dev'])).toThrow(/usage/);
   }, 30_000);
 });

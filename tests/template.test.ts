@@ -51,10 +51,10 @@ const expectedGrants: Record<string, object[]> = {
     'sendCode',
     items('RateLimitsTable', 'PutItem', 'UpdateItem', 'DeleteItem'),
     items('VerificationsTable', 'PutItem'),
-    parameters('signing-key'),
+    parameters('code-key'),
     ...SMS,
   ),
-  validateCode: granted('validateCode', items('VerificationsTable', 'GetItem', 'UpdateItem', 'PutItem'), parameters('signing-key')),
+  validateCode: granted('validateCode', items('VerificationsTable', 'GetItem', 'UpdateItem', 'PutItem'), parameters('code-key')),
   register: granted(
     'register',
     items('VerificationsTable', 'UpdateItem'),
@@ -72,9 +72,9 @@ const expectedGrants: Record<string, object[]> = {
     parameters('signing-key'),
   ),
   refreshToken: granted('refreshToken', items('SessionsTable', 'GetItem', 'UpdateItem', 'PutItem'), parameters('signing-key')),
-  logout: granted('logout', items('SessionsTable', 'GetItem', 'UpdateItem', 'PutItem'), parameters('signing-key')),
-  jwks: granted('jwks', parameters('signing-key')),
-  authorizer: granted('authorizer', items('SessionsTable', 'GetItem'), parameters('signing-key')),
+  logout: granted('logout', items('SessionsTable', 'GetItem', 'UpdateItem', 'PutItem'), parameters('public-keys')),
+  jwks: granted('jwks', parameters('public-keys')),
+  authorizer: granted('authorizer', items('SessionsTable', 'GetItem'), parameters('public-keys')),
 };
 
 // Packaged beside a running local stack (`npm start`), both bundling under one folder as in a
@@ -131,13 +131,19 @@ describe('prod CloudFormation template', () => {
       expect(fn.Properties['Runtime']).toBe('nodejs22.x');
       expect(fn.Properties['Architectures']).toEqual(['arm64']);
       const env = fn.Properties['Environment'].Variables;
-      expect(env).toMatchObject({ SMS_SENDER: 'sns', SIGNING_KEY_PARAMETER: expect.stringMatching(/^\/.+/) });
+      expect(env).toMatchObject({
+        SMS_SENDER: 'sns',
+        SIGNING_KEY_PARAMETER: '/koodrive-signup/prod/signing-key',
+        PUBLIC_KEYS_PARAMETER: '/koodrive-signup/prod/public-keys',
+        CODE_KEY_PARAMETER: '/koodrive-signup/prod/code-key',
+      });
       expect(env).toMatchObject({
         BCRYPT_COST: String(settings.BCRYPT_COST.default),
         CODE_MAX_ATTEMPTS: String(settings.CODE_MAX_ATTEMPTS.default),
       });
       expect(env).not.toHaveProperty('SMS_OUTBOX_FILE');
       expect(env).not.toHaveProperty('SIGNING_KEY_FILE');
+      expect(env).not.toHaveProperty('CODE_KEY_FILE');
       expect(env).not.toHaveProperty('DYNAMODB_ENDPOINT');
       const artifact = String(fn.Properties['Code'].S3Key).split('/').pop()!;
       expect(existsSync(join(out, artifact))).toBe(true);

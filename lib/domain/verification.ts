@@ -34,7 +34,7 @@ export async function sendCode(deps: Deps, input: SendCodeInput, sourceIp: strin
       requestId,
       phone: input.phone,
       codeType: input.codeType,
-      codeHash: codeHash(deps.signingKey.codeHashKey, requestId, code),
+      codeHash: codeHash(deps.codeKey.secret, requestId, code),
       expiresAt,
       failCount: 0,
       redeemed: false,
@@ -83,7 +83,7 @@ async function checkCode(deps: Deps, input: ValidateCodeInput): Promise<Validate
   if (stored.failCount >= limits.codeMaxAttempts) throw new ApiError('tooManyAttempts');
   if (stored.expiresAt <= now) throw new ApiError('tokenExpired');
 
-  if (!sameDigest(codeHash(deps.signingKey.codeHashKey, input.requestId, input.code), stored.codeHash)) {
+  if (!sameDigest(codeHash(deps.codeKey.secret, input.requestId, input.code), stored.codeHash)) {
     const counted = await deps.verifications.countWrongCode(input.requestId, limits.codeMaxAttempts);
     if (counted.kind === 'refused') throw deadCodeError(counted.found, limits.codeMaxAttempts);
     throw new ApiError('wrongCode', { data: { verified: false, failCount: String(counted.failCount) } });

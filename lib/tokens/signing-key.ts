@@ -1,15 +1,14 @@
-// The ES256 key that signs access tokens. Deployed: an SSM SecureString, read once per container.
-// Local: a file, generated on first start into a git-ignored folder.
+// The ES256 key that signs access tokens, held only by the functions that sign (register, login,
+// refresh). Deployed: an SSM SecureString, read once per container. Local: a file, generated on
+// first start into a git-ignored folder. The functions that only verify read the public keys
+// (lib/tokens/public-keys.ts); the SMS-code HMAC key is a secret of its own (lib/tokens/code-key.ts).
 //
 // The stored value is a private JWK, or a JWK Set during a key rotation: the first key with a
 // private part signs, and the public part of every key is published (README, "Rotating the key").
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { hkdfSync } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Config } from '../config';
-import { traced } from '../observability/tracer';
+import { readKey, readOrCreateFile } from './key-store';
 
 export const SIGNING_ALG = 'ES256';
 
@@ -26,9 +25,7 @@ export interface SigningKey {
   publicJwk: PublicJwk;
   /** Every public key verifiers should accept (the JWKS): the signing key first. */
   publishedKeys: PublicJwk[];
-  /** HMAC key of stored SMS codes, derived from the private key (one secret to manage). */
-  codeHashKey: Uint8Array;
-  /** HMAC key that derives a rotated refresh token from its predecessor. */
+  /** HMAC key that derives a rotated refresh token from its predecessor (only refresh uses it). */
   refreshKey: Uint8Array;
 }
 
@@ -44,25 +41,34 @@ const derive = (d: string, purpose: string) => new Uint8Array(hkdfSync('sha256',
 /** Every key a stored value holds. */
 export const storedKeys = (stored: StoredKeys): JWK[] => ('keys' in stored ? stored.keys : [stored]);
 
+const hasPrivatePart = (k: JWK): k is JWK & { d: string } => typeof k.d === 'string' && k.d !== '';
+
 /** The key that signs: the first with a private part. */
 export function signingJwk(stored: StoredKeys): JWK & { d: string } {
-  const signing = storedKeys(stored).find((k): k is JWK & { d: string } => typeof k.d === 'string' && k.d !== '');
+  const signing = storedKeys(stored).find(hasPrivatePart);
   if (!signing) throw new Error('the signing key set holds no private key');
   return signing;
 }
 
-async function fromStored(stored: StoredKeys): Promise<SigningKey> {
-  const keys = storedKeys(stored);
+/** A key made ready to sign but not signing yet: a private key after the signing one (README, "Rotating the key"). */
+export const preparedJwk = (stored: StoredKeys): (JWK & { d: string }) | undefined => storedKeys(stored).filter(hasPrivatePart)[1];
+
+/** The public keys of a stored value, the signing key first: what verifiers accept. */
+export async function publishedKeys(stored: StoredKeys): Promise<PublicJwk[]> {
   const signing = signingJwk(stored);
-  const publicJwk = await publicPart(signing);
-  const others = await Promise.all(keys.filter((k) => k !== signing).map(publicPart));
+  return Promise.all([signing, ...storedKeys(stored).filter((k) => k !== signing)].map(publicPart));
+}
+
+async function fromStored(stored: StoredKeys): Promise<SigningKey> {
+  const signing = signingJwk(stored);
+  const [publicJwk, ...others] = await publishedKeys(stored);
+  if (!publicJwk) throw new Error('the signing key set holds no key');
   const privateKey = (await importJWK({ ...signing, alg: SIGNING_ALG }, SIGNING_ALG)) as CryptoKey;
   return {
     kid: publicJwk.kid,
     privateKey,
     publicJwk,
     publishedKeys: [publicJwk, ...others],
-    codeHashKey: derive(signing.d, 'sms-code-hash'),
     refreshKey: derive(signing.d, 'refresh-rotation'),
   };
 }
@@ -74,34 +80,18 @@ export async function generateSigningJwk(): Promise<JWK> {
   return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: SIGNING_ALG };
 }
 
+const newSigningKeyText = async () => JSON.stringify(await generateSigningJwk());
+
 /** Reads the key file, creating it first when it does not exist (never overwriting one). */
 export async function ensureKeyFile(file: string): Promise<StoredKeys> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as StoredKeys;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const jwk = await generateSigningJwk();
-  try {
-    await writeFile(file, JSON.stringify(jwk), { flag: 'wx', mode: 0o600 });
-    return jwk;
-  } catch (error) {
-    // Another process created it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return JSON.parse(await readFile(file, 'utf8')) as JWK;
-    throw error;
-  }
+  return JSON.parse(await readOrCreateFile(file, newSigningKeyText)) as StoredKeys;
 }
 
-async function fromSsm(name: string, region: string): Promise<StoredKeys> {
-  const ssm = await traced(new SSMClient({ region }));
-  const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-  if (!Parameter?.Value) throw new Error('signing key parameter is empty');
-  return JSON.parse(Parameter.Value) as StoredKeys;
+/** The stored value of the signing key, from its parameter or file. */
+export async function loadStoredKeys(config: Pick<Config, 'signingKey' | 'region'>): Promise<StoredKeys> {
+  return JSON.parse(await readKey('signing key', config.signingKey, config.region, newSigningKeyText)) as StoredKeys;
 }
 
 export async function loadSigningKey(config: Pick<Config, 'signingKey' | 'region'>): Promise<SigningKey> {
-  const { parameter, file } = config.signingKey;
-  const jwk = parameter ? await fromSsm(parameter, config.region) : await ensureKeyFile(String(file));
-  return fromStored(jwk);
+  return fromStored(await loadStoredKeys(config));
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createTables } from '../../scripts/lib/create-tables';
 import { startDynamoDbLocal } from '../../scripts/lib/dynamodb-local';
 import { stageEnvironment } from '../../scripts/lib/local-env';
+import { ensureCodeKeyFile } from '../../lib/tokens/code-key';
 import { ensureKeyFile } from '../../lib/tokens/signing-key';
 
 export interface TestStack {
@@ -22,11 +23,13 @@ export async function startTestStack(): Promise<TestStack> {
   process.env['TEST_SCRATCH_DIR'] = scratch;
   const keyFile = join(scratch, 'signing-key.json');
   process.env['SIGNING_KEY_FILE'] = keyFile;
+  process.env['CODE_KEY_FILE'] = join(scratch, 'code-key.json');
   process.env['SMS_OUTBOX_FILE'] = join(scratch, 'sms-outbox.jsonl');
 
   const env = await stageEnvironment();
   await createTables(String(process.env['DYNAMODB_ENDPOINT']), env);
   await ensureKeyFile(keyFile);
+  await ensureCodeKeyFile(process.env['CODE_KEY_FILE']);
   // The functions' local-stage environment, as serverless.yml gives it; settings made above win.
   for (const [name, value] of Object.entries(env)) process.env[name] ??= value;
 
