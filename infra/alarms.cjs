@@ -116,6 +116,40 @@ const alarmTopic = (prefix, email) => ({
   // Not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS key, and
   // alarm notifications hold nothing secret.
   AlarmTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: `${prefix}-alarms`, DisplayName: `${prefix} alarms` } },
+  // Replaces the topic's default policy: CloudWatch alarms of this account may publish, and no one
+  // may publish without TLS. The account's own principals act through their IAM policies.
+  AlarmTopicPolicy: {
+    Type: 'AWS::SNS::TopicPolicy',
+    Properties: {
+      Topics: [{ Ref: 'AlarmTopic' }],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'AlarmsOfThisAccount',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: 'AlarmTopic' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': { 'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${prefix}-*` },
+              },
+            },
+          },
+          {
+            Sid: 'TlsOnly',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sns:Publish',
+            Resource: { Ref: 'AlarmTopic' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      },
+    },
+  },
   ...(email
     ? {
         AlarmEmailSubscription: {

@@ -25,7 +25,15 @@ const lambdaLogicalId = (name) => `${normalizedName(name)}LambdaFunction`;
 /** The logical id of a function's own IAM role (infra/roles.cjs). @param {string} name */
 const roleLogicalId = (name) => `${normalizedName(name)}IamRole`;
 
-/** @typedef {{ handler: string; events?: object[]; role: string }} DeclaredFunction */
+/**
+ * @typedef {{ handler: string; events?: object[]; role: string; memorySize?: number; reservedConcurrency?: number }} DeclaredFunction
+ */
+
+// Lambda gives CPU in proportion to memory, one vCPU at 1,769 MB. Register and login spend most of
+// their time in one bcrypt hash, single-threaded: at the default 1,024 MB (0.58 vCPU) it takes about
+// 1.7 times as long, for about the same GB-seconds. The others wait on DynamoDB (docs/adr/0010).
+/** @type {Readonly<Record<string, number>>} */
+const memorySizes = Object.freeze({ register: 1769, login: 1769 });
 
 /**
  * A stage's functions as serverless.yml declares them: one per route, the authorizer for routes
@@ -44,7 +52,21 @@ function functionsFor(stage) {
   if (stageSettings(stage).apiDocs) {
     declared.docs = { handler: DOCS_HANDLER, events: Object.values(docsRoutes).map(httpApiEvent) };
   }
-  return Object.fromEntries(Object.entries(declared).map(([name, fn]) => [name, { ...fn, role: roleLogicalId(name) }]));
+  const { reservedConcurrency } = stageSettings(stage);
+  return Object.fromEntries(
+    Object.entries(declared).map(([name, fn]) => {
+      const reserved = reservedConcurrency[/** @type {keyof typeof reservedConcurrency} */ (name)];
+      return [
+        name,
+        {
+          ...fn,
+          role: roleLogicalId(name),
+          ...(memorySizes[name] ? { memorySize: memorySizes[name] } : {}),
+          ...(reserved ? { reservedConcurrency: reserved } : {}),
+        },
+      ];
+    }),
+  );
 }
 
 /**
@@ -55,4 +77,4 @@ async function functions({ resolveVariable }) {
   return functionsFor(await resolveVariable('sls:stage'));
 }
 
-module.exports = { functions, functionsFor, lambdaLogicalId, roleLogicalId };
+module.exports = { functions, functionsFor, lambdaLogicalId, roleLogicalId, memorySizes };

@@ -2,6 +2,7 @@
 // What differs between stages, declared once. serverless.yml reads the current stage's settings as
 // `${self:custom.stage.<name>}`, infra/environment.cjs turns them into the functions' environment.
 //   local  npm start / invoke local: DynamoDB Local, SMS codes to a file, API docs served
+//          (serverless-offline applies neither throttling nor reserved concurrency)
 //   dev    a shared AWS test stage: real SMS, verbose logs, traces, short retention
 //   prod   production: real SMS, traces, long retention, CloudWatch alarms
 // Any other stage name (a developer's own, say) gets the dev settings.
@@ -16,15 +17,43 @@
  * @property {boolean} metrics               CloudWatch metrics (EMF) from the functions
  * @property {boolean} alarms                CloudWatch alarms and their SNS topic
  * @property {boolean} apiDocs               GET /docs and /openapi.json served
+ * @property {Throttle} throttle             API Gateway's limit on every route of the stage
+ * @property {Partial<Record<'sendCode' | 'login', Throttle>>} routeThrottle  tighter limits on the routes
+ *   an attacker pays least for: each send-code request is an SMS, each login a bcrypt
+ * @property {Partial<Record<'login' | 'register', number>>} reservedConcurrency  Lambda concurrency kept
+ *   for (and capped at) the bcrypt-bound functions, so a flood of them cannot take the account's
+ *   whole concurrency, the authorizer's and the other functions' with it
  */
+
+/**
+ * Requests per second in the steady state, and the bucket of a burst (API Gateway's token bucket);
+ * beyond them API Gateway answers 429 before any function runs.
+ * @typedef {{ rate: number, burst: number }} Throttle
+ */
+
+// Why these numbers (docs/SCALING.md has the arithmetic): a login or a registration at one vCPU
+// takes about 0.15 s of bcrypt, so 25 reserved instances serve about 160 a second, far above the
+// 50 logins a second the route lets through, and leave the account's default 1,000 for the rest.
+// dev reserves nothing: new accounts start with a concurrency quota of 10, and Lambda refuses a
+// reservation that leaves fewer than 100 unreserved.
+const PROD_EDGE = {
+  throttle: { rate: 500, burst: 1000 },
+  routeThrottle: { sendCode: { rate: 20, burst: 40 }, login: { rate: 50, burst: 100 } },
+  reservedConcurrency: { login: 25, register: 25 },
+};
+const DEV_EDGE = {
+  throttle: { rate: 50, burst: 100 },
+  routeThrottle: { sendCode: { rate: 2, burst: 5 }, login: { rate: 10, burst: 20 } },
+  reservedConcurrency: {},
+};
 
 // A table, one row per stage, so Prettier leaves it alone.
 // prettier-ignore
 /** @type {Readonly<Record<'local' | 'dev' | 'prod', Readonly<StageSettings>>>} */
 const stages = Object.freeze({
-  local: Object.freeze({ smsSender: 'outbox', logLevel: 'INFO', logRetentionInDays: 1, tracing: false, metrics: false, alarms: false, apiDocs: true }),
-  dev: Object.freeze({ smsSender: 'sns', logLevel: 'DEBUG', logRetentionInDays: 14, tracing: true, metrics: true, alarms: false, apiDocs: false }),
-  prod: Object.freeze({ smsSender: 'sns', logLevel: 'INFO', logRetentionInDays: 90, tracing: true, metrics: true, alarms: true, apiDocs: false }),
+  local: Object.freeze({ smsSender: 'outbox', logLevel: 'INFO', logRetentionInDays: 1, tracing: false, metrics: false, alarms: false, apiDocs: true, ...DEV_EDGE }),
+  dev: Object.freeze({ smsSender: 'sns', logLevel: 'DEBUG', logRetentionInDays: 14, tracing: true, metrics: true, alarms: false, apiDocs: false, ...DEV_EDGE }),
+  prod: Object.freeze({ smsSender: 'sns', logLevel: 'INFO', logRetentionInDays: 90, tracing: true, metrics: true, alarms: true, apiDocs: false, ...PROD_EDGE }),
 });
 
 const LOCAL_STAGE = 'local';

@@ -12,13 +12,14 @@
  * @property {string} suffix      table name = `${prefix}-${suffix}`
  * @property {string} envVar      environment variable that carries the table name to the code
  * @property {string | null} ttlAttribute  epoch-seconds attribute DynamoDB expires items by
- * @property {boolean} durable    user data: point-in-time recovery and deletion protection
+ * @property {boolean} durable    user data: deletion protection, kept when the stack goes
+ * @property {boolean} pointInTimeRecovery  restorable to any second of the last 35 days
  */
 
 /** @type {Readonly<Record<'users' | 'verifications' | 'sessions' | 'rateLimits', TableDefinition>>} */
 const tables = Object.freeze({
   // Users and the phone claims that keep phone numbers unique (one item per canonical phone).
-  users: { logicalId: 'UsersTable', suffix: 'users', envVar: 'USERS_TABLE', ttlAttribute: null, durable: true },
+  users: { logicalId: 'UsersTable', suffix: 'users', envVar: 'USERS_TABLE', ttlAttribute: null, durable: true, pointInTimeRecovery: true },
   // SMS codes and the captcha tokens they are exchanged for: minutes of life, hashed secrets.
   verifications: {
     logicalId: 'VerificationsTable',
@@ -26,11 +27,29 @@ const tables = Object.freeze({
     envVar: 'VERIFICATIONS_TABLE',
     ttlAttribute: 'ttl',
     durable: false,
+    // Minutes of life: a restore would bring back only expired codes and tokens.
+    pointInTimeRecovery: false,
   },
-  // Refresh-token sessions and revoked access-token ids.
-  sessions: { logicalId: 'SessionsTable', suffix: 'sessions', envVar: 'SESSIONS_TABLE', ttlAttribute: 'ttl', durable: false },
+  // Refresh-token sessions and revoked access-token ids. Losing it would log every user out, and
+  // forget revocations: restorable, though not kept when the stack goes.
+  sessions: {
+    logicalId: 'SessionsTable',
+    suffix: 'sessions',
+    envVar: 'SESSIONS_TABLE',
+    ttlAttribute: 'ttl',
+    durable: false,
+    pointInTimeRecovery: true,
+  },
   // Fixed-window counters and cooldowns for abuse limits.
-  rateLimits: { logicalId: 'RateLimitsTable', suffix: 'rate-limits', envVar: 'RATE_LIMITS_TABLE', ttlAttribute: 'ttl', durable: false },
+  // Counters of an hour at most: nothing worth restoring.
+  rateLimits: {
+    logicalId: 'RateLimitsTable',
+    suffix: 'rate-limits',
+    envVar: 'RATE_LIMITS_TABLE',
+    ttlAttribute: 'ttl',
+    durable: false,
+    pointInTimeRecovery: false,
+  },
 });
 
 // Every table has the same key: a string partition key named `pk`, item kinds told apart by prefix.
@@ -64,12 +83,8 @@ function cloudFormationResources(prefix) {
         ...keySchema(),
         SSESpecification: { SSEEnabled: true },
         ...(t.ttlAttribute ? { TimeToLiveSpecification: { AttributeName: t.ttlAttribute, Enabled: true } } : {}),
-        ...(t.durable
-          ? {
-              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-              DeletionProtectionEnabled: true,
-            }
-          : {}),
+        ...(t.pointInTimeRecovery ? { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } } : {}),
+        ...(t.durable ? { DeletionProtectionEnabled: true } : {}),
       },
     };
   }

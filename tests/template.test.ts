@@ -9,8 +9,9 @@ import infra from '../infra/tables.cjs';
 import infraMetrics from '../infra/metrics.cjs';
 import { settings } from '../lib/settings.cjs';
 import { runServerless, startOfflineApi, type OfflineApi } from '../scripts/lib/serverless-cli';
+import { stageSettings } from '../infra/stages.cjs';
 
-type Resource = { Type: string; DeletionPolicy?: string; Properties: Record<string, any> };
+type Resource = { Type: string; DeletionPolicy?: string; DependsOn?: string[]; Properties: Record<string, any> };
 
 let out: string;
 let resources: Record<string, Resource>;
@@ -117,6 +118,11 @@ describe('prod CloudFormation template', () => {
     }
   });
 
+  it('keeps the sessions table restorable: losing it would log everyone out', () => {
+    const sessions = resources[infra.tables.sessions.logicalId]!;
+    expect(sessions.Properties['PointInTimeRecoverySpecification']).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
+
   it('protects the users table from loss', () => {
     const users = resources[infra.tables.users.logicalId]!;
     expect(users.Properties['PointInTimeRecoverySpecification']).toEqual({ PointInTimeRecoveryEnabled: true });
@@ -212,6 +218,97 @@ describe('prod CloudFormation template', () => {
   });
 });
 
+describe('prod edge', () => {
+  const prod = stageSettings('prod');
+
+  it('logs every request as one JSON line of ids, route, status and latency: no body, header or phone', () => {
+    const stage = resources['HttpApiStage']!;
+    const { DestinationArn, Format } = stage.Properties['AccessLogSettings'];
+    expect(DestinationArn).toEqual({ 'Fn::GetAtt': ['HttpApiLogGroup', 'Arn'] });
+    expect(resources['HttpApiLogGroup']?.Properties['RetentionInDays']).toBe(prod.logRetentionInDays);
+    const fields = JSON.parse(String(Format)) as Record<string, string>;
+    expect(fields).toMatchObject({
+      requestId: '$context.requestId',
+      sourceIp: '$context.identity.sourceIp',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latencyMs: '$context.responseLatency',
+    });
+    // Only context variables, none of which carries a request's content (HTTP APIs log a header or
+    // the body only when named: $request..., $input...; the raw path may carry what a client put in it).
+    for (const value of Object.values(fields)) {
+      expect(value).toMatch(/^\$context\.[\w.]+$/);
+      expect(value).not.toMatch(/authorizer|header|path|querystring|error\.message/i);
+    }
+  });
+
+  it('throttles the stage, and send-code and login tighter, as infra/stages.cjs says', () => {
+    const stage = resources['HttpApiStage']!;
+    expect(stage.Properties['DefaultRouteSettings']).toEqual({
+      DetailedMetricsEnabled: false,
+      ThrottlingRateLimit: prod.throttle.rate,
+      ThrottlingBurstLimit: prod.throttle.burst,
+    });
+    const key = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
+    expect(stage.Properties['RouteSettings']).toEqual({
+      [key(routes.sendCode)]: {
+        ThrottlingRateLimit: prod.routeThrottle.sendCode!.rate,
+        ThrottlingBurstLimit: prod.routeThrottle.sendCode!.burst,
+      },
+      [key(routes.login)]: { ThrottlingRateLimit: prod.routeThrottle.login!.rate, ThrottlingBurstLimit: prod.routeThrottle.login!.burst },
+    });
+    expect(prod.routeThrottle.sendCode!.rate).toBeLessThan(prod.throttle.rate);
+    expect(prod.routeThrottle.login!.rate).toBeLessThan(prod.throttle.rate);
+    // Route settings may only name routes that exist already.
+    const routeIds = ofType('AWS::ApiGatewayV2::Route')
+      .filter(([, r]) => [key(routes.sendCode), key(routes.login)].includes(String(r.Properties['RouteKey'])))
+      .map(([id]) => id);
+    expect(routeIds).toHaveLength(2);
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('reserves concurrency for login and register only, and runs them at one vCPU', () => {
+    const byName = Object.fromEntries(ofType('AWS::Lambda::Function').map(([, fn]) => [functionName(fn), fn.Properties]));
+    expect(byName['login']?.['ReservedConcurrentExecutions']).toBe(prod.reservedConcurrency.login);
+    expect(byName['register']?.['ReservedConcurrentExecutions']).toBe(prod.reservedConcurrency.register);
+    for (const [name, fn] of Object.entries(byName)) {
+      if (name !== 'login' && name !== 'register')
+        expect({ name, reserved: fn['ReservedConcurrentExecutions'] }).toEqual({ name, reserved: undefined });
+      expect({ name, memory: fn['MemorySize'] }).toEqual({ name, memory: name === 'login' || name === 'register' ? 1769 : 1024 });
+    }
+  });
+
+  it("lets the alarm topic take publishes over TLS only, from this account's alarms", () => {
+    const [[, policy]] = ofType('AWS::SNS::TopicPolicy') as [[string, Resource]];
+    expect(policy.Properties['Topics']).toEqual([{ Ref: 'AlarmTopic' }]);
+    expect(policy.Properties['PolicyDocument'].Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'sns:Publish',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+        expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+      ]),
+    );
+  });
+
+  it('keeps the deployment bucket private and versioned', () => {
+    const bucket = resources['ServerlessDeploymentBucket']!;
+    expect(bucket.Properties['PublicAccessBlockConfiguration']).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties['VersioningConfiguration']).toEqual({ Status: 'Enabled' });
+    expect(bucket.Properties['LifecycleConfiguration'].Rules).toContainEqual(
+      expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+    );
+  });
+});
+
 describe('prod observability', () => {
   const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
   const watched = (namespace: string, metricName: string) =>
@@ -272,7 +369,11 @@ describe.each([
   ['dev', true],
   ['local', false],
 ])('the %s stage', (stage, tracing) => {
-  let config: { provider: { tracing?: { lambda?: boolean } }; resources: { Resources: Record<string, Resource> } };
+  let config: {
+    provider: { tracing?: { lambda?: boolean } };
+    functions: Record<string, { reservedConcurrency?: number }>;
+    resources: { Resources: Record<string, Resource> };
+  };
   beforeAll(() => {
     config = JSON.parse(runServerless(['print', '--stage', stage, '--format', 'json']));
   }, 60_000);
@@ -282,6 +383,10 @@ describe.each([
     expect(types).toContain('AWS::DynamoDB::Table');
     expect(types.filter((t) => t.startsWith('AWS::CloudWatch') || t.startsWith('AWS::SNS'))).toEqual([]);
     expect(config.provider.tracing?.lambda).toBe(tracing);
+  });
+
+  it('reserves no concurrency: a new account could not spare it', () => {
+    for (const fn of Object.values(config.functions)) expect(fn.reservedConcurrency).toBeUndefined();
   });
 });
 
