@@ -66,8 +66,26 @@ const NONCURRENT_VERSION_DAYS = 30;
  * @param {string} stage
  */
 function extensions(stage) {
+  const bucketArn = { 'Fn::GetAtt': [naming.getDeploymentBucketLogicalId(), 'Arn'] };
   return {
     [naming.getHttpApiStageLogicalId()]: stageThrottling(stage),
+    // serverless's own policy, denying every request without TLS, stated with the bucket's ARN
+    // and a string condition value, as AWS's rule (CT.S3.PR.8) reads it.
+    [naming.getDeploymentBucketPolicyLogicalId()]: {
+      Properties: {
+        PolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: [bucketArn, { 'Fn::Join': ['', [bucketArn, '/*']] }],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        },
+      },
+    },
     [naming.getDeploymentBucketLogicalId()]: {
       Properties: {
         LifecycleConfiguration: {

@@ -4,6 +4,7 @@ declare module 'serverless/lib/plugins/aws/lib/naming' {
     getHttpApiRouteLogicalId(routeKey: string): string;
     getHttpApiStageLogicalId(): string;
     getDeploymentBucketLogicalId(): string;
+    getDeploymentBucketPolicyLogicalId(): string;
   };
   export = naming;
 }

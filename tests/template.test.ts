@@ -10,6 +10,8 @@ import infraMetrics from '../infra/metrics.cjs';
 import { settings } from '../lib/settings.cjs';
 import { runServerless, startOfflineApi, type OfflineApi } from '../scripts/lib/serverless-cli';
 import { stageSettings } from '../infra/stages.cjs';
+import { guardExceptions } from '../infra/guard-exceptions.cjs';
+import { runGuard, type GuardReport } from './tools/cfn-guard';
 
 type Resource = { Type: string; DeletionPolicy?: string; DependsOn?: string[]; Properties: Record<string, any> };
 
@@ -306,6 +308,31 @@ describe('prod edge', () => {
     expect(bucket.Properties['LifecycleConfiguration'].Rules).toContainEqual(
       expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
     );
+  });
+});
+
+describe("AWS Control Tower's proactive rules (cfn-guard) over the prod template", () => {
+  let report: GuardReport;
+  beforeAll(() => {
+    report = runGuard(join(out, 'cloudformation-template-update-stack.json'));
+  }, 60_000);
+  // Logical ids are letters and digits: a pattern's * is the only special character.
+  const covers = (patterns: readonly string[], id: string) => patterns.some((p) => new RegExp(`^${p.split('*').join('.*')}$`).test(id));
+
+  it('are read: the template meets some and is judged by every one that applies', () => {
+    expect(report.passed.length).toBeGreaterThan(5);
+    expect(report.passed).toEqual(expect.arrayContaining(['api_gw_v2_access_logs_enabled_check', 's3_bucket_versioning_enabled_check']));
+  });
+
+  it('fail only where infra/guard-exceptions.cjs accepts it, on the resources it names', () => {
+    const unaccepted = Object.entries(report.failed).flatMap(([rule, ids]) =>
+      ids.filter((id) => !covers(guardExceptions[rule]?.resources ?? [], id)).map((id) => `${rule} on ${id}`),
+    );
+    expect(unaccepted).toEqual([]);
+  });
+
+  it('accept nothing that no longer fails', () => {
+    expect(Object.keys(guardExceptions).filter((rule) => !(rule in report.failed))).toEqual([]);
   });
 });
 
