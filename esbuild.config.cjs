@@ -61,6 +61,20 @@ const xrayWithoutSdkV2 = {
   },
 };
 
+// The X-Ray SDK records chosen request parameters of AWS calls from a list covering six services;
+// the only client this service traces is DynamoDB's (lib/observability/tracer.ts), so its entry
+// alone ships: 10 KiB less in every bundle, the same subsegments.
+/** @type {import('esbuild').Plugin} */
+const xrayWhitelistDynamoDbOnly = {
+  name: 'xray-whitelist-dynamodb-only',
+  setup(build) {
+    build.onLoad({ filter: /aws-xray-sdk-core[\\/]dist[\\/]lib[\\/]resources[\\/]aws_whitelist\.json$/ }, (args) => {
+      const { services } = JSON.parse(readFileSync(args.path, 'utf8'));
+      return { contents: JSON.stringify({ services: { dynamodb: services.dynamodb } }), loader: 'json' };
+    });
+  },
+};
+
 /** Options esbuild itself understands. @type {import('esbuild').BuildOptions} */
 const esbuildOptions = {
   bundle: true,
@@ -70,7 +84,7 @@ const esbuildOptions = {
   format: 'cjs',
   // Prefer packages' ES modules: they tree-shake, their CommonJS builds do not.
   mainFields: ['module', 'main'],
-  plugins: [trimCommonPasswords, environmentCredentials, xrayWithoutSdkV2],
+  plugins: [trimCommonPasswords, environmentCredentials, xrayWithoutSdkV2, xrayWhitelistDynamoDbOnly],
 };
 
 /**

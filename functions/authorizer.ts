@@ -5,6 +5,7 @@ import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { warmContainer, type DepsProvider } from '../lib/container';
 import { ApiError } from '../lib/errors';
 import { logger } from '../lib/logger';
+import { localVerifier } from '../lib/tokens/local-verifier';
 
 export interface AuthorizerResult {
   isAuthorized: boolean;
@@ -26,4 +27,4 @@ export const createHandler = (deps: DepsProvider) =>
     }
   };
 
-export const handler = createHandler(warmContainer({ keys: 'verifying' }));
+export const handler = createHandler(warmContainer({ keys: 'verifying', verifier: localVerifier }));

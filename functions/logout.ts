@@ -3,6 +3,7 @@ import { logout as endpoint } from '../lib/api/logout';
 import { warmContainer, type DepsProvider } from '../lib/container';
 import { endSession } from '../lib/domain/sessions';
 import { httpEndpoint } from '../lib/http/endpoint';
+import { localVerifier } from '../lib/tokens/local-verifier';
 
 export const createHandler = (deps: DepsProvider) =>
   httpEndpoint(endpoint, {
@@ -10,4 +11,4 @@ export const createHandler = (deps: DepsProvider) =>
       endSession(await deps(), { authorization: headers.authorization, userId: body.userId, bodyToken: body.accessToken }),
   });
 
-export const handler = createHandler(warmContainer({ keys: 'verifying' }));
+export const handler = createHandler(warmContainer({ keys: 'verifying', verifier: localVerifier }));

@@ -3,6 +3,7 @@ import { refreshToken as endpoint } from '../lib/api/refresh-token';
 import { warmContainer, type DepsProvider } from '../lib/container';
 import { refreshSession } from '../lib/domain/sessions';
 import { httpEndpoint } from '../lib/http/endpoint';
+import { localVerifier } from '../lib/tokens/local-verifier';
 
 export const createHandler = (deps: DepsProvider) =>
   httpEndpoint(endpoint, {
@@ -10,4 +11,4 @@ export const createHandler = (deps: DepsProvider) =>
       refreshSession(await deps(), { authorization: headers.authorization, refreshToken: body.refreshToken }),
   });
 
-export const handler = createHandler(warmContainer({ keys: 'signing' }));
+export const handler = createHandler(warmContainer({ keys: 'signing', verifier: localVerifier }));

@@ -16,8 +16,7 @@ import type { SmsSender } from './sms/sender';
 import { loadCodeKey, type CodeKey } from './tokens/code-key';
 import { loadPublicKeys } from './tokens/public-keys';
 import { loadSigningKey, type PublicJwk, type SigningKey } from './tokens/signing-key';
-import { createVerifier, type AccessTokenVerifier } from './tokens/verifier';
-import { createLocalJWKSet } from 'jose';
+import type { AccessTokenVerifier, VerifierOptions } from './tokens/verifier';
 
 export interface Deps {
   config: Config;
@@ -52,11 +51,15 @@ export interface DepsParts {
   sms?: (config: Config) => SmsSender;
   /** The keys it holds; every key when not said (in-process tools that serve every function). */
   keys?: KeyNeed;
+  /** The access-token verifier (lib/tokens/local-verifier.ts); without it, every token is refused. */
+  verifier?: (keys: PublicJwk[], options: Omit<VerifierOptions, 'keys'>) => AccessTokenVerifier;
 }
 
 const NO_SMS: SmsSender = {
   send: () => Promise.reject(new Error('this function was built without an SMS sender')),
 };
+
+const NO_VERIFIER: AccessTokenVerifier = () => Promise.reject(new Error('this function was built without a token verifier'));
 
 /** Stands in for a key the function does not hold: any use of it is a bug, and says which. */
 function notHeld(what: string): never {
@@ -106,8 +109,7 @@ export async function createDeps(config: Config = getConfig(), parts: DepsParts 
     signingKey,
     publicKeys,
     codeKey,
-    // A function holding no public key (the code functions) refuses every token.
-    verifyAccessToken: createVerifier({ keys: createLocalJWKSet({ keys: publicKeys }), jwt: config.jwt, revocations: sessions }),
+    verifyAccessToken: parts.verifier ? parts.verifier(publicKeys, { jwt: config.jwt, revocations: sessions }) : NO_VERIFIER,
     now: Date.now,
   };
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { createDeps, type Deps, type KeyNeed } from '../lib/container';
 import { createSmsSender } from '../lib/sms/create';
+import { localVerifier } from '../lib/tokens/local-verifier';
 import { generateSigningJwk, type StoredKeys } from '../lib/tokens/signing-key';
 import { createHandlers } from './kit/handlers';
 import { prepare, retire, rotate } from '../scripts/signing-key';
@@ -25,7 +26,7 @@ async function containers(stored: StoredKeys) {
   // public-keys parameter of a deployed stage (tests/signing-key-cli.test.ts).
   const config = configWith({ SIGNING_KEY_FILE: file });
   const handlersHolding = async (keys: KeyNeed) => {
-    const deps: Promise<Deps> = createDeps(config, { keys, sms: createSmsSender });
+    const deps: Promise<Deps> = createDeps(config, { keys, sms: createSmsSender, verifier: localVerifier });
     await deps;
     return createHandlers(() => deps);
   };
@@ -149,11 +150,11 @@ describe('each function holds only its own keys', () => {
     const codes = await createDeps(config, { keys: 'codes' });
     expect(() => codes.signingKey.privateKey).toThrow(/holds no signing key/);
     await expect(codes.verifyAccessToken('AT a.b.c')).rejects.toThrow();
-    const verifying = await createDeps(config, { keys: 'verifying' });
+    const verifying = await createDeps(config, { keys: 'verifying', verifier: localVerifier });
     expect(() => verifying.signingKey.privateKey).toThrow(/holds no signing key/);
     expect(() => verifying.codeKey.secret).toThrow(/holds no code key/);
     expect(JSON.stringify(verifying.publicKeys)).not.toMatch(/"d"/);
-    const signing = await createDeps(config, { keys: 'signing' });
+    const signing = await createDeps(config, { keys: 'signing', verifier: localVerifier });
     expect(() => signing.codeKey.secret).toThrow(/holds no code key/);
     expect(signing.publicKeys).toEqual(signing.signingKey.publishedKeys);
   });

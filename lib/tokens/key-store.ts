@@ -1,17 +1,11 @@
 // Where the service's keys are kept. Deployed: SSM parameters, each read once per container.
 // Local: files under a git-ignored folder, made on first use (npm start makes them up front).
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { traced } from '../observability/tracer';
+import { getParameter } from './ssm-get-parameter';
 
-/** The value of an SSM parameter, decrypted when it is a SecureString. */
-export async function readParameter(name: string, region: string): Promise<string> {
-  const ssm = await traced(new SSMClient({ region }));
-  const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-  if (!Parameter?.Value) throw new Error(`parameter ${name} is empty`);
-  return Parameter.Value;
-}
+/** The value of an SSM parameter, decrypted when it is a SecureString (read at init, in no trace). */
+export const readParameter = getParameter;
 
 /** Reads `file`, writing `create()` to it first when it does not exist (never overwriting one). */
 export async function readOrCreateFile(file: string, create: () => Promise<string>): Promise<string> {

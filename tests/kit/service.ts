@@ -3,6 +3,7 @@
 // handler on them, and the typed client on those handlers (tests/kit/in-process-fetch.ts).
 import { createClient, type ClientOptions, type KooDriveClient } from '../../client';
 import { createDeps, type Deps, type DepsProvider } from '../../lib/container';
+import { localVerifier } from '../../lib/tokens/local-verifier';
 import { createSmsSender } from '../../lib/sms/create';
 import { createHandlers, type Handlers } from './handlers';
 import { capturingSender, codeFromOutbox, type CodeOf, type Minter } from './codes';
@@ -29,7 +30,10 @@ export interface ServiceDeps {
 
 export async function serviceDeps(options: ServiceOptions = {}): Promise<ServiceDeps> {
   const captured = options.sms === 'captured' ? capturingSender() : undefined;
-  const deps = await createDeps(configWith(options.env), { sms: captured ? () => captured.sender : createSmsSender });
+  const deps = await createDeps(configWith(options.env), {
+    sms: captured ? () => captured.sender : createSmsSender,
+    verifier: localVerifier,
+  });
   return { deps: options.now ? { ...deps, now: options.now } : deps, codeOf: captured?.codeOf ?? codeFromOutbox };
 }
 
