@@ -31,7 +31,7 @@ const roleLogicalId = (name) => `${normalizedName(name)}IamRole`;
 
 // Lambda gives CPU in proportion to memory, one vCPU at 1,769 MB. Register and login spend most of
 // their time in one bcrypt hash, single-threaded: at the default 1,024 MB (0.58 vCPU) it takes about
-// 1.7 times as long, for about the same GB-seconds. The others wait on DynamoDB (docs/adr/0010).
+// 1.7 times as long, for about the same GB-seconds. The others wait on DynamoDB (docs/adr/0011).
 /** @type {Readonly<Record<string, number>>} */
 const memorySizes = Object.freeze({ register: 1769, login: 1769 });
 

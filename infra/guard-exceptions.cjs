@@ -2,7 +2,7 @@
 // The AWS Control Tower proactive rules (cfn-guard) the prod template does not meet, on purpose.
 // tests/template.test.ts runs every rule of @cdklabs/cdk-validator-cfnguard over the packaged prod
 // template and fails on any other failure, and on an exception here that is no longer needed. Each
-// names the resources it covers (a prefix ends in *) and why (docs/adr/0011).
+// names the resources it covers (a prefix ends in *) and why (docs/adr/0012).
 'use strict';
 
 /** @typedef {{ resources: readonly string[], why: string }} GuardException */

@@ -1,7 +1,7 @@
 // SSM GetParameter as one SigV4-signed HTTPS request, with the signer the AWS SDK itself uses
 // (@smithy/signature-v4, in every bundle with the DynamoDB client) and the function role's
 // credentials from the environment, where Lambda puts them. It replaces @aws-sdk/client-ssm, whose
-// 76 KiB every function loaded to make this one call per container (docs/adr/0012).
+// 76 KiB every function loaded to make this one call per container (docs/adr/0013).
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
