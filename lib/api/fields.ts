@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import type { ErrorKind } from '../errors';
 import { PASSWORD_MAX_BYTES, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from '../password-policy';
 import { canonicalPhone, PHONE_DIGITS } from '../phone';
-import { CODE_DIGITS, TOKEN_HEX_CHARS } from '../secrets';
+import { CODE_DIGITS, REQUEST_ID_HEX_CHARS, TOKEN_HEX_CHARS } from '../secrets';
 import type { DocumentedLimits } from './endpoint';
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -97,6 +97,11 @@ export const email = z.pipe(
   ),
 );
 
+/** A code request id (docs/API.md §2.1): answered by send, taken back by validate. */
+export const requestIdField = z
+  .string({ error: 'must be a string' })
+  .check(z.regex(new RegExp(`^[0-9a-f]{${REQUEST_ID_HEX_CHARS}}$`), `must be a request id (${REQUEST_ID_HEX_CHARS} lowercase hex digits)`));
+
 /** A user id as a request names it (the answers' ids are 19 digits; a request may name any). */
 export const userIdField = z.string({ error: 'must be a string' }).check(z.regex(/^[0-9]{1,20}$/, 'must be a user id'));
 
@@ -149,7 +154,7 @@ export const sharedFieldNotes = (limits: DocumentedLimits): Readonly<Record<stri
   email: 'Empty, or an email address (stored lower-cased).',
   password: `${PASSWORD_MIN_CHARS}–${PASSWORD_MAX_CHARS} characters and at most ${PASSWORD_MAX_BYTES} UTF-8 bytes; not a common password; must not contain the phone's digits. NFKC-normalised before the policy and the hash, so NFC and NFD spellings are the same password. The policy is checked by the service (13001004).`,
   captchaToken: `The \`token\` answered by validate: single-use, valid ${duration(limits.captchaTokenTtlSeconds)}, for this phone and scenario (\`codeType\` "1" to register, "2" to log in).`,
-  requestId: 'The code request: answered by send, given to validate.',
+  requestId: `The code request: answered by send, given to validate. ${REQUEST_ID_HEX_CHARS} lowercase hex digits, 128 random bits: opaque and unguessable.`,
   code: `The ${CODE_DIGITS}-digit code of the SMS.`,
   expireAt: 'When the code (send) or the captcha token (validate) expires, ISO-8601 UTC.',
   verified: 'Whether the code was right.',
