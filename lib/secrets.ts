@@ -9,6 +9,15 @@ export const CODE_DIGITS = 6;
 export const randomToken = (): string => randomBytes(TOKEN_HEX_CHARS / 2).toString('hex');
 
 /**
+ * Code request ids: 128 random bits as lowercase hex (docs/API.md §2.1). The id is the only handle
+ * validate gets, so it must not be derivable from a clock or a counter: from its own send an
+ * attacker could otherwise find a victim's request and spend its attempts.
+ */
+export const REQUEST_ID_HEX_CHARS = 32;
+
+export const randomRequestId = (): string => randomBytes(REQUEST_ID_HEX_CHARS / 2).toString('hex');
+
+/**
  * The refresh token that replaces `token` on rotation: derived, not drawn, so that a client
  * repeating a refresh (a retry, a second tab) within the grace window gets the same successor
  * back although only hashes are stored. 192 bits, like the first token of a session.

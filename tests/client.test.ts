@@ -81,7 +81,7 @@ describe.each(transports)('the client %s', (_, start) => {
   it('sends and validates a code, registers, logs in both ways, refreshes and logs out', async () => {
     const phone = randomPhone();
     const sent = await client.sendCode({ phone: `+${phone.slice(2)}`, codeType: '1' });
-    expect(sent).toEqual({ requestId: expect.stringMatching(/^[0-9]{19}$/), expireAt: expect.any(String), resendAfter: 60 });
+    expect(sent).toEqual({ requestId: expect.stringMatching(/^[0-9a-f]{32}$/), expireAt: expect.any(String), resendAfter: 60 });
     const validated = await client.validateCode({ requestId: sent.requestId, code: codeFromOutbox(sent.requestId), codeType: '1' });
     expect(validated).toEqual({ verified: true, token: expect.any(String), expireAt: expect.any(String) });
 

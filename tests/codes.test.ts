@@ -53,11 +53,30 @@ function restEvent(body: object, sourceIp: string): APIGatewayProxyEvent {
 const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
 describe('send', () => {
+  it('answers opaque request ids: 32 hex digits, distinct, no order or shared structure between two sends', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push((await send(svc)).requestId);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    // A snowflake (or any clock or counter) grows from one send to the next and shares its head.
+    const values = ids.map((id) => BigInt(`0x${id}`));
+    const increasing = values.every((v, i) => i === 0 || v > (values[i - 1] ?? 0n));
+    expect(increasing).toBe(false);
+    const sharedHead = (a: string, b: string) => {
+      let n = 0;
+      while (n < a.length && a[n] === b[n]) n++;
+      return n;
+    };
+    // Two random ids share a head of 8 hex digits with odds of 1 in 4·10^9.
+    const heads = ids.slice(1).map((id, i) => sharedHead(id, ids[i] ?? ''));
+    expect(Math.max(...heads)).toBeLessThan(8);
+  });
+
   it('answers requestId, expireAt 5 minutes ahead and resendAfter, and texts a 6-digit code', async () => {
     const before = Date.now();
     const { answer, requestId } = await send(svc);
     expect(answer.status).toBe(200);
-    expect(requestId).toMatch(/^[0-9]{19}$/);
+    expect(requestId).toMatch(/^[0-9a-f]{32}$/);
     const expireAt = Date.parse(String(answer.body.data?.['expireAt']));
     expect(expireAt - before).toBeGreaterThanOrEqual(300_000 - 50);
     expect(expireAt - Date.now()).toBeLessThanOrEqual(300_000);
@@ -119,7 +138,7 @@ describe('validate', () => {
     const otherType = await call(svc.validateCode, { body: { requestId, code, codeType: '1' } });
     expect(otherType.status).toBe(400);
     expect(otherType.body.code).toBe(13001005);
-    const unknown = await call(svc.validateCode, { body: { requestId: '1234567890123456789', code, codeType: '2' } });
+    const unknown = await call(svc.validateCode, { body: { requestId: '0123456789abcdef0123456789abcdef', code, codeType: '2' } });
     expect(unknown.body.code).toBe(13001005);
     // Neither spent the request: the right answer still works.
     expect((await call(svc.validateCode, { body: { requestId, code, codeType: '2' } })).status).toBe(200);

@@ -145,6 +145,7 @@ const hostileJson: fc.Arbitrary<string> = fc.oneof(
 );
 
 const digits = (n: number) => fc.string({ unit: fc.constantFrom(...asciiChars('0123456789')), minLength: n, maxLength: n });
+const hex32 = fc.string({ unit: fc.constantFrom(...asciiChars('0123456789abcdef')), minLength: 32, maxLength: 32 });
 const hex48 = fc.string({ unit: fc.constantFrom(...asciiChars('0123456789abcdef')), minLength: 48, maxLength: 48 });
 /** A random canonical phone from a space large enough that send limits rarely meet twice. */
 const freshPhone = fc
@@ -177,7 +178,7 @@ function fieldValues(ctx: FuzzContext): Template {
     phone: str(oneOfDefined(freshPhone, phoneLike)),
     account: str(oneOfDefined(freshPhone, userPhone, phoneLike)),
     codeType: str(fc.constantFrom('1', '2', '3', '4')),
-    requestId: str(oneOfDefined(digits(19), pick(ctx.codes.map((c) => c.requestId)))),
+    requestId: str(oneOfDefined(hex32, digits(19), pick(ctx.codes.map((c) => c.requestId)))),
     code: str(digits(6)),
     firstname: str(fc.constantFrom('Ann', ' Zoë ', 'X')),
     surname: str(fc.constantFrom('Lee', '')),

@@ -40,7 +40,7 @@ describe('sign-up over HTTP (serverless-offline)', () => {
     expect(lastAnswer().headers.get('x-traceid')).toBe('abc-123');
     expect(lastAnswer().headers.get('cache-control')).toBe('no-store');
     expect(sent).toEqual({
-      requestId: expect.stringMatching(/^[0-9]{19}$/),
+      requestId: expect.stringMatching(/^[0-9a-f]{32}$/),
       expireAt: expect.any(String),
       resendAfter: expect.any(Number),
     });

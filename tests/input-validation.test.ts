@@ -142,9 +142,11 @@ describe('code endpoints', () => {
     ['bad codeType', 'sendCode', { phone: randomPhone(), codeType: '5' }, 'codeType'],
     ['numeric codeType', 'sendCode', { phone: randomPhone(), codeType: 1 }, 'codeType'],
     ['bad phone', 'sendCode', { phone: 'call me', codeType: '1' }, 'phone'],
-    ['short code', 'validateCode', { requestId: '1', code: '4719', codeType: '1' }, 'code'],
-    ['numeric code', 'validateCode', { requestId: '1', code: 471900, codeType: '1' }, 'code'],
+    ['short code', 'validateCode', { requestId: 'a'.repeat(32), code: '4719', codeType: '1' }, 'code'],
+    ['numeric code', 'validateCode', { requestId: 'a'.repeat(32), code: 471900, codeType: '1' }, 'code'],
     ['bad requestId', 'validateCode', { requestId: 'abc', code: '471900', codeType: '1' }, 'requestId'],
+    ['snowflake requestId', 'validateCode', { requestId: '1893595880502717056', code: '471900', codeType: '1' }, 'requestId'],
+    ['upper-case requestId', 'validateCode', { requestId: 'A'.repeat(32), code: '471900', codeType: '1' }, 'requestId'],
   ];
   it.each(cases)('%s is a parameter error', async (_why, endpoint, body, field) => {
     expectParameterError(await call(svc[endpoint], { body }), field);

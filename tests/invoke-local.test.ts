@@ -38,7 +38,7 @@ function invokeSendCode(extraEnv: Record<string, string> = {}): any {
   expect(result.statusCode).toBe(200);
   const body = JSON.parse(result.body);
   expect(body).toMatchObject({ code: 0, msg: 'Success.' });
-  expect(body.data.requestId).toMatch(/^[0-9]{19}$/);
+  expect(body.data.requestId).toMatch(/^[0-9a-f]{32}$/);
   return body;
 }
 

@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import type { ErrorKind } from '../errors';
 import { PASSWORD_MAX_BYTES, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from '../password-policy';
 import { canonicalPhone, PHONE_DIGITS } from '../phone';
-import { CODE_DIGITS, TOKEN_HEX_CHARS } from '../secrets';
+import { CODE_DIGITS, REQUEST_ID_HEX_CHARS, TOKEN_HEX_CHARS } from '../secrets';
 import type { DocumentedLimits } from './endpoint';
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -50,7 +50,7 @@ export const HEADER_NOTES: Readonly<Record<string, { description: string; exampl
 // ---- Request fields ----
 
 /** How a phone is refused: also what the API docs quote. */
-export const PHONE_RULE = `must be ${PHONE_DIGITS.min}-${PHONE_DIGITS.max} digits after a 00 or + prefix`;
+export const PHONE_RULE = `must be ${PHONE_DIGITS.min}-${PHONE_DIGITS.max} digits after a 00 or + prefix, the first not 0`;
 
 export const phone = z.pipe(
   z.string({ error: 'must be a string' }).check(z.maxLength(32, 'is not a phone number')),
@@ -64,20 +64,28 @@ export const phone = z.pipe(
   }),
 );
 
+// Format characters (bidi overrides, zero-width characters) make a name display as something else.
+const NO_FORMAT_CHARS = /^\P{Cf}*$/u;
+
+/** A person's name: trimmed, stored NFC-normalised so one name has one spelling (docs/API.md §1). */
 export const text = (min: number, max: number) =>
   z
     .string({ error: 'must be a string' })
     .check(
       z.trim(),
+      z.normalize('NFC'),
       z.minLength(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`),
       z.maxLength(max, `must be at most ${max} characters`),
       z.regex(NO_CONTROL_CHARS, 'must not contain control characters'),
+      z.regex(NO_FORMAT_CHARS, 'must not contain format characters (bidi controls, zero-width characters)'),
     );
 
 export const bounded = (min: number, max: number) =>
   z.string({ error: 'must be a string' }).check(z.minLength(min, 'is required'), z.maxLength(max, 'is too long'));
-// The policy (13001004) is checked by the domain; this only bounds the work.
-export const password = bounded(1, 1024);
+// The policy (13001004) is checked by the domain; this only bounds the work. NFKC first (NIST SP
+// 800-63B §5.1.1.2): the same password typed as NFC or NFD, or on another keyboard, is the same
+// password for the policy, the hash and every later compare.
+export const password = bounded(1, 1024).check(z.normalize('NFKC'));
 export const secret = bounded(1, 256);
 export const codeType = z.enum(['1', '2', '3', '4'], { error: 'must be "1", "2", "3" or "4"' });
 
@@ -88,6 +96,11 @@ export const email = z.pipe(
     z.transform((v: string) => v.toLowerCase()),
   ),
 );
+
+/** A code request id (docs/API.md §2.1): answered by send, taken back by validate. */
+export const requestIdField = z
+  .string({ error: 'must be a string' })
+  .check(z.regex(new RegExp(`^[0-9a-f]{${REQUEST_ID_HEX_CHARS}}$`), `must be a request id (${REQUEST_ID_HEX_CHARS} lowercase hex digits)`));
 
 /** A user id as a request names it (the answers' ids are 19 digits; a request may name any). */
 export const userIdField = z.string({ error: 'must be a string' }).check(z.regex(/^[0-9]{1,20}$/, 'must be a user id'));
@@ -136,12 +149,12 @@ export function duration(seconds: number): string {
 export const sharedFieldNotes = (limits: DocumentedLimits): Readonly<Record<string, string>> => ({
   phone: `International number: ${PHONE_FORMAT}. Answers show the canonical \`00…\` form.`,
   codeType: '"1" registration, "2" login, "3" password reset, "4" phone change.',
-  firstname: 'Trimmed; no control characters.',
-  surname: 'Trimmed; no control characters.',
+  firstname: 'Trimmed; no control or format characters; stored NFC-normalised.',
+  surname: 'Trimmed; no control or format characters; stored NFC-normalised.',
   email: 'Empty, or an email address (stored lower-cased).',
-  password: `${PASSWORD_MIN_CHARS}–${PASSWORD_MAX_CHARS} characters and at most ${PASSWORD_MAX_BYTES} UTF-8 bytes; not a common password; must not contain the phone's digits. The policy is checked by the service (13001004).`,
+  password: `${PASSWORD_MIN_CHARS}–${PASSWORD_MAX_CHARS} characters and at most ${PASSWORD_MAX_BYTES} UTF-8 bytes; not a common password; must not contain the phone's digits. NFKC-normalised before the policy and the hash, so NFC and NFD spellings are the same password. The policy is checked by the service (13001004).`,
   captchaToken: `The \`token\` answered by validate: single-use, valid ${duration(limits.captchaTokenTtlSeconds)}, for this phone and scenario (\`codeType\` "1" to register, "2" to log in).`,
-  requestId: 'The code request: answered by send, given to validate.',
+  requestId: `The code request: answered by send, given to validate. ${REQUEST_ID_HEX_CHARS} lowercase hex digits, 128 random bits: opaque and unguessable.`,
   code: `The ${CODE_DIGITS}-digit code of the SMS.`,
   expireAt: 'When the code (send) or the captcha token (validate) expires, ISO-8601 UTC.',
   verified: 'Whether the code was right.',

@@ -4,7 +4,7 @@ import { NO_STORE } from '../http/envelope';
 import { CODE_DIGITS } from '../secrets';
 import { defineEndpoint } from './endpoint';
 import { PHONE, REQUEST_ID } from './example-values';
-import { agentHeaders, codeType, digits, duration, isoTime, phone, PHONE_RULE } from './fields';
+import { agentHeaders, codeType, duration, isoTime, phone, PHONE_RULE, requestIdField } from './fields';
 
 export const sendCode = defineEndpoint({
   method: 'POST',
@@ -13,7 +13,7 @@ export const sendCode = defineEndpoint({
   schema: {
     headers: agentHeaders,
     body: z.object({ phone, codeType }),
-    data: z.object({ requestId: digits('19', 'a 19-digit request id'), expireAt: isoTime, resendAfter: z.int().check(z.nonnegative()) }),
+    data: z.object({ requestId: requestIdField, expireAt: isoTime, resendAfter: z.int().check(z.nonnegative()) }),
     errors: ['tooManyAttempts'],
   },
   cacheControl: NO_STORE,

@@ -4,7 +4,7 @@ import { NO_STORE } from '../http/envelope';
 import { CODE_DIGITS } from '../secrets';
 import { defineEndpoint, type EndpointData } from './endpoint';
 import { CAPTCHA_TOKEN, REQUEST_ID } from './example-values';
-import { agentHeaders, codeType, counted, duration, isoTime } from './fields';
+import { agentHeaders, codeType, counted, duration, isoTime, requestIdField } from './fields';
 
 export const validateCode = defineEndpoint({
   method: 'POST',
@@ -13,7 +13,7 @@ export const validateCode = defineEndpoint({
   schema: {
     headers: agentHeaders,
     body: z.object({
-      requestId: z.string({ error: 'must be a string' }).check(z.regex(/^[0-9]{1,20}$/, 'must be a request id')),
+      requestId: requestIdField,
       code: z.string({ error: 'must be a string' }).check(z.regex(new RegExp(`^[0-9]{${CODE_DIGITS}}$`), `must be ${CODE_DIGITS} digits`)),
       codeType,
     }),

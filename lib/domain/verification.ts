@@ -1,9 +1,8 @@
 // docs/API.md §2: a 6-digit code by SMS, exchanged for a single-use captcha token bound to phone + codeType.
 import { ApiError } from '../errors';
-import { nextId } from '../ids';
 import { logger } from '../logger';
 import { maskPhone } from '../phone';
-import { codeHash, randomCode, randomToken, sameDigest, sha256 } from '../secrets';
+import { codeHash, randomCode, randomRequestId, randomToken, sameDigest, sha256 } from '../secrets';
 import { SmsSendError } from '../sms/sender';
 import type { Deps } from '../container';
 import type { SendCodeInput } from '../api/send-code';
@@ -20,7 +19,7 @@ const unknownCode = () => new ApiError('wrongCode', { data: { verified: false } 
 export async function sendCode(deps: Deps, input: SendCodeInput, sourceIp: string | undefined) {
   const { limits } = deps.config;
   const now = deps.now();
-  const requestId = nextId();
+  const requestId = randomRequestId();
   const code = randomCode();
   const expiresAt = now + limits.codeTtlSeconds * 1000;
 

@@ -13,6 +13,9 @@ describe('phone numbers (docs/API.md §0)', () => {
     ['single 0 prefix', '027188460901'],
     ['empty', ''],
     ['full-width digits', '+２７１８８４６０９０１'],
+    ['country code starting with 0 after +', '+027188460901'],
+    ['country code starting with 0 after 00', '00027188460901'],
+    ['all zeros', '+00000000'],
   ])('refuses %s', (_why, input) => {
     expect(canonicalPhone(input)).toBeUndefined();
   });
