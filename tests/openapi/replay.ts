@@ -9,7 +9,6 @@
 //   - ./live-table.ts names the values to take from a fresh flow, by where they go.
 //   - An answer's example with no request of its name documents an answer no request provokes on
 //     demand (storage trouble, an expiry) and is not replayed.
-import { isDeepStrictEqual } from 'node:util';
 import { ALL_ENDPOINTS, type RouteName } from '../../lib/api/index';
 import { examplesOf } from '../../lib/openapi/examples';
 import { JSON_MEDIA_TYPE, TRACE_HEADER, type OpenApiDocument, type Operation } from '../../lib/openapi/model';
@@ -50,7 +49,7 @@ function replayCase(path: string, method: string, operation: Operation, name: st
     if (typeof value !== 'string') throw new Error(`${name}: header ${parameter.name} has an example that is not a string`);
     headers[parameter.name] = value;
   }
-  if (shown[TRACE_HEADER] !== undefined && !isDeepStrictEqual(headers[TRACE_HEADER], shown[TRACE_HEADER])) {
+  if (shown[TRACE_HEADER] !== undefined && headers[TRACE_HEADER] !== shown[TRACE_HEADER]) {
     throw new Error(`${operation.operationId}: the document shows example ${name} without its ${TRACE_HEADER}`);
   }
   if (operation.requestBody) headers['Content-Type'] = JSON_MEDIA_TYPE;
