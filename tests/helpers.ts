@@ -65,6 +65,16 @@ export async function captchaToken(phone: string, codeType: CodeType = '1', via?
   return kit.captchaToken(await minting(via), phone, codeType);
 }
 
+/**
+ * A captcha token for a flow no SMS goes to (a login code for a phone without an account): its
+ * code stored directly (tests/kit/codes.ts storedCode), validated through the service.
+ */
+export async function unsentCaptchaToken(phone: string, codeType: CodeType): Promise<string> {
+  const via = await (minter ??= service({ env: NO_SEND_LIMITS }));
+  const { requestId, code } = await kit.storedCode(via.deps, phone, codeType);
+  return (await clientFor(via).validateCode({ requestId, code, codeType })).token;
+}
+
 /** Registers a new user with the reference password: its phone, id and first session. */
 export async function registeredUser(svc: Service, password = users.PASSWORD) {
   return users.registeredUser(await minting(), password, clientFor(svc));
