@@ -14,7 +14,7 @@ import * as users from './kit/users';
 export type { SessionInfo };
 
 export { httpEvent, lambdaContext, type Answer, type EventOptions } from './kit/invoke';
-export { codeFromOutbox } from './kit/codes';
+export { codeFromOutbox, smsTo } from './kit/codes';
 export { configWith } from './kit/env';
 export { randomPhone } from './kit/phones';
 export { registration } from './kit/users';

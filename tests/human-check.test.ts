@@ -2,11 +2,11 @@
 // token the provider vouches for, checked server-side before anything is spent. The real provider
 // client (lib/challenge/siteverify.ts) talks to a local stand-in that checks what Turnstile and
 // reCAPTCHA check (tests/tools/siteverify-stand-in.ts).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Phones } from './kit/phones';
-import { call, service, type Service } from './helpers';
+import { call, service, smsTo, type Service } from './helpers';
 import { SiteverifyStandIn } from './tools/siteverify-stand-in';
 
 const SECRET = 'site-secret-of-this-deployment';
@@ -48,12 +48,6 @@ function send(svc: Service, sourceIp: string, challengeToken?: string, phone = p
   if (challengeToken !== undefined) headers['X-Challenge-Token'] = challengeToken;
   return call(svc.sendCode, { body: { phone, codeType: '1' }, headers, sourceIp });
 }
-
-const smsTo = (phone: string) =>
-  readFileSync(String(process.env['SMS_OUTBOX_FILE']), 'utf8')
-    .trim()
-    .split('\n')
-    .filter((line) => (JSON.parse(line) as { phone: string }).phone === phone).length;
 
 const FAILED = { code: 13001014, msg: 'Human verification failed.' };
 

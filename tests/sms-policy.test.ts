@@ -3,11 +3,10 @@
 // phone's wrong codes per day, and the agents a deployment accepts. Each budget runs on a clock hour
 // of its own (a far-off year), so that no other suite's sends count in it.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { readFileSync } from 'node:fs';
 import { ALL_ENDPOINTS, type RouteName } from '../lib/api/index';
 import { createDocumentClient } from '../lib/store/client';
 import { Phones } from './kit/phones';
-import { call, codeFromOutbox, configWith, randomPhone, service, type Answer, type Service } from './helpers';
+import { call, codeFromOutbox, configWith, randomPhone, service, smsTo, type Answer, type Service } from './helpers';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -30,12 +29,6 @@ async function timed(env: Record<string, string>, start = ownHour()) {
 
 const send = (svc: Service, phone: string, sourceIp?: string, codeType = '1') =>
   call(svc.sendCode, { body: { phone, codeType }, ...(sourceIp ? { sourceIp } : {}) });
-
-/** The SMS the local outbox holds for `phone` (the local stage's "SMS"). */
-function smsTo(phone: string): number {
-  const lines = readFileSync(String(process.env['SMS_OUTBOX_FILE']), 'utf8').trim().split('\n');
-  return lines.filter((line) => (JSON.parse(line) as { phone: string }).phone === phone).length;
-}
 
 /**
  * `count` sends, `concurrency` at a time: concurrent enough to race for the same counters, few

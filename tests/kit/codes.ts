@@ -1,7 +1,7 @@
 // SMS codes and the captcha tokens they buy, for tests and benches: where a sent code can be read
 // back (the local outbox file, or a sender that keeps codes in memory), and the client's two
 // steps, send and validate, through any typed client of the service (in-process or over HTTP).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { KooDriveClient } from '../../client';
 import type { CodeType } from '../../lib/api/fields';
 import type { Deps } from '../../lib/container';
@@ -17,6 +17,14 @@ export function codeFromOutbox(requestId: string): string {
   const entry = lines.map((l) => JSON.parse(l) as { requestId: string; code: string }).find((m) => m.requestId === requestId);
   if (!entry) throw new Error(`no SMS for request ${requestId}`);
   return entry.code;
+}
+
+/** How many SMS the outbox holds for `phone`: none before the first SMS of the run. */
+export function smsTo(phone: string): number {
+  const file = String(process.env['SMS_OUTBOX_FILE']);
+  if (!existsSync(file)) return 0;
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  return lines.filter((line) => (JSON.parse(line) as { phone: string }).phone === phone).length;
 }
 
 /** A sender that keeps every code in memory: no file to append to and scan, for runs that send thousands. */
