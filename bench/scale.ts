@@ -155,6 +155,9 @@ export async function scale(options: { users: number; rounds: number; cost: numb
         proxy,
       ),
     );
+    // A registration code (codeType 1): one transaction. A login or reset code adds the read of the
+    // phone's claim, a phone-change code that and its session's revocation (bench/abuse.ts counts each).
+    trips.push(await countTrips('send-code', COUNT_ROUNDS, () => ok(h.sendCode, { body: { phone: phones.next(), codeType: '1' } }), proxy));
     trips.push(
       await countTrips(
         'validate-code',

@@ -27,7 +27,7 @@ import {
 const cooldownEnd = (cooldown: Cooldown, now: number) => now + cooldown.seconds * 1000;
 
 // A send that found its shards of a budget full tries others: at most this many transactions.
-const SEND_ATTEMPTS = 3;
+export const SEND_ATTEMPTS = 3;
 
 /** One limit of a send's transaction: its item, what it limits, how long its refusal lasts. */
 interface SendLimit {
@@ -43,7 +43,7 @@ interface SendLimit {
  * grows, so a full shard stays full until its window ends: sends skip it, and once every shard of
  * a quota is full they are refused without a round trip (docs/adr/0014-sharded-sms-budgets.md).
  */
-class ShardPicker {
+export class ShardPicker {
   private readonly full = new Map<string, number>();
 
   /** A random shard not known full, as the quota its item counts; undefined when all are. */
