@@ -34,7 +34,7 @@ export interface ClientOptions {
 // A method per endpoint: the Record makes createClient fail `npm run typecheck` until an endpoint
 // added to lib/api/ has its method here.
 export interface KooDriveClient extends Record<RouteName, (...args: never[]) => Promise<unknown>> {
-  /** docs/API.md §2.1: texts a 6-digit code to `phone`. */
+  /** docs/API.md §2.1: texts a 6-digit code to `phone` (a phone-change code needs `accessToken`). */
   sendCode(request: SendCodeRequest, options?: CallOptions): Promise<SendCodeData>;
   /** docs/API.md §2.2: trades the code for a single-use captcha token (wrong code: KooDriveError with `failCount`). */
   validateCode(request: ValidateCodeRequest, options?: CallOptions): Promise<ValidateCodeData>;
@@ -82,7 +82,9 @@ function retryAfterSeconds(header: string | null): number | undefined {
 
 interface Call {
   body?: unknown;
-  authorization?: string;
+  authorization?: string | undefined;
+  /** Other request headers, by their spelling in docs/API.md. */
+  headers?: Record<string, string>;
   /** The answer is the data itself, not an envelope (the JWK Set, readable by any JOSE library). */
   bare?: boolean;
 }
@@ -99,6 +101,7 @@ export function createClient(options: ClientOptions): KooDriveClient {
     const headers: Record<string, string> = { Accept: 'application/json', 'x-hw-agentName': options.agentName };
     if (sentTraceId !== undefined) headers['X-Traceid'] = sentTraceId;
     if (request.authorization !== undefined) headers['Authorization'] = request.authorization;
+    Object.assign(headers, request.headers);
     let body: string | undefined;
     if (request.body !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -133,7 +136,12 @@ export function createClient(options: ClientOptions): KooDriveClient {
   }
 
   return {
-    sendCode: (request, callOptions) => call('sendCode', { body: request }, callOptions),
+    sendCode: ({ accessToken, challengeToken, ...body }, callOptions) =>
+      call(
+        'sendCode',
+        { body, authorization: accessToken, ...(challengeToken === undefined ? {} : { headers: { 'X-Challenge-Token': challengeToken } }) },
+        callOptions,
+      ),
     validateCode: (request, callOptions) => call('validateCode', { body: request }, callOptions),
     register: (request, callOptions) => call('register', { body: request }, callOptions),
     login: (request, callOptions) => call('login', { body: request }, callOptions),

@@ -11,7 +11,12 @@ export type RequestOf<N extends keyof typeof ENDPOINTS> = EndpointRequestBody<Sc
 /** What a call of endpoint `N` resolves with: the envelope's `data` (the JWK Set for `jwks`). */
 export type DataOf<N extends keyof typeof ENDPOINTS> = EndpointData<Schema<N>>;
 
-export type SendCodeRequest = RequestOf<'sendCode'>;
+/**
+ * The body, and what goes in headers: `accessToken` (as `Authorization`) for a phone-change code
+ * (`codeType` '4'), `challengeToken` (as `X-Challenge-Token`) where the deployment has the human
+ * check on (docs/API.md §7).
+ */
+export type SendCodeRequest = RequestOf<'sendCode'> & { accessToken?: string; challengeToken?: string };
 export type ValidateCodeRequest = RequestOf<'validateCode'>;
 export type RegisterRequest = RequestOf<'register'>;
 /** `{account, authType: '1', password}` or `{account, authType: '2', captchaToken}` (a login-code token). */

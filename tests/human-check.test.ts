@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Phones } from './kit/phones';
-import { call, service, smsTo, type Service } from './helpers';
+import { inProcessFetch } from './kit/in-process-fetch';
+import { call, clientFor, service, smsTo, type Service } from './helpers';
 import { SiteverifyStandIn } from './tools/siteverify-stand-in';
 
 const SECRET = 'site-secret-of-this-deployment';
@@ -128,6 +129,16 @@ describe('Turnstile, checked server-side', () => {
     const ip = freshIp();
     expect((await send(misconfigured, ip, provider.issue(ip))).status).toBe(503);
   });
+});
+
+it('takes the token from the typed client as X-Challenge-Token', async () => {
+  const svc = await checked();
+  const ip = freshIp();
+  const client = clientFor(svc, { fetch: inProcessFetch(svc, { sourceIp: ip }) });
+  await expect(client.sendCode({ phone: phones.next(), codeType: '1', challengeToken: provider.issue(ip) })).resolves.toMatchObject({
+    resendAfter: 60,
+  });
+  await expect(client.sendCode({ phone: phones.next(), codeType: '1' })).rejects.toMatchObject({ status: 400, code: 13001014 });
 });
 
 describe('reCAPTCHA', () => {

@@ -110,6 +110,17 @@ describe('phone-change codes (codeType 4)', () => {
   });
 });
 
+describe('the typed client', () => {
+  it("sends a phone-change code with the session's access token as Authorization", async () => {
+    const user = await helpers.registeredUser(svc);
+    const client = helpers.clientFor(svc);
+    await expect(client.sendCode({ phone: helpers.randomPhone(), codeType: '4', accessToken: user.session.accessToken })).resolves.toEqual(
+      SHAPE,
+    );
+    await expect(client.sendCode({ phone: helpers.randomPhone(), codeType: '4' })).rejects.toMatchObject({ status: 401, code: 13001010 });
+  });
+});
+
 describe('the storage reads of both paths', () => {
   let proxy: CountingProxy;
   let counted: import('./helpers').Service;
