@@ -23,11 +23,18 @@ export type RefreshRequest = RequestOf<'refreshToken'> & { accessToken: string }
 /** `accessToken` goes in the body and, as `Authorization`, in the header. */
 export type LogoutRequest = RequestOf<'logout'>;
 
+/** `userId` or `phone` may name the caller (or neither); the access token goes as `Authorization`. */
+export type UserInfoRequest = QueryOf<'userInfo'> & { accessToken: string };
+/** `userId` and at least one of `firstname`, `surname`, `email`; the access token goes as `Authorization`. */
+export type UpdateUserInfoRequest = RequestOf<'updateUserInfo'> & { accessToken: string };
+
 export type SendCodeData = DataOf<'sendCode'>;
 export type ValidateCodeData = DataOf<'validateCode'>;
 export type RegisterData = DataOf<'register'>;
 export type LoginData = DataOf<'login'>;
 export type RefreshData = DataOf<'refreshToken'>;
+/** The caller's profile: userId, firstname, surname, phone, email. */
+export type UserInfoData = DataOf<'userInfo'>;
 /** The JWK Set that verifies access tokens. */
 export type JwksData = DataOf<'jwks'>;
 

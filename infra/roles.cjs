@@ -61,6 +61,10 @@ const grants = Object.freeze({
   refreshToken: { tables: { sessions: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['signingKey'] },
   // Revocation read, the session revoked (update, put).
   logout: { tables: { sessions: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['publicKeys'] },
+  // Revocation read, the caller's user read.
+  userInfo: { tables: { sessions: ['GetItem'], users: ['GetItem'] }, parameters: ['publicKeys'] },
+  // Revocation read, the caller's user updated (conditionally: never created).
+  updateUserInfo: { tables: { sessions: ['GetItem'], users: ['UpdateItem'] }, parameters: ['publicKeys'] },
   jwks: { tables: {}, parameters: ['publicKeys'] },
   // Revocation read.
   authorizer: { tables: { sessions: ['GetItem'] }, parameters: ['publicKeys'] },

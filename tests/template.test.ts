@@ -76,6 +76,13 @@ const expectedGrants: Record<string, object[]> = {
   ),
   refreshToken: granted('refreshToken', items('SessionsTable', 'GetItem', 'UpdateItem', 'PutItem'), parameters('signing-key')),
   logout: granted('logout', items('SessionsTable', 'GetItem', 'UpdateItem', 'PutItem'), parameters('public-keys')),
+  userInfo: granted('userInfo', items('SessionsTable', 'GetItem'), items('UsersTable', 'GetItem'), parameters('public-keys')),
+  updateUserInfo: granted(
+    'updateUserInfo',
+    items('SessionsTable', 'GetItem'),
+    items('UsersTable', 'UpdateItem'),
+    parameters('public-keys'),
+  ),
   jwks: granted('jwks', parameters('public-keys')),
   authorizer: granted('authorizer', items('SessionsTable', 'GetItem'), parameters('public-keys')),
 };

@@ -1,4 +1,4 @@
-// What registration (registration.ts) and login (login.ts) need from storage. A refused write
+// What registration (registration.ts), login (login.ts) and the profile (profile.ts) need from storage. A refused write
 // reports every condition that failed; the flows decide which refusal the client is told.
 import type { Limited, Quota, Session, TokenRefused, TokenSpend, User } from './records';
 
@@ -26,6 +26,9 @@ export interface TokenLoginRefused {
   notTheirs: boolean;
 }
 
+/** The profile fields a profile update sets; the ones left out keep their value. */
+export type ProfileChanges = Partial<Pick<User, 'firstname' | 'surname' | 'email'>>;
+
 export interface AccountStore {
   /**
    * The whole registration in one atomic write: spends the captcha token (issued for this phone
@@ -34,6 +37,13 @@ export interface AccountStore {
   registerUser(input: Registration): Promise<{ kind: 'ok' } | RegistrationRefused>;
 
   findUserByPhone(phone: string): Promise<User | undefined>;
+
+  /**
+   * Sets the profile fields of a user that exists, in one conditional write that also counts a
+   * change of the user (its optimistic-lock counter, which the flows that rewrite a user condition
+   * on); `gone` when there is no such user, and then nothing is written: never a user recreated.
+   */
+  updateProfile(input: { userId: string; changes: ProfileChanges; now: number }): Promise<{ kind: 'ok' } | { kind: 'gone' }>;
   findUser(userId: string): Promise<User | undefined>;
 
   /** Spends one login attempt of the quota; `limited` when none is left. */

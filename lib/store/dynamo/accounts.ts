@@ -1,7 +1,7 @@
 // Users, the phone claims that keep phones unique (users table), and the writes that open a session.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AccountStore, Registration, RegistrationRefused, TokenLoginRefused } from '../../domain/account-store';
+import type { AccountStore, ProfileChanges, Registration, RegistrationRefused, TokenLoginRefused } from '../../domain/account-store';
 import type { Limited, Quota, Session, TokenSpend, User } from '../../domain/records';
 import {
   collision,
@@ -74,6 +74,45 @@ export class DynamoAccountStore implements AccountStore {
       passwordHash: String(item['passwordHash']),
       createdAt: Number(item['createdAt']),
     };
+  }
+
+  async updateProfile({
+    userId,
+    changes,
+    now,
+  }: {
+    userId: string;
+    changes: ProfileChanges;
+    now: number;
+  }): Promise<{ kind: 'ok' } | { kind: 'gone' }> {
+    // A field given as undefined is one left out (the type allows it), not one to clear.
+    const fields = Object.entries(changes as Record<string, string | undefined>).filter(([, value]) => value !== undefined);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':updatedAt': now, ':one': 1 };
+    const sets = fields.map(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:f${i}`] = value;
+      return `#f${i} = :f${i}`;
+    });
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.users,
+          Key: { pk: keys.user(userId) },
+          // An update of a user deleted meanwhile must not write a fresh item of a few attributes.
+          ConditionExpression: 'attribute_exists(pk)',
+          // `rev` counts every change of the user: a deletion or phone change conditioned on the
+          // value it read fails on a concurrent update (docs/adr/0014).
+          UpdateExpression: `SET ${[...sets, 'updatedAt = :updatedAt'].join(', ')} ADD rev :one`,
+          ...(fields.length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return { kind: 'ok' };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { kind: 'gone' };
+    }
   }
 
   async spendLoginAttempt(quota: Quota, now: number): Promise<{ kind: 'ok' } | Limited> {
