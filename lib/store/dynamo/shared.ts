@@ -34,8 +34,10 @@ export const ttlFor = (expiresAtMs: number) => epochSeconds(expiresAtMs) + LINGE
 // conditions make a retry safe, and the retry then sees the winner's write. The waits grow
 // exponentially with full jitter (capped), so a crowd on one item spreads out instead of
 // colliding again in step; all of them together stay well inside a function's timeout.
-const CONFLICT_RETRIES = 10;
-const CONFLICT_WAIT_MS = { base: 5, cap: 400 };
+// Every session opened writes its user's item, so a crowd of logins (or retries) of one user meets
+// there: up to about 4 s of waits in all, inside the 10 s function timeout.
+const CONFLICT_RETRIES = 14;
+const CONFLICT_WAIT_MS = { base: 5, cap: 500 };
 const conflictWait = (attempt: number) => Math.random() * Math.min(CONFLICT_WAIT_MS.cap, CONFLICT_WAIT_MS.base * 2 ** attempt);
 
 /** Item i of a cancelled transaction whose condition failed, with its old item when asked for. */
