@@ -125,7 +125,7 @@ describe('GET /user/info', () => {
 describe('PUT /user/info', () => {
   it('sets the fields given, with the rules of registration, keeps the others, and counts the change', async () => {
     const user = await registeredUser(svc);
-    expect((await userItem(user.userId))?.['rev']).toBeUndefined();
+    const rev = Number((await userItem(user.userId))?.['rev'] ?? 0);
 
     const first = await update(user, { userId: user.userId, surname: '  Smith-Jones ', email: ' John.Smith@Example.COM ' });
     expect([first.status, first.body]).toEqual([200, { code: 0, msg: 'Success.' }]);
@@ -137,13 +137,13 @@ describe('PUT /user/info', () => {
       phone: user.phone,
       email: 'john.smith@example.com',
     });
-    expect((await userItem(user.userId))?.['rev']).toBe(1);
+    expect((await userItem(user.userId))?.['rev']).toBe(rev + 1);
 
     // NFC, as registration stores names: the decomposed spelling is stored composed.
     expect((await update(user, { userId: user.userId, firstname: 'Zoe\u0308', surname: '', email: '' })).status).toBe(200);
     expect((await read(user)).body.data).toMatchObject({ firstname: 'Zoë', surname: '', email: '' });
     const item = await userItem(user.userId);
-    expect(item).toMatchObject({ rev: 2, phone: user.phone, passwordHash: expect.stringMatching(/^\$2[aby]\$/) });
+    expect(item).toMatchObject({ rev: rev + 2, phone: user.phone, passwordHash: expect.stringMatching(/^\$2[aby]\$/) });
     expect(item?.['updatedAt']).toEqual(expect.any(Number));
   });
 

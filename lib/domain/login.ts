@@ -7,9 +7,9 @@ import { sha256 } from '../secrets';
 import type { Deps } from '../container';
 import type { LoginInput } from '../api/login';
 import type { TokenLoginRefused } from './account-store';
-import type { Quota, TokenSpend, User } from './records';
+import type { Quota, StoredUser, TokenSpend, User } from './records';
 import { judgeToken, limitError, tokenError } from './refusals';
-import { newSession } from './sessions';
+import { newSession, sessionsPushedOut } from './sessions';
 
 const LOGIN_CODE_TYPE = '2';
 
@@ -42,20 +42,32 @@ const userInfo = (user: User) => ({
 
 export async function login(deps: Deps, input: LoginInput) {
   const now = deps.now();
-  const user = input.authType === '1' ? await passwordLogin(deps, input, now) : await deps.accounts.findUserByPhone(input.account);
-  // authType 2 with an unknown phone: a user id no session can belong to, so that the write is
-  // refused (burning nothing) and the token is judged first, before answering badCredentials.
-  const { session, info } = await newSession(deps, user?.userId ?? '0', now);
-  if (input.authType === '1') {
-    await deps.accounts.openSession({ session, now, resetQuota: failureQuota(deps, input.account) });
-  } else {
-    const token = { tokenHash: sha256(input.captchaToken), phone: input.account, codeType: LOGIN_CODE_TYPE } as const;
-    const opened = await deps.accounts.openSessionWithToken({ session, now, token });
-    if (opened.kind === 'refused') throw tokenLoginError(opened, token, now);
-  }
-  if (!user) throw new ApiError('badCredentials');
+  const { user, info } = input.authType === '1' ? await passwordLogin(deps, input, now) : await tokenLogin(deps, input, now);
   logger.info('user logged in', { userId: user.userId, phone: maskPhone(user.phone), authType: input.authType });
   return { userInfo: userInfo(user), sessionInfo: info };
+}
+
+/** A session for a password whose user checkPassword found, on condition that the user is still as read. */
+async function passwordLogin(deps: Deps, input: Extract<LoginInput, { authType: '1' }>, now: number) {
+  const user = await checkPassword(deps, input, now);
+  const { session, info } = await newSession(deps, user.userId, now);
+  const ending = sessionsPushedOut(user, now);
+  const opened = await deps.accounts.openSession({ session, user, ending, now, resetQuota: failureQuota(deps, input.account) });
+  if (opened.kind === 'userChanged') throw new ApiError('badCredentials'); // its password or phone changed meanwhile
+  return { user, info };
+}
+
+async function tokenLogin(deps: Deps, input: Extract<LoginInput, { authType: '2' }>, now: number) {
+  const user = await deps.accounts.findUserByPhone(input.account);
+  // An unknown phone: a user id no session can belong to, so that the write is refused (burning
+  // nothing) and the token is judged first, before answering badCredentials.
+  const { session, info } = await newSession(deps, user?.userId ?? '0', now);
+  const ending = user ? sessionsPushedOut(user, now) : [];
+  const token = { tokenHash: sha256(input.captchaToken), phone: input.account, codeType: LOGIN_CODE_TYPE } as const;
+  const opened = await deps.accounts.openSessionWithToken({ session, user, ending, now, token });
+  if (opened.kind === 'refused') throw tokenLoginError(opened, token, now);
+  if (!user) throw new ApiError('badCredentials');
+  return { user, info };
 }
 
 /**
@@ -64,7 +76,7 @@ export async function login(deps: Deps, input: LoginInput) {
  */
 export function tokenLoginError(refused: TokenLoginRefused, token: TokenSpend, now: number): ApiError {
   if (refused.token) return tokenError(judgeToken(refused.token.found, token, now));
-  return new ApiError('badCredentials');
+  return new ApiError('badCredentials'); // not theirs, or the user changed or went meanwhile
 }
 
 /** Password tries per account and window: every check of a password against a user spends one. */
@@ -75,7 +87,7 @@ export const failureQuota = (deps: Deps, phone: string): Quota => ({
 });
 
 /** The user when the password is right; every attempt spends one of the account's tries first. */
-async function passwordLogin(deps: Deps, input: Extract<LoginInput, { authType: '1' }>, now: number): Promise<User> {
+async function checkPassword(deps: Deps, input: Extract<LoginInput, { authType: '1' }>, now: number): Promise<StoredUser> {
   await spendPasswordTry(deps, failureQuota(deps, input.account), now);
   const user = await deps.accounts.findUserByPhone(input.account);
   const matches = await bcrypt.compare(input.password, user?.passwordHash ?? String(DUMMY_HASHES[deps.config.bcryptCost]));

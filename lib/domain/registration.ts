@@ -12,7 +12,7 @@ import type { RegistrationRefused } from './account-store';
 import { failureQuota, spendPasswordTry } from './login';
 import type { TokenSpend, User } from './records';
 import { judgeToken, tokenError } from './refusals';
-import { newSession } from './sessions';
+import { newSession, sessionsPushedOut } from './sessions';
 
 const REGISTRATION_CODE_TYPE = '1';
 
@@ -85,7 +85,8 @@ async function replay(deps: Deps, input: RegisterInput, userId: string, now: num
   await spendPasswordTry(deps, quota, now);
   if (!(await bcrypt.compare(input.password, user.passwordHash))) throw new ApiError('tokenInvalid');
   const { session, info } = await newSession(deps, userId, now);
-  await deps.accounts.openSession({ session, now, resetQuota: quota });
+  const opened = await deps.accounts.openSession({ session, user, ending: sessionsPushedOut(user, now), now, resetQuota: quota });
+  if (opened.kind === 'userChanged') throw new ApiError('tokenInvalid');
   logger.info('registration retried', { userId, phone: maskPhone(input.phone) });
   return { userId, phone: input.phone, sessionInfo: info };
 }

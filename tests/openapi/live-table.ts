@@ -68,6 +68,7 @@ export const LIVE_TABLE: Readonly<Record<RouteName, Readonly<Record<string, Live
   },
   logout: {
     logout: { ...ACCESS, '/body/userId': 'userId', '/body/accessToken': 'accessToken' },
+    logoutEverywhere: { ...ACCESS, '/body/userId': 'userId', '/body/accessToken': 'accessToken' },
     bodyTooLarge: OVERSIZED,
   },
   userInfo: {
