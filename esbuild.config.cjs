@@ -83,6 +83,29 @@ const xrayWhitelistDynamoDbOnly = {
   },
 };
 
+// @middy/core imports `node:stream/web` for streamed responses, which these functions never send
+// (it checks `instanceof ReadableStream` only then). Loading Node's web streams costs about 2 ms
+// at init; here they load on first use of one of its names, as the same values.
+/** @type {import('esbuild').Plugin} */
+const middyWebStreamsOnUse = {
+  name: 'middy-web-streams-on-use',
+  setup(build) {
+    build.onResolve({ filter: /^node:stream\/web$/ }, (args) =>
+      /[\\/]@middy[\\/]core[\\/]/.test(args.importer) ? { path: 'node:stream/web', namespace: 'on-use' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'on-use' }, (args) => ({
+      // CommonJS getters, one per export of the module: esbuild's interop forwards each to its getter.
+      contents: [
+        'let loaded;',
+        `for (const name of ${JSON.stringify(Object.keys(require(args.path)))}) {`,
+        `  Object.defineProperty(exports, name, { enumerable: true, get: () => (loaded ??= require(${JSON.stringify(args.path)}))[name] });`,
+        '}',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 /** Options esbuild itself understands. @type {import('esbuild').BuildOptions} */
 const esbuildOptions = {
   bundle: true,
@@ -92,7 +115,7 @@ const esbuildOptions = {
   format: 'cjs',
   // Prefer packages' ES modules: they tree-shake, their CommonJS builds do not.
   mainFields: ['module', 'main'],
-  plugins: [trimCommonPasswords, environmentCredentials, xrayWithoutSdkV2, xrayWhitelistDynamoDbOnly],
+  plugins: [trimCommonPasswords, environmentCredentials, xrayWithoutSdkV2, xrayWhitelistDynamoDbOnly, middyWebStreamsOnUse],
 };
 
 /**
