@@ -2,9 +2,9 @@
 // and by the bench scripts, so that what is measured is what is deployed.
 'use strict';
 
-const { readFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { brotliCompressSync } = require('node:zlib');
-const { join } = require('node:path');
+const { basename, dirname, join, resolve } = require('node:path');
 
 // The policy refuses passwords under 8 characters before it looks at the common-password list,
 // so shorter entries of that list are dead weight in every bundle (more than half of it). The rest
@@ -106,6 +106,48 @@ const middyWebStreamsOnUse = {
   },
 };
 
+// Tracing (lib/observability/tracer.ts) loads Powertools Tracer and the X-Ray SDK, about 80 KiB,
+// only where the stage traces and only after init (lib/observability/xray.ts). Inside a function's
+// bundle they would still be parsed at every cold start, traced or not (about 3 ms). So they are a
+// file of their own, `xray.js`, written beside each bundle that imports them (one file for all the
+// functions of an output folder: the same code), and the bundle requires it when tracing starts.
+const XRAY_ENTRY = join(__dirname, 'lib', 'observability', 'xray.ts');
+const XRAY_FILE = 'xray.js';
+/** @type {import('esbuild').Plugin} */
+const xrayFileOfItsOwn = {
+  name: 'xray-file-of-its-own',
+  setup(build) {
+    let imported = false;
+    build.onResolve({ filter: /[\\/]xray$/ }, (args) => {
+      if (`${resolve(args.resolveDir, args.path)}.ts` !== XRAY_ENTRY) return undefined;
+      imported = true;
+      return { path: `./${XRAY_FILE}`, external: true };
+    });
+    build.onEnd(async (result) => {
+      const { outdir, outfile, write, plugins = [] } = build.initialOptions;
+      if (!imported || result.errors.length > 0 || write === false) return;
+      const dir = outdir ?? dirname(String(outfile));
+      const built = await build.esbuild.build({
+        ...build.initialOptions,
+        plugins: plugins.filter((plugin) => plugin !== xrayFileOfItsOwn),
+        entryPoints: [XRAY_ENTRY],
+        outdir: undefined,
+        outfile: join(dir, XRAY_FILE),
+        metafile: false,
+        write: false,
+      });
+      // Builds of several functions into one folder run at once (serverless-esbuild): each writes
+      // the same bytes, through a rename, so none ever reads a half-written file.
+      mkdirSync(dir, { recursive: true });
+      for (const file of built.outputFiles) {
+        const partial = join(dirname(file.path), `.${basename(file.path)}.${process.pid}.${Math.random().toString(36).slice(2)}`);
+        writeFileSync(partial, file.contents);
+        renameSync(partial, file.path);
+      }
+    });
+  },
+};
+
 /** Options esbuild itself understands. @type {import('esbuild').BuildOptions} */
 const esbuildOptions = {
   bundle: true,
@@ -115,7 +157,17 @@ const esbuildOptions = {
   format: 'cjs',
   // Prefer packages' ES modules: they tree-shake, their CommonJS builds do not.
   mainFields: ['module', 'main'],
-  plugins: [trimCommonPasswords, environmentCredentials, xrayWithoutSdkV2, xrayWhitelistDynamoDbOnly, middyWebStreamsOnUse],
+  // What a bundle imports at run time (`./xray.js`, Node's own modules) it requires: a CommonJS
+  // bundle's import() would start Node's ES module loader for it.
+  supported: { 'dynamic-import': false },
+  plugins: [
+    trimCommonPasswords,
+    environmentCredentials,
+    xrayWithoutSdkV2,
+    xrayWhitelistDynamoDbOnly,
+    middyWebStreamsOnUse,
+    xrayFileOfItsOwn,
+  ],
 };
 
 /**
@@ -139,3 +191,4 @@ module.exports = (serverless) => ({
   outputWorkFolder: workFolder(serverless),
 });
 module.exports.esbuildOptions = esbuildOptions;
+module.exports.XRAY_FILE = XRAY_FILE;
