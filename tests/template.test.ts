@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { XRAY_FILE } from '../esbuild.config.cjs';
 import { functionsFor } from '../infra/functions.cjs';
 import { docsRoutes, routes } from '../infra/routes.cjs';
 import infra from '../infra/tables.cjs';
@@ -172,10 +173,12 @@ describe('prod CloudFormation template', () => {
       expect(env).not.toHaveProperty('DYNAMODB_ENDPOINT');
       const artifact = String(fn.Properties['Code'].S3Key).split('/').pop()!;
       expect(existsSync(join(out, artifact))).toBe(true);
-      // Only its own bundle ships: no other function's (the local stage's docs one included), and
-      // no local keys, outbox or data a local run may have left behind.
+      // Only its own bundle ships, with the tracing file it requires where tracing is on
+      // (esbuild.config.cjs): no other function's (the local stage's docs one included), and no
+      // local keys, outbox or data a local run may have left behind.
       const bundle = `functions/${basename(String(fn.Properties['Handler']).replace(/\.handler$/, ''))}.js`;
-      expect(zipEntries(join(out, artifact)).sort()).toEqual([bundle, `${bundle}.map`]);
+      const xray = `functions/${XRAY_FILE}`;
+      expect(zipEntries(join(out, artifact)).sort()).toEqual([bundle, `${bundle}.map`, xray, `${xray}.map`].sort());
     }
   });
 
