@@ -2,7 +2,7 @@
 // answer time tells an attacker which phones are registered (docs/API.md §3.1). Times both,
 // interleaved in one run at the configured bcrypt cost (default 11), and prints their medians with
 // a Mann-Whitney U and a permutation p-value; then counts the storage round trips of each kind of
-// login answer on the wire (bench/counting-proxy.ts). A script that prints figures, never a test:
+// login answer on the wire (tests/kit/counting-proxy.ts). A script that prints figures, never a test:
 // a shared machine makes any timing threshold flaky.
 //
 // SAMPLES [200] samples of each kind; SOURCE_IP [198.51.100.7] the address every login comes from.
@@ -11,7 +11,7 @@ import { call } from '../tests/kit/invoke';
 import { Phones } from '../tests/kit/phones';
 import { startTestStack } from '../tests/kit/stack';
 import { freshRegistration, PASSWORD } from '../tests/kit/users';
-import { isRead, startCountingProxy } from './counting-proxy';
+import { isRead, startCountingProxy } from '../tests/kit/counting-proxy';
 import { benchService, envNumber, machineLine, mannWhitney, median, permutationP, progress, type Handler } from './lib';
 
 const SAMPLES = envNumber('SAMPLES', 200);
