@@ -33,6 +33,11 @@ export interface AccountStore {
    */
   registerUser(input: Registration): Promise<{ kind: 'ok' } | RegistrationRefused>;
 
+  /**
+   * The phone's user. Reads the phone's claim, then a user item whether or not the claim exists
+   * (an unknown phone reads one no user can have): a registered and an unknown phone cost the same
+   * reads, so their answer times do not tell them apart (docs/API.md §7.6).
+   */
   findUserByPhone(phone: string): Promise<User | undefined>;
   findUser(userId: string): Promise<User | undefined>;
 

@@ -59,7 +59,10 @@ export class DynamoAccountStore implements AccountStore {
 
   async findUserByPhone(phone: string): Promise<User | undefined> {
     const claim = await this.get(keys.phone(phone));
-    return claim ? this.findUser(String(claim['userId'])) : undefined;
+    // No claim: still one user read, of an id no user has (user ids are digits), one per phone so
+    // that a flood of unknown phones has no single hot item to throttle.
+    const user = await this.findUser(claim ? String(claim['userId']) : `unregistered#${phone}`);
+    return claim ? user : undefined;
   }
 
   async findUser(userId: string): Promise<User | undefined> {
