@@ -41,8 +41,19 @@ export interface AccountStore {
   findUserByPhone(phone: string): Promise<User | undefined>;
   findUser(userId: string): Promise<User | undefined>;
 
-  /** Spends one login attempt of the quota; `limited` when none is left. */
-  spendLoginAttempt(quota: Quota, now: number): Promise<{ kind: 'ok' } | Limited>;
+  /**
+   * Spends one login attempt of each quota, all or none: `limited`, with how long each exhausted
+   * quota still holds, when any has none left; then what was spent of the others is given back.
+   * Each quota's count is exact under concurrency (a conditional write per quota).
+   */
+  spendLoginAttempt(quotas: readonly Quota[], now: number): Promise<{ kind: 'ok' } | Limited>;
+
+  /**
+   * Undoes what `spendLoginAttempt(…, now)` counted, for an attempt that turned out right: each
+   * `reset` quota forgets its whole count in that window, each `refund` quota gets back the one
+   * attempt (never more than it counted).
+   */
+  returnLoginAttempt(input: { reset: readonly Quota[]; refund: readonly Quota[]; now: number }): Promise<void>;
 
   /** Stores a session opened by a password, in one write with the reset of the account's failed-attempt quota, if given. */
   openSession(input: { session: Session; now: number; resetQuota?: Quota }): Promise<void>;

@@ -15,6 +15,8 @@ describe('configuration', () => {
       refreshTokenTtlSeconds: 2592000,
       loginMaxFailures: 10,
       loginFailureWindowSeconds: 900,
+      loginMaxFailuresPerAccountPerDay: 100,
+      loginMaxFailuresPerIpPerHour: 100,
       refreshReuseGraceSeconds: 10,
     });
     expect(config.jwt.accessTokenTtlSeconds).toBe(1800);

@@ -1,11 +1,12 @@
 // Users, the phone claims that keep phones unique (users table), and the writes that open a session.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccountStore, Registration, RegistrationRefused, TokenLoginRefused } from '../../domain/account-store';
 import type { Limited, Quota, Session, TokenSpend, User } from '../../domain/records';
 import {
   collision,
   keys,
+  quotaRefund,
   quotaReset,
   quotaSpend,
   sessionPuts,
@@ -79,14 +80,47 @@ export class DynamoAccountStore implements AccountStore {
     };
   }
 
-  async spendLoginAttempt(quota: Quota, now: number): Promise<{ kind: 'ok' } | Limited> {
+  async spendLoginAttempt(quotas: readonly Quota[], now: number): Promise<{ kind: 'ok' } | Limited> {
+    // One conditional update per quota, side by side rather than one transaction: concurrent
+    // attempts from one address or at one phone (a spray, a retry storm) then queue on single
+    // items, which DynamoDB serialises, instead of cancelling each other's transactions.
+    const spends = await Promise.allSettled(quotas.map((quota) => this.spendOne(quota, now)));
+    const spent = quotas.filter((_, i) => spends[i]?.status === 'fulfilled' && spends[i].value === undefined);
+    if (spent.length === quotas.length) return { kind: 'ok' };
+    // All or none: an attempt that is not made keeps nothing of what it spent.
+    await Promise.all(spent.map((quota) => this.refundOne(quota, now)));
+    const failed = spends.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return { kind: 'limited', waitsMs: spends.flatMap((s) => (s.status === 'fulfilled' && s.value !== undefined ? [s.value] : [])) };
+  }
+
+  async returnLoginAttempt({ reset, refund, now }: { reset: readonly Quota[]; refund: readonly Quota[]; now: number }): Promise<void> {
+    const deletes = reset.map((quota) => quotaReset(this.tables.rateLimits, quota, now).Delete);
+    await Promise.all([
+      ...deletes.map((item) => this.db.send(new DeleteCommand(item as ConstructorParameters<typeof DeleteCommand>[0]))),
+      ...refund.map((quota) => this.refundOne(quota, now)),
+    ]);
+  }
+
+  /** Spends one event of the quota: undefined when spent, else how long the quota still holds (ms). */
+  private async spendOne(quota: Quota, now: number): Promise<number | undefined> {
     const { item, retryAfterMs } = quotaSpend(this.tables.rateLimits, quota, now);
     try {
       await this.db.send(new UpdateCommand(item.Update as ConstructorParameters<typeof UpdateCommand>[0]));
-      return { kind: 'ok' };
+      return undefined;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { kind: 'limited', waitsMs: [retryAfterMs] };
+      return retryAfterMs;
+    }
+  }
+
+  /** Gives back one event spendOne counted at `now`; nothing when the count was reset meanwhile. */
+  private async refundOne(quota: Quota, now: number): Promise<void> {
+    const { Update } = quotaRefund(this.tables.rateLimits, quota, now);
+    try {
+      await this.db.send(new UpdateCommand(Update as ConstructorParameters<typeof UpdateCommand>[0]));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 
