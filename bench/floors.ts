@@ -114,7 +114,8 @@ export class Floors {
     return async () => {
       const { parts, time } = partTimer();
       const now = Date.now();
-      mustSucceed('login', await time('db', () => this.accounts.spendLoginAttempt([pair, account], now)));
+      mustSucceed('login', await time('db', () => this.accounts.spendLoginAttempt([pair], now)));
+      mustSucceed('login', await time('db', () => this.accounts.spendLoginAttempt([account], now)));
       const user = await time('db', () => this.accounts.findUserByPhone(phone));
       if (!user) throw new Error('login floor: no user');
       const matches = await time('bcrypt', () => bcrypt.compare(password, user.passwordHash));

@@ -69,28 +69,37 @@ export function passwordBudgets(
  *
  * Throws `ApiError('tooManyAttempts')` (429 / 13001006, `Retry-After` the latest end of the
  * budgets used up) when any of the three has no try left, before any read or bcrypt work, so a
- * flood past a budget costs one write per request and no CPU; and `ApiError('badCredentials')`
+ * flood past a budget costs a few writes per request and no CPU; and `ApiError('badCredentials')`
  * (401 / 13001008) for an unknown phone or a wrong password alike, after the same reads and the same
  * bcrypt compare. Callers with an answer of their own for a wrong password catch that one.
  *
- * Every attempt first spends one try of each budget, all or none (an attempt one budget refuses
- * keeps nothing of the others), each counted by a conditional write, so concurrent guesses are
- * counted exactly. A right password gives them back: its (phone, source IP) count is cleared,
- * as the owner's login from an address should, and the phone's and the source's budgets get back
- * the one try this attempt took, never more. So only wrong passwords stay counted; a success from
- * one address does not wipe out the failures counted from others at this phone, and an attacker
- * logging in to an account of his own does not reset his address's count of guesses at others.
+ * Every attempt first spends one try of each budget, each counted by a conditional write, so
+ * concurrent guesses are counted exactly; all or none: an attempt one budget refuses keeps nothing
+ * of the others. The source's budgets go first, the phone's only once they allowed the attempt: the
+ * phone's budget is the one its owner shares with everybody, so it counts no attempt that the
+ * attacker's own address had no try left for, not even for a moment.
+ *
+ * A right password gives the tries back: its (phone, source IP) count is cleared, as the owner's
+ * login from an address should, and the phone's and the source's budgets get back the one try this
+ * attempt took, never more. So only wrong passwords stay counted; a success from one address does
+ * not wipe out the failures counted from others at this phone, and an attacker logging in to an
+ * account of his own does not reset his address's count of guesses at others.
  */
 export async function checkPassword(deps: Deps, attempt: PasswordAttempt, now: number): Promise<User> {
-  const budgets = passwordBudgets(deps.config.limits, attempt);
-  const shared = budgets.ip ? [budgets.account, budgets.ip] : [budgets.account];
-  const spent = await deps.accounts.spendLoginAttempt([budgets.pair, ...shared], now);
-  if (spent.kind === 'limited') throw limitError(spent);
+  const { pair, account, ip } = passwordBudgets(deps.config.limits, attempt);
+  const bySource = ip ? [pair, ip] : [pair];
+  const sourceSpent = await deps.accounts.spendLoginAttempt(bySource, now);
+  if (sourceSpent.kind === 'limited') throw limitError(sourceSpent);
+  const phoneSpent = await deps.accounts.spendLoginAttempt([account], now);
+  if (phoneSpent.kind === 'limited') {
+    await deps.accounts.returnLoginAttempt({ reset: [], refund: bySource, now });
+    throw limitError(phoneSpent);
+  }
 
   const user = await deps.accounts.findUserByPhone(attempt.phone);
   const matches = await bcrypt.compare(attempt.password, user?.passwordHash ?? String(DUMMY_HASHES[deps.config.bcryptCost]));
   if (!user || !matches) throw new ApiError('badCredentials');
 
-  await deps.accounts.returnLoginAttempt({ reset: [budgets.pair], refund: shared, now });
+  await deps.accounts.returnLoginAttempt({ reset: [pair], refund: ip ? [account, ip] : [account], now });
   return user;
 }

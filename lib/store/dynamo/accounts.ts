@@ -81,7 +81,7 @@ export class DynamoAccountStore implements AccountStore {
   }
 
   async spendLoginAttempt(quotas: readonly Quota[], now: number): Promise<{ kind: 'ok' } | Limited> {
-    // One conditional update per quota, side by side rather than one transaction: concurrent
+    // One conditional update per quota, side by side, rather than one transaction: concurrent
     // attempts from one address or at one phone (a spray, a retry storm) then queue on single
     // items, which DynamoDB serialises, instead of cancelling each other's transactions.
     const spends = await Promise.allSettled(quotas.map((quota) => this.spendOne(quota, now)));
