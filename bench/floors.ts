@@ -115,8 +115,10 @@ export class Floors {
       const { parts, time } = partTimer();
       const now = Date.now();
       mustSucceed('login', await time('db', () => this.accounts.spendLoginAttempt([pair], now)));
-      mustSucceed('login', await time('db', () => this.accounts.spendLoginAttempt([account], now)));
-      const user = await time('db', () => this.accounts.findUserByPhone(phone));
+      const [spent, user] = await time('db', () =>
+        Promise.all([this.accounts.spendLoginAttempt([account], now), this.accounts.findUserByPhone(phone)]),
+      );
+      mustSucceed('login', spent);
       if (!user) throw new Error('login floor: no user');
       const matches = await time('bcrypt', () => bcrypt.compare(password, user.passwordHash));
       if (!matches) throw new Error('login floor: password mismatch');

@@ -68,8 +68,9 @@ export function passwordBudgets(
  * The user whose phone and password these are.
  *
  * Throws `ApiError('tooManyAttempts')` (429 / 13001006, `Retry-After` the latest end of the
- * budgets used up) when any of the three has no try left, before any read or bcrypt work, so a
- * flood past a budget costs a few writes per request and no CPU; and `ApiError('badCredentials')`
+ * budgets used up) when any of the three has no try left, before any bcrypt work (and, past the
+ * source's budgets, before any read), so a flood past a budget costs a few writes per request and
+ * no CPU; and `ApiError('badCredentials')`
  * (401 / 13001008) for an unknown phone or a wrong password alike, after the same reads and the same
  * bcrypt compare. Callers with an answer of their own for a wrong password catch that one.
  *
@@ -90,13 +91,16 @@ export async function checkPassword(deps: Deps, attempt: PasswordAttempt, now: n
   const bySource = ip ? [pair, ip] : [pair];
   const sourceSpent = await deps.accounts.spendLoginAttempt(bySource, now);
   if (sourceSpent.kind === 'limited') throw limitError(sourceSpent);
-  const phoneSpent = await deps.accounts.spendLoginAttempt([account], now);
+  // The reads need no budget's answer: made meanwhile, they cost no round trip of their own.
+  const [phoneSpent, user] = await Promise.all([
+    deps.accounts.spendLoginAttempt([account], now),
+    deps.accounts.findUserByPhone(attempt.phone),
+  ]);
   if (phoneSpent.kind === 'limited') {
     await deps.accounts.returnLoginAttempt({ reset: [], refund: bySource, now });
     throw limitError(phoneSpent);
   }
 
-  const user = await deps.accounts.findUserByPhone(attempt.phone);
   const matches = await bcrypt.compare(attempt.password, user?.passwordHash ?? String(DUMMY_HASHES[deps.config.bcryptCost]));
   if (!user || !matches) throw new ApiError('badCredentials');
 
