@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { importJWK, jwtVerify } from 'jose';
 import type { Deps } from '../lib/container';
-import { failureQuota } from '../lib/domain/login';
+import { passwordBudgets } from '../lib/domain/password-check';
 import { nextId } from '../lib/ids';
 import { randomToken, sha256 } from '../lib/secrets';
 import { createDocumentClient } from '../lib/store/client';
@@ -114,17 +114,22 @@ export class Floors {
   /** A password login's storage calls and bcrypt.compare, for a user registered with `password`. */
   login(phone: string, password: string): Operation {
     const { limits } = this.deps.config;
-    const quota = failureQuota(this.deps, phone);
+    // As the handler is timed: an event without a source IP spends the pair's and the phone's budgets.
+    const { pair, account } = passwordBudgets(limits, { phone, sourceIp: undefined });
     const sessionId = nextId();
     const refreshHash = sha256(randomToken());
     return async () => {
       const { parts, time } = partTimer();
       const now = Date.now();
-      mustSucceed('login', await time('db', () => this.accounts.spendLoginAttempt(quota, now)));
-      const user = await time('db', () => this.accounts.findUserByPhone(phone));
+      mustSucceed('login', await time('db', () => this.accounts.spendLoginAttempt([pair], now)));
+      const [spent, user] = await time('db', () =>
+        Promise.all([this.accounts.spendLoginAttempt([account], now), this.accounts.findUserByPhone(phone)]),
+      );
+      mustSucceed('login', spent);
       if (!user) throw new Error('login floor: no user');
       const matches = await time('bcrypt', () => bcrypt.compare(password, user.passwordHash));
       if (!matches) throw new Error('login floor: password mismatch');
+      await time('db', () => this.accounts.returnLoginAttempt({ reset: [pair], refund: [account], now }));
       const session = {
         sessionId,
         userId: user.userId,
@@ -133,7 +138,7 @@ export class Floors {
         expiresAt: now + limits.refreshTokenTtlSeconds * 1000,
         endsAt: now + limits.sessionMaxLifetimeSeconds * 1000,
       };
-      mustSucceed('login', await time('db', () => this.accounts.openSession({ session, user, ending: [], now, resetQuota: quota })));
+      mustSucceed('login', await time('db', () => this.accounts.openSession({ session, user, ending: [], now })));
       return parts;
     };
   }

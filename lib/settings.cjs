@@ -128,19 +128,34 @@ const settings = defineSettings({
     field: 'bcryptCost',
     description: `bcrypt cost for passwords (a deployed stage refuses less than ${MIN_DEPLOYED_BCRYPT_COST})`,
   },
+  // Wrong passwords, counted three ways (docs/API.md §7.6): per phone and source IP, per phone, per source IP.
   LOGIN_MAX_FAILURES: {
     kind: positive,
     default: 10,
     setBy: 'deployer',
     field: 'limits.loginMaxFailures',
-    description: 'password attempts per phone per window before 429',
+    description: 'wrong passwords per phone from one source IP per window before 429',
   },
   LOGIN_FAILURE_WINDOW_SECONDS: {
     kind: positive,
     default: 900,
     setBy: 'deployer',
     field: 'limits.loginFailureWindowSeconds',
-    description: 'window for `LOGIN_MAX_FAILURES` (a successful login resets it)',
+    description: 'window for `LOGIN_MAX_FAILURES` (a right password from that source IP clears it)',
+  },
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY: {
+    kind: positive,
+    default: 100,
+    setBy: 'deployer',
+    field: 'limits.loginMaxFailuresPerAccountPerDay',
+    description: 'wrong passwords per phone from all source IPs per UTC day before 429',
+  },
+  LOGIN_MAX_FAILURES_PER_IP_PER_HOUR: {
+    kind: positive,
+    default: 100,
+    setBy: 'deployer',
+    field: 'limits.loginMaxFailuresPerIpPerHour',
+    description: 'wrong passwords per source IP for all phones per clock hour before 429',
   },
   // 0 turns the grace off: any second use of a rotated refresh token ends the session.
   REFRESH_REUSE_GRACE_SECONDS: {

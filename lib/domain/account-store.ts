@@ -54,6 +54,11 @@ export interface AccountStore {
    */
   registerUser(input: Registration): Promise<{ kind: 'ok' } | RegistrationRefused>;
 
+  /**
+   * The phone's user. Reads the phone's claim, then a user item whether or not the claim exists
+   * (an unknown phone reads one no user can have): a registered and an unknown phone cost the same
+   * reads, so their answer times do not tell them apart (docs/API.md §7.6).
+   */
   findUserByPhone(phone: string): Promise<StoredUser | undefined>;
   findUser(userId: string): Promise<StoredUser | undefined>;
 
@@ -64,14 +69,22 @@ export interface AccountStore {
    */
   updateProfile(input: { userId: string; changes: ProfileChanges; now: number }): Promise<{ kind: 'ok' } | { kind: 'gone' }>;
 
-  /** Spends one login attempt of the quota; `limited` when none is left. */
-  spendLoginAttempt(quota: Quota, now: number): Promise<{ kind: 'ok' } | Limited>;
+  /**
+   * Spends one login attempt of each quota, all or none: `limited`, with how long each exhausted
+   * quota still holds, when any has none left; then what was spent of the others is given back.
+   * Each quota's count is exact under concurrency (a conditional write per quota).
+   */
+  spendLoginAttempt(quotas: readonly Quota[], now: number): Promise<{ kind: 'ok' } | Limited>;
 
   /**
-   * Stores a session opened by a password and adds it to the user's session index, in one write
-   * with the reset of the account's failed-attempt quota, if given.
+   * Undoes what `spendLoginAttempt(…, now)` counted, for an attempt that turned out right: each
+   * `reset` quota forgets its whole count in that window, each `refund` quota gets back the one
+   * attempt (never more than it counted).
    */
-  openSession(input: SessionOpening & { resetQuota?: Quota }): Promise<{ kind: 'ok' } | UserChanged>;
+  returnLoginAttempt(input: { reset: readonly Quota[]; refund: readonly Quota[]; now: number }): Promise<void>;
+
+  /** Stores a session opened by a password and adds it to the user's session index, in one write. */
+  openSession(input: SessionOpening): Promise<{ kind: 'ok' } | UserChanged>;
 
   /** Stores a session opened by a captcha token, in one write with spending the token, issued for the user's phone. */
   openSessionWithToken(

@@ -16,6 +16,8 @@ describe('configuration', () => {
       sessionMaxLifetimeSeconds: 7776000,
       loginMaxFailures: 10,
       loginFailureWindowSeconds: 900,
+      loginMaxFailuresPerAccountPerDay: 100,
+      loginMaxFailuresPerIpPerHour: 100,
       refreshReuseGraceSeconds: 10,
     });
     expect(config.jwt.accessTokenTtlSeconds).toBe(1800);

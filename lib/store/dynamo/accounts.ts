@@ -1,6 +1,6 @@
 // Users, the phone claims that keep phones unique (users table), and the writes that open a session.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   AccountStore,
   ProfileChanges,
@@ -14,6 +14,7 @@ import type { Limited, Quota, StoredUser, TokenSpend, User } from '../../domain/
 import {
   collision,
   keys,
+  quotaRefund,
   quotaReset,
   quotaSpend,
   sessionDeletes,
@@ -69,7 +70,10 @@ export class DynamoAccountStore implements AccountStore {
 
   async findUserByPhone(phone: string): Promise<StoredUser | undefined> {
     const claim = await this.get(keys.phone(phone));
-    return claim ? this.findUser(String(claim['userId'])) : undefined;
+    // No claim: still one user read, of an id no user has (user ids are digits), one per phone so
+    // that a flood of unknown phones has no single hot item to throttle.
+    const user = await this.findUser(claim ? String(claim['userId']) : `unregistered#${phone}`);
+    return claim ? user : undefined;
   }
 
   findUser(userId: string): Promise<StoredUser | undefined> {
@@ -115,21 +119,52 @@ export class DynamoAccountStore implements AccountStore {
     }
   }
 
-  async spendLoginAttempt(quota: Quota, now: number): Promise<{ kind: 'ok' } | Limited> {
+  async spendLoginAttempt(quotas: readonly Quota[], now: number): Promise<{ kind: 'ok' } | Limited> {
+    // One conditional update per quota, side by side, rather than one transaction: concurrent
+    // attempts from one address or at one phone (a spray, a retry storm) then queue on single
+    // items, which DynamoDB serialises, instead of cancelling each other's transactions.
+    const spends = await Promise.allSettled(quotas.map((quota) => this.spendOne(quota, now)));
+    const spent = quotas.filter((_, i) => spends[i]?.status === 'fulfilled' && spends[i].value === undefined);
+    if (spent.length === quotas.length) return { kind: 'ok' };
+    // All or none: an attempt that is not made keeps nothing of what it spent.
+    await Promise.all(spent.map((quota) => this.refundOne(quota, now)));
+    const failed = spends.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return { kind: 'limited', waitsMs: spends.flatMap((s) => (s.status === 'fulfilled' && s.value !== undefined ? [s.value] : [])) };
+  }
+
+  async returnLoginAttempt({ reset, refund, now }: { reset: readonly Quota[]; refund: readonly Quota[]; now: number }): Promise<void> {
+    const deletes = reset.map((quota) => quotaReset(this.tables.rateLimits, quota, now).Delete);
+    await Promise.all([
+      ...deletes.map((item) => this.db.send(new DeleteCommand(item as ConstructorParameters<typeof DeleteCommand>[0]))),
+      ...refund.map((quota) => this.refundOne(quota, now)),
+    ]);
+  }
+
+  /** Spends one event of the quota: undefined when spent, else how long the quota still holds (ms). */
+  private async spendOne(quota: Quota, now: number): Promise<number | undefined> {
     const { item, retryAfterMs } = quotaSpend(this.tables.rateLimits, quota, now);
     try {
       await this.db.send(new UpdateCommand(item.Update as ConstructorParameters<typeof UpdateCommand>[0]));
-      return { kind: 'ok' };
+      return undefined;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { kind: 'limited', waitsMs: [retryAfterMs] };
+      return retryAfterMs;
     }
   }
 
-  async openSession(input: SessionOpening & { resetQuota?: Quota }): Promise<{ kind: 'ok' } | UserChanged> {
-    const items = [...openingItems(this.tables, input)];
-    if (input.resetQuota) items.push(quotaReset(this.tables.rateLimits, input.resetQuota, input.now));
-    const failures = await transact(this.db, items);
+  /** Gives back one event spendOne counted at `now`; nothing when the count was reset meanwhile. */
+  private async refundOne(quota: Quota, now: number): Promise<void> {
+    const { Update } = quotaRefund(this.tables.rateLimits, quota, now);
+    try {
+      await this.db.send(new UpdateCommand(Update as ConstructorParameters<typeof UpdateCommand>[0]));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async openSession(input: SessionOpening): Promise<{ kind: 'ok' } | UserChanged> {
+    const failures = await transact(this.db, openingItems(this.tables, input));
     if (failures.length === 0) return { kind: 'ok' };
     if (!failures.some((f) => f.index === 0)) throw collision('session id');
     return { kind: 'userChanged' };

@@ -101,6 +101,20 @@ export const quotaReset = (table: string, quota: Quota, now: number): TransactIt
   Delete: { TableName: table, Key: { pk: keys.quota(quota.key, windowEnd(quota, now)) } },
 });
 
+/**
+ * Gives back one event `quotaSpend` counted at `now`, in the same window. The condition fails when
+ * nothing is left to give back (the count was reset meanwhile): a refund never adds a try.
+ */
+export const quotaRefund = (table: string, quota: Quota, now: number): TransactItem => ({
+  Update: {
+    TableName: table,
+    Key: { pk: keys.quota(quota.key, windowEnd(quota, now)) },
+    UpdateExpression: 'ADD hits :minusOne',
+    ConditionExpression: 'hits > :zero',
+    ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+  },
+});
+
 /** Marks a captcha token used, on condition that it may be: issued for this phone and scenario, unexpired, unused. */
 export const tokenSpend = (table: string, token: TokenSpend, usedBy: string, now: number): TransactItem => ({
   Update: {
