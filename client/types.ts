@@ -22,12 +22,17 @@ export type LoginRequest = RequestOf<'login'>;
 export type RefreshRequest = RequestOf<'refreshToken'> & { accessToken: string };
 /** `accessToken` goes in the body and, as `Authorization`, in the header. */
 export type LogoutRequest = RequestOf<'logout'>;
+/** `{oldPassword, newPassword, userId}`, and the caller's access token, sent as `Authorization`. */
+export type PasswordModifyRequest = RequestOf<'passwordModify'> & { accessToken: string };
+/** `{userId, newPhone, captchaToken, password}`, and the caller's access token, sent as `Authorization`. */
+export type PhoneModifyRequest = RequestOf<'phoneModify'> & { accessToken: string };
 
 export type SendCodeData = DataOf<'sendCode'>;
 export type ValidateCodeData = DataOf<'validateCode'>;
 export type RegisterData = DataOf<'register'>;
 export type LoginData = DataOf<'login'>;
 export type RefreshData = DataOf<'refreshToken'>;
+export type PhoneModifyData = DataOf<'phoneModify'>;
 /** The JWK Set that verifies access tokens. */
 export type JwksData = DataOf<'jwks'>;
 

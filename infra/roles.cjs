@@ -68,6 +68,23 @@ const grants = Object.freeze({
   // The session read; it ends (deleted, out of the index), or with allSessions every session of
   // the user (the user read, its index rewritten).
   logout: { tables: { sessions: ['GetItem', 'DeleteItem'], users: ['GetItem', 'UpdateItem'] }, parameters: ['publicKeys'] },
+  // The token's session and the user read, a password try spent; one transaction writes the user
+  // (update) and ends the other sessions (delete).
+  passwordModify: {
+    tables: { sessions: ['GetItem', 'DeleteItem'], users: ['GetItem', 'UpdateItem'], rateLimits: ['UpdateItem'] },
+    parameters: ['publicKeys'],
+  },
+  // As passwordModify, and in the same transaction the token spent, the new phone's claim put and
+  // the old one's deleted.
+  phoneModify: {
+    tables: {
+      sessions: ['GetItem', 'DeleteItem'],
+      users: ['GetItem', 'PutItem', 'DeleteItem', 'UpdateItem'],
+      rateLimits: ['UpdateItem'],
+      verifications: ['UpdateItem'],
+    },
+    parameters: ['publicKeys'],
+  },
   jwks: { tables: {}, parameters: ['publicKeys'] },
   // The token's session read.
   authorizer: { tables: { sessions: ['GetItem'] }, parameters: ['publicKeys'] },
