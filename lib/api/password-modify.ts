@@ -48,7 +48,7 @@ export const passwordModify = defineEndpoint({
       summary: 'A new password that is the old one',
       body: { oldPassword: PASSWORD, newPassword: PASSWORD, userId: USER_ID },
       headers: USER_AUTH,
-      answer: { error: 'weakPassword', msg: 'New password must differ from the old password.' },
+      answer: { error: 'weakPassword', msg: 'Password must differ from the old password.' },
     },
     {
       name: 'commonNewPassword',

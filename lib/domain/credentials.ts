@@ -49,7 +49,7 @@ async function callerUser(deps: Deps, caller: Caller): Promise<StoredUser> {
 
 /** What a new password breaks: the policy (docs/API.md §1), or being the old one. */
 function newPasswordProblem(oldPassword: string, newPassword: string, phone: string): string | undefined {
-  if (newPassword === oldPassword) return 'New password must differ from the old password.';
+  if (newPassword === oldPassword) return 'Password must differ from the old password.';
   return passwordProblem(newPassword, phone);
 }
 
