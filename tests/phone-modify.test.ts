@@ -171,6 +171,10 @@ describe('a phone change', () => {
       spy.mockRestore();
     }
     expect(await claimOf(body.newPhone)).toBe(user.userId);
+    // And the whole request again, as a client retries a lost answer: the same success.
+    const again = await changePhone(svc, user.session.accessToken, body);
+    expect(again.body).toEqual({ code: 0, msg: 'Success.', data: { phone: body.newPhone } });
+    expect(await phoneOf(user.userId)).toBe(body.newPhone);
   });
 });
 
@@ -195,10 +199,13 @@ describe('a phone change refused', () => {
     expect(await claimOf(holder.phone)).toBe(user.userId);
   });
 
-  it("for the user's own number: 409, whatever the token", async () => {
-    const user = await registeredUser(svc);
-    const body = { userId: user.userId, newPhone: user.phone, captchaToken: 'f'.repeat(64), password: user.password };
-    expect((await changePhone(svc, user.session.accessToken, body)).body.code).toBe(13001001);
+  it("for the user's own number: 409 with a valid token (left unspent), 13001002 with any other", async () => {
+    const { holder, token } = await holderWithToken();
+    const body = { userId: holder.userId, newPhone: holder.phone, captchaToken: token, password: holder.password };
+    expect((await changePhone(svc, holder.session.accessToken, body)).body.code).toBe(13001001);
+    expect((await tokenItem(token))?.['usedAt']).toBeUndefined();
+    expect((await changePhone(svc, holder.session.accessToken, { ...body, captchaToken: 'f'.repeat(64) })).body.code).toBe(13001002);
+    expect(await claimOf(holder.phone)).toBe(holder.userId);
   });
 
   it('for a wrong password: 401/13001008, spending one of the login tries, 429 past them; the token is not spent', async () => {

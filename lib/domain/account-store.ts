@@ -72,7 +72,7 @@ export interface PhoneChangeRefused {
   kind: 'refused';
   /** The token could not be spent (issued for something else, expired, used, unknown). */
   token: TokenRefused | undefined;
-  /** The new phone is claimed by a user already. */
+  /** The new phone is claimed by a user already (this one included: nothing is moved then). */
   phoneTaken: boolean;
   /** The user changed or went since it was read (or its old phone's claim is not its own). */
   userChanged: boolean;

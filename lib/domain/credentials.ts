@@ -88,8 +88,6 @@ export async function changePhone(deps: Deps, { authorization, body, sourceIp }:
   const caller = await authenticate(deps, { authorization, userId: body.userId, now });
   let user = await callerUser(deps, caller);
   const { newPhone } = body;
-  // Already this user's: nothing to move, and no other user may learn it (it is the caller's own).
-  if (newPhone === user.phone) throw new ApiError('phoneTaken');
   await confirmPassword(deps, user, body.password, { now, sourceIp });
   const { passwordHash: checkedHash } = user;
   const token: TokenSpend = { tokenHash: sha256(body.captchaToken), phone: newPhone, codeType: PHONE_CHANGE_CODE_TYPE };
@@ -101,7 +99,8 @@ export async function changePhone(deps: Deps, { authorization, body, sourceIp }:
     // nobody learns whether it is taken.
     if (written.token) {
       const verdict = judgeToken(written.token.found, token, now);
-      // Spent by this user, who now has the number: this request's own write, its answer lost and retried.
+      // Spent by this user, who now has the number: this request's own write (its answer lost and
+      // the write retried), or the same request again after a lost answer.
       const own = verdict.kind === 'spentBy' && verdict.userId === caller.userId;
       if (own && (await callerUser(deps, caller)).phone === newPhone) break;
       throw tokenError(verdict);

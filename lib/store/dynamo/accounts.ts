@@ -201,9 +201,16 @@ function passwordChangeItems(tables: Tables, { user, passwordHash, keep }: Passw
  * the other sessions ended. Refused as a whole, it leaves the token usable and both claims as they were.
  */
 function phoneChangeItems(tables: Tables, { user, newPhone, token, keep, now }: PhoneChange): TransactItem[] {
+  const spend = tokenSpend(tables.verifications, token, user.userId, now);
+  if (newPhone === user.phone) {
+    // Nothing to move: a claim condition that cannot hold, so that nothing is written and the
+    // refusal says what the token is (a retry of this user's own change, or the number taken).
+    const claimed = { TableName: tables.users, Key: { pk: keys.phone(newPhone) }, ConditionExpression: 'attribute_not_exists(pk)' };
+    return [spend, { ConditionCheck: claimed }];
+  }
   const { deletes, kept } = sessionEndings(tables.sessions, user, keep);
   return [
-    tokenSpend(tables.verifications, token, user.userId, now),
+    spend,
     {
       Put: {
         TableName: tables.users,
