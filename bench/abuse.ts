@@ -1,7 +1,7 @@
 // `npm run bench:abuse`: attacks 1, 2 and 6 of the abuse issue (SMS pumping, draining a victim,
 // unbounded code guessing) run against the service in this process, on DynamoDB Local, with what
 // each got: requests, answers, SMS sent; then the storage round trips of one send-code request,
-// per defence (counted on the wire, bench/counting-proxy.ts). Only the public API and a clock of
+// per defence (counted on the wire, tests/kit/counting-proxy.ts). Only the public API and a clock of
 // its own are used, so the same script measures the code before and after a change. Never part
 // of `npm test`.
 import { writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { configWith } from '../tests/kit/env';
 import { createDeps } from '../lib/container';
 import { localVerifier } from '../lib/tokens/local-verifier';
 import type { SmsMessage } from '../lib/sms/sender';
-import { startCountingProxy } from './counting-proxy';
+import { startCountingProxy } from '../tests/kit/counting-proxy';
 
 const HOUR = 3_600_000;
 

@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { importJWK, jwtVerify } from 'jose';
 import type { Deps } from '../lib/container';
-import { failureQuota } from '../lib/domain/login';
+import { passwordBudgets } from '../lib/domain/password-check';
 import { codeFailuresQuota } from '../lib/domain/verification-limits';
 import { nextId } from '../lib/ids';
 import { randomToken, sha256 } from '../lib/secrets';
@@ -84,7 +84,14 @@ export class Floors {
       const passwordHash = await time('bcrypt', () => bcrypt.hash(password, cost));
       const now = Date.now();
       const user = { userId, phone, firstname, surname, email, passwordHash, createdAt: now };
-      const session = { sessionId, userId, refreshHash, createdAt: now, expiresAt: now + refreshTtlMs };
+      const session = {
+        sessionId,
+        userId,
+        refreshHash,
+        createdAt: now,
+        expiresAt: now + refreshTtlMs,
+        endsAt: now + this.deps.config.limits.sessionMaxLifetimeSeconds * 1000,
+      };
       mustSucceed('register', await time('db', () => this.accounts.registerUser({ token, user, session, now })));
       return parts;
     };
@@ -111,25 +118,31 @@ export class Floors {
   /** A password login's storage calls and bcrypt.compare, for a user registered with `password`. */
   login(phone: string, password: string): Operation {
     const { limits } = this.deps.config;
-    const quota = failureQuota(this.deps, phone);
+    // As the handler is timed: an event without a source IP spends the pair's and the phone's budgets.
+    const { pair, account } = passwordBudgets(limits, { phone, sourceIp: undefined });
     const sessionId = nextId();
     const refreshHash = sha256(randomToken());
     return async () => {
       const { parts, time } = partTimer();
       const now = Date.now();
-      mustSucceed('login', await time('db', () => this.accounts.spendLoginAttempt(quota, now)));
-      const user = await time('db', () => this.accounts.findUserByPhone(phone));
+      mustSucceed('login', await time('db', () => this.accounts.spendLoginAttempt([pair], now)));
+      const [spent, user] = await time('db', () =>
+        Promise.all([this.accounts.spendLoginAttempt([account], now), this.accounts.findUserByPhone(phone)]),
+      );
+      mustSucceed('login', spent);
       if (!user) throw new Error('login floor: no user');
       const matches = await time('bcrypt', () => bcrypt.compare(password, user.passwordHash));
       if (!matches) throw new Error('login floor: password mismatch');
+      await time('db', () => this.accounts.returnLoginAttempt({ reset: [pair], refund: [account], now }));
       const session = {
         sessionId,
         userId: user.userId,
         refreshHash,
         createdAt: now,
         expiresAt: now + limits.refreshTokenTtlSeconds * 1000,
+        endsAt: now + limits.sessionMaxLifetimeSeconds * 1000,
       };
-      await time('db', () => this.accounts.openSession({ session, now, resetQuota: quota }));
+      mustSucceed('login', await time('db', () => this.accounts.openSession({ session, user, ending: [], now })));
       return parts;
     };
   }
@@ -151,8 +164,8 @@ export class Floors {
       if (!record) throw new Error('refresh floor: no refresh record');
       const now = Date.now();
       const expiresAt = now + config.limits.refreshTokenTtlSeconds * 1000;
-      const { sessionId, userId } = record;
-      const rotation = { sessionId, userId, oldHash, newHash, expiresAt, now };
+      const { sessionId, endsAt = expiresAt } = record;
+      const rotation = { sessionId, userId: String(payload.sub), oldHash, newHash, expiresAt, endsAt, now };
       mustSucceed('refresh', await time('db', () => this.sessions.rotateRefresh(rotation)));
       await time('es256', () => signAccessToken(signingKey, config.jwt, { userId: String(payload.sub), sessionId, issuedAtMs: now }));
       return parts;

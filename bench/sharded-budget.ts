@@ -1,4 +1,4 @@
-// `npm run -s bench:sharded-budget`: how exact a sharded SMS budget is (docs/adr/0014). The
+// `npm run -s bench:sharded-budget`: how exact a sharded SMS budget is (docs/adr/0016). The
 // function's own shard picker (lib/store/dynamo/verifications.ts), one per container, against
 // shard counters kept in memory as the conditional writes keep them in DynamoDB: sends arrive one at
 // a time at a random container, each tries up to SEND_ATTEMPTS shards. Twice the budget is sent, so

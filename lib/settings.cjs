@@ -188,6 +188,13 @@ const settings = defineSettings({
     field: 'limits.refreshTokenTtlSeconds',
     description: 'refresh-token lifetime (30 days, renewed on each refresh)',
   },
+  SESSION_MAX_LIFETIME_SECONDS: {
+    kind: positive,
+    default: 7776000,
+    setBy: 'deployer',
+    field: 'limits.sessionMaxLifetimeSeconds',
+    description: 'absolute session lifetime (90 days): refreshing never extends a session past it',
+  },
   // bcryptjs accepts 4..31; above 14 one hash takes seconds on a Lambda core.
   BCRYPT_COST: {
     kind: { type: 'int', min: 4, max: 14 },
@@ -196,19 +203,34 @@ const settings = defineSettings({
     field: 'bcryptCost',
     description: `bcrypt cost for passwords (a deployed stage refuses less than ${MIN_DEPLOYED_BCRYPT_COST})`,
   },
+  // Wrong passwords, counted three ways (docs/API.md §7.7): per phone and source IP, per phone, per source IP.
   LOGIN_MAX_FAILURES: {
     kind: positive,
     default: 10,
     setBy: 'deployer',
     field: 'limits.loginMaxFailures',
-    description: 'password attempts per phone per window before 429',
+    description: 'wrong passwords per phone from one source IP per window before 429',
   },
   LOGIN_FAILURE_WINDOW_SECONDS: {
     kind: positive,
     default: 900,
     setBy: 'deployer',
     field: 'limits.loginFailureWindowSeconds',
-    description: 'window for `LOGIN_MAX_FAILURES` (a successful login resets it)',
+    description: 'window for `LOGIN_MAX_FAILURES` (a right password from that source IP clears it)',
+  },
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY: {
+    kind: positive,
+    default: 100,
+    setBy: 'deployer',
+    field: 'limits.loginMaxFailuresPerAccountPerDay',
+    description: 'wrong passwords per phone from all source IPs per UTC day before 429',
+  },
+  LOGIN_MAX_FAILURES_PER_IP_PER_HOUR: {
+    kind: positive,
+    default: 100,
+    setBy: 'deployer',
+    field: 'limits.loginMaxFailuresPerIpPerHour',
+    description: 'wrong passwords per source IP for all phones per clock hour before 429',
   },
   // 0 turns the grace off: any second use of a rotated refresh token ends the session.
   REFRESH_REUSE_GRACE_SECONDS: {

@@ -9,7 +9,7 @@ import { routes } from '../infra/routes.cjs';
 import { MAX_BODY_BYTES } from '../lib/api/fields';
 import { captchaToken, codeFromOutbox, sentCode, wrongCode, type Minter } from './kit/codes';
 import { randomPhone } from './kit/phones';
-import { registeredUser } from './kit/users';
+import { registeredUser, registration } from './kit/users';
 import type { LivePointer, LiveValue } from './openapi/live-table';
 import type { ReplayCase } from './openapi/replay';
 
@@ -83,18 +83,23 @@ export class HttpApi {
 }
 
 /** The case's request with its live values in place, each made fresh for it. */
-export async function liveRequest(api: HttpApi, c: ReplayCase): Promise<{ headers: Record<string, string>; body: unknown }> {
+export async function liveRequest(
+  api: HttpApi,
+  c: ReplayCase,
+): Promise<{ headers: Record<string, string>; query: Record<string, string>; body: unknown }> {
   const flow = new Flow(api);
   const headers = { ...c.headers };
+  const query = { ...c.query };
   const body: unknown = structuredClone(c.body);
   for (const [pointer, name] of Object.entries(c.live) as Array<[LivePointer, LiveValue]>) {
-    const [, where, key] = pointer.split('/') as [string, 'body' | 'headers', string];
+    const [, where, key] = pointer.split('/') as [string, 'body' | 'query' | 'headers', string];
     const value = await flow.get(name);
     if (where === 'headers') headers[key] = value;
+    else if (where === 'query') query[key] = value;
     else if (typeof body === 'object' && body !== null) (body as Record<string, unknown>)[key] = value;
     else throw new Error(`${c.operationId}: ${c.name} puts a live value into a body that is not an object`);
   }
-  return { headers, body };
+  return { headers, query, body };
 }
 
 /** Calls until the answer is 429 (what a used-up limit answers), at most `tries` times. */
@@ -119,6 +124,26 @@ class Flow {
 
   user(): ReturnType<typeof registeredUser> {
     return this.once('user', () => registeredUser(this.minter));
+  }
+
+  /** A user whose password tries are used up. */
+  lockedUser(): ReturnType<typeof registeredUser> {
+    return this.once('lockedUser', async () => {
+      const user = await registeredUser(this.minter);
+      const wrongPassword = { account: user.phone, authType: '1', password: 'Not-the-1-password' };
+      await until429(() => this.api.post(routes.login.path, wrongPassword), 'wrong passwords');
+      return user;
+    });
+  }
+
+  /** A phone that got a phone-change token while free, then was registered by another user. */
+  takenNumber(): Promise<{ phone: string; token: string }> {
+    return this.once('takenNumber', async () => {
+      const phone = randomPhone();
+      const token = await captchaToken(this.minter, phone, '4');
+      await this.minter.client.register(registration(phone, await captchaToken(this.minter, phone, '1')));
+      return { phone, token };
+    });
   }
 
   private once<T>(key: string, make: () => Promise<T>): Promise<T> {
@@ -152,11 +177,11 @@ export const LIVE: Readonly<Record<LiveValue, (flow: Flow) => Promise<string>>> 
   refreshToken: async (f) => (await f.user()).session.refreshToken,
   userCaptchaToken: async (f) => captchaToken(f.minter, (await f.user()).phone, '1'),
   loginCaptchaToken: async (f) => captchaToken(f.minter, (await f.user()).phone, '2'),
-  lockedPhone: async ({ api, minter }) => {
-    const { phone } = await registeredUser(minter);
-    const wrongPassword = { account: phone, authType: '1', password: 'Not-the-1-password' };
-    await until429(() => api.post(routes.login.path, wrongPassword), 'wrong passwords');
-    return phone;
-  },
+  lockedPhone: async (f) => (await f.lockedUser()).phone,
+  lockedUserId: async (f) => (await f.lockedUser()).userId,
+  lockedAccessToken: async (f) => (await f.lockedUser()).session.accessToken,
+  phoneChangeToken: async (f) => captchaToken(f.minter, await f.get('phone'), '4'),
+  takenPhone: async (f) => (await f.takenNumber()).phone,
+  takenPhoneToken: async (f) => (await f.takenNumber()).token,
   oversized: () => Promise.resolve('x'.repeat(MAX_BODY_BYTES)),
 };

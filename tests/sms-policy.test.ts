@@ -110,7 +110,7 @@ describe('SMS budgets', () => {
     const counts = statuses(answers);
     expect(Object.keys(counts).sort()).toEqual(['200', '429']);
     // Never more than the budget; fewer only when a send found every shard it tried full while
-    // another still had room (docs/adr/0014): rare, and at the very end of the budget.
+    // another still had room (docs/adr/0016): rare, and at the very end of the budget.
     expect(counts[200]).toBeLessThanOrEqual(101);
     expect(counts[200]).toBeGreaterThanOrEqual(99);
     expect((await send(svc, phones[0]!.next(), freshIp())).status).toBe(429);

@@ -6,7 +6,7 @@
 // The local stage has metrics off and Powertools reads the switch when the service loads, so this
 // file turns them on before loading it.
 import infraMetrics from '../infra/metrics.cjs';
-import { isRead, startCountingProxy, type CountingProxy } from '../bench/counting-proxy';
+import { isRead, startCountingProxy, type CountingProxy } from './kit/counting-proxy';
 
 process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
 let helpers: typeof import('./helpers');

@@ -9,7 +9,7 @@ const HOUR = 3600;
 const DAY = 24 * HOUR;
 
 // A sharded budget's item counts at most this many sends per window, and a budget is spread over
-// at most MAX_SHARDS items: the default 1,000 an hour over 20 items (docs/adr/0014).
+// at most MAX_SHARDS items: the default 1,000 an hour over 20 items (docs/adr/0016).
 export const SHARD_SHARE = 50;
 export const MAX_SHARDS = 100;
 

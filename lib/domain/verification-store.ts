@@ -28,7 +28,7 @@ export interface SendQuota extends Quota {
   scope: SendScope;
   /**
    * Counted over this many items, each holding its share of `max`, so that no single item takes
-   * every send of the service (docs/adr/0014-sharded-sms-budgets.md).
+   * every send of the service (docs/adr/0016-sharded-sms-budgets.md).
    */
   shards?: number;
   /** Checked, not counted: the send is refused once `max` were counted by others (wrong codes). */

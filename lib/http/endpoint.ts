@@ -1,6 +1,9 @@
 // Every HTTP endpoint is the same middy chain around a plain async function:
 //   normalise headers → logger context → X-Ray subsegment → metrics flush → trace id
-//   → (error envelope) → size/media-type guard → JSON parse → headers, agent name (AGENT_NAMES), body → handler.
+//   → (error envelope) → size/media-type guard → JSON parse → headers, agent name (AGENT_NAMES),
+//   query, body → handler.
+// The body guard and the JSON parser are there only for an endpoint that takes a body: a GET or
+// DELETE is served whatever body or Content-Type it arrives with (neither is read).
 // Only ApiErrors carry their message to the client; anything else becomes a generic 5xx.
 // A success carries the cache policy its endpoint module declares (lib/api/); a failure is never cacheable.
 // Every answer is counted (lib/observability/metrics.ts): a success by the endpoint's `metric`,
@@ -19,7 +22,7 @@ import { countFailure, countSuccess, flushMetrics, type SuccessMetric } from '..
 import { recordFault, traceInvocation } from '../observability/tracer';
 import { SmsSendError } from '../sms/sender';
 import { isStorageThrottling, isTransientStorageError } from '../store/errors';
-import type { Endpoint, EndpointData, EndpointInput, EndpointSchema } from '../api/endpoint';
+import type { Endpoint, EndpointData, EndpointInput, EndpointQuery, EndpointSchema } from '../api/endpoint';
 import { HEADER_SPELLING, MAX_BODY_BYTES, TRACE_ID } from '../api/fields';
 import { checkAgentName } from './agent-names';
 import { failure, json, successBody, type HttpResponse } from './envelope';
@@ -27,6 +30,7 @@ import { failure, json, successBody, type HttpResponse } from './envelope';
 export interface EndpointRequest<S extends EndpointSchema> {
   body: EndpointInput<S>;
   headers: z.output<S['headers']>;
+  query: EndpointQuery<S>;
   sourceIp: string | undefined;
 }
 
@@ -130,20 +134,33 @@ function firstIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; messag
   return parameterError(HEADER_SPELLING[path] ?? path, issue?.message ?? 'invalid');
 }
 
+type Validated<S extends EndpointSchema> = Pick<EndpointRequest<S>, 'body' | 'query'>;
+
 function validateHeaders<S extends EndpointSchema>(schema: S, event: Event): EndpointRequest<S>['headers'] {
   const headers = schema.headers.safeParse(event.headers ?? {});
   if (!headers.success) throw firstIssue(headers.error, 'headers');
   return headers.data as EndpointRequest<S>['headers'];
 }
 
-function validateBody<S extends EndpointSchema>(schema: S, event: Event): EndpointRequest<S>['body'] {
-  if (!schema.body) return undefined as EndpointRequest<S>['body'];
-  if (typeof event.body !== 'object' || event.body === null || Array.isArray(event.body)) {
-    throw parameterError('body', 'must be a JSON object');
+/** After the headers: query parameters, then the body; the first problem found is the answer (docs/API.md §0). */
+function validateRest<S extends EndpointSchema>(schema: S, event: Event): Validated<S> {
+  let query: unknown;
+  if (schema.query) {
+    // API Gateway hands them decoded, a repeated name's values joined by commas; no query string, no object.
+    const parsed = schema.query.safeParse(event.queryStringParameters ?? {});
+    if (!parsed.success) throw firstIssue(parsed.error, 'query');
+    query = parsed.data;
   }
-  const parsed = schema.body.safeParse(event.body);
-  if (!parsed.success) throw firstIssue(parsed.error, 'body');
-  return parsed.data as EndpointRequest<S>['body'];
+  let body: unknown;
+  if (schema.body) {
+    if (typeof event.body !== 'object' || event.body === null || Array.isArray(event.body)) {
+      throw parameterError('body', 'must be a JSON object');
+    }
+    const parsed = schema.body.safeParse(event.body);
+    if (!parsed.success) throw firstIssue(parsed.error, 'body');
+    body = parsed.data;
+  }
+  return { query, body } as Validated<S>;
 }
 
 /**
@@ -162,8 +179,8 @@ export function httpEndpoint<S extends EndpointSchema>(endpoint: Endpoint<S>, op
     const headers = validateHeaders(endpoint.schema, event);
     const agentName = (headers as Record<string, unknown>)['x-hw-agentname'];
     if (options.deps && typeof agentName === 'string') checkAgentName((await options.deps()).config.agentNames, agentName);
-    const body = validateBody(endpoint.schema, event);
-    const data = await options.handle({ body, headers, sourceIp: sourceIpOf(event) });
+    const { body, query } = validateRest(endpoint.schema, event);
+    const data = await options.handle({ body, headers, query, sourceIp: sourceIpOf(event) });
     if (options.metric) countSuccess(options.metric);
     return json(successBody(data, endpoint.bare), successHeaders);
   };

@@ -22,7 +22,11 @@ export const NO_SEND_LIMITS = {
 } as const;
 
 /** No lockout after failed logins: a bench may log one account in, or fail to, as often as it likes. */
-export const NO_LOGIN_LOCKOUT = { LOGIN_MAX_FAILURES: '1000000' } as const;
+export const NO_LOGIN_LOCKOUT = {
+  LOGIN_MAX_FAILURES: '1000000',
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY: '1000000',
+  LOGIN_MAX_FAILURES_PER_IP_PER_HOUR: '1000000',
+} as const;
 
 /** The configuration of the stack's environment with `overrides` on top. */
 export function configWith(overrides: Record<string, string> = {}): Config {

@@ -1,6 +1,6 @@
 // The replay's table: for each example of the API document (lib/api/<endpoint>.ts), the values
 // its request must take from a fresh flow instead of the illustration it shows, by where they go
-// (`/body/<field>` or `/headers/<name>`). Test plumbing, kept here: the public document has none.
+// (`/body/<field>`, `/query/<name>` or `/headers/<name>`). Test plumbing, kept here: the public document has none.
 import type { RouteName } from '../../lib/api/index';
 
 /** Values a replay makes for a case, fresh for each case (made by tests/live-values.ts `LIVE`). */
@@ -19,13 +19,18 @@ export const LIVE_VALUES = {
   userCaptchaToken: 'a registration captcha token (codeType 1) for `userPhone`',
   loginCaptchaToken: 'a login captcha token (codeType 2) for `userPhone`',
   lockedPhone: 'the phone of a user whose password attempts are used up',
+  lockedUserId: "that user's id",
+  lockedAccessToken: "that user's access token",
+  phoneChangeToken: 'a phone-change captcha token (codeType 4) for `phone`',
+  takenPhone: 'a phone that got a phone-change captcha token, then was registered by another user',
+  takenPhoneToken: 'that phone-change captcha token (codeType 4) for `takenPhone`',
   oversized: 'a string that makes the body larger than the body limit',
 } as const;
 
 export type LiveValue = keyof typeof LIVE_VALUES;
 
-/** Where a live value goes in the request: a body field or a header. */
-export type LivePointer = `/body/${string}` | `/headers/${string}`;
+/** Where a live value goes in the request: a body field, a query parameter or a header. */
+export type LivePointer = `/body/${string}` | `/query/${string}` | `/headers/${string}`;
 
 export type LiveTable = Readonly<Partial<Record<LivePointer, LiveValue>>>;
 
@@ -68,6 +73,37 @@ export const LIVE_TABLE: Readonly<Record<RouteName, Readonly<Record<string, Live
   },
   logout: {
     logout: { ...ACCESS, '/body/userId': 'userId', '/body/accessToken': 'accessToken' },
+    logoutEverywhere: { ...ACCESS, '/body/userId': 'userId', '/body/accessToken': 'accessToken' },
+    bodyTooLarge: OVERSIZED,
+  },
+  userInfo: {
+    userInfo: { ...ACCESS, '/query/userId': 'userId' },
+    byPhone: { ...ACCESS, '/query/phone': 'userPhone' },
+    caller: ACCESS,
+    anotherUser: ACCESS,
+    anotherPhone: ACCESS,
+  },
+  updateUserInfo: {
+    updateUserInfo: { ...ACCESS, '/body/userId': 'userId' },
+    phoneIgnored: { ...ACCESS, '/body/userId': 'userId' },
+    anotherUser: ACCESS,
+    bodyTooLarge: OVERSIZED,
+  },
+  passwordModify: {
+    changePassword: { ...ACCESS, '/body/userId': 'userId' },
+    wrongOldPassword: { ...ACCESS, '/body/userId': 'userId' },
+    sameAsOld: { ...ACCESS, '/body/userId': 'userId' },
+    commonNewPassword: { ...ACCESS, '/body/userId': 'userId' },
+    passwordAttemptsUsedUp: { '/headers/Authorization': 'lockedAccessToken', '/body/userId': 'lockedUserId' },
+    anotherUser: ACCESS,
+    bodyTooLarge: OVERSIZED,
+  },
+  phoneModify: {
+    changePhone: { ...ACCESS, '/body/userId': 'userId', '/body/newPhone': 'phone', '/body/captchaToken': 'phoneChangeToken' },
+    newPhoneTaken: { ...ACCESS, '/body/userId': 'userId', '/body/newPhone': 'takenPhone', '/body/captchaToken': 'takenPhoneToken' },
+    wrongPassword: { ...ACCESS, '/body/userId': 'userId' },
+    unknownToken: { ...ACCESS, '/body/userId': 'userId' },
+    anotherUser: ACCESS,
     bodyTooLarge: OVERSIZED,
   },
   jwks: {},

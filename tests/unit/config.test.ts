@@ -16,8 +16,11 @@ describe('configuration', () => {
       codeMaxAttempts: 5,
       captchaTokenTtlSeconds: 600,
       refreshTokenTtlSeconds: 2592000,
+      sessionMaxLifetimeSeconds: 7776000,
       loginMaxFailures: 10,
       loginFailureWindowSeconds: 900,
+      loginMaxFailuresPerAccountPerDay: 100,
+      loginMaxFailuresPerIpPerHour: 100,
       refreshReuseGraceSeconds: 10,
     });
     expect(config.jwt.accessTokenTtlSeconds).toBe(1800);

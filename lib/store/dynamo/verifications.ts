@@ -41,7 +41,7 @@ interface SendLimit {
 /**
  * The shards of the sharded quotas this container has seen full. Within a window a count only
  * grows, so a full shard stays full until its window ends: sends skip it, and once every shard of
- * a quota is full they are refused without a round trip (docs/adr/0014-sharded-sms-budgets.md).
+ * a quota is full they are refused without a round trip (docs/adr/0016-sharded-sms-budgets.md).
  */
 export class ShardPicker {
   private readonly full = new Map<string, number>();
