@@ -82,7 +82,14 @@ export class Floors {
       const passwordHash = await time('bcrypt', () => bcrypt.hash(password, cost));
       const now = Date.now();
       const user = { userId, phone, firstname, surname, email, passwordHash, createdAt: now };
-      const session = { sessionId, userId, refreshHash, createdAt: now, expiresAt: now + refreshTtlMs };
+      const session = {
+        sessionId,
+        userId,
+        refreshHash,
+        createdAt: now,
+        expiresAt: now + refreshTtlMs,
+        endsAt: now + this.deps.config.limits.sessionMaxLifetimeSeconds * 1000,
+      };
       mustSucceed('register', await time('db', () => this.accounts.registerUser({ token, user, session, now })));
       return parts;
     };
@@ -129,8 +136,9 @@ export class Floors {
         refreshHash,
         createdAt: now,
         expiresAt: now + limits.refreshTokenTtlSeconds * 1000,
+        endsAt: now + limits.sessionMaxLifetimeSeconds * 1000,
       };
-      await time('db', () => this.accounts.openSession({ session, now }));
+      mustSucceed('login', await time('db', () => this.accounts.openSession({ session, user, ending: [], now })));
       return parts;
     };
   }
@@ -152,8 +160,8 @@ export class Floors {
       if (!record) throw new Error('refresh floor: no refresh record');
       const now = Date.now();
       const expiresAt = now + config.limits.refreshTokenTtlSeconds * 1000;
-      const { sessionId, userId } = record;
-      const rotation = { sessionId, userId, oldHash, newHash, expiresAt, now };
+      const { sessionId, endsAt = expiresAt } = record;
+      const rotation = { sessionId, userId: String(payload.sub), oldHash, newHash, expiresAt, endsAt, now };
       mustSucceed('refresh', await time('db', () => this.sessions.rotateRefresh(rotation)));
       await time('es256', () => signAccessToken(signingKey, config.jwt, { userId: String(payload.sub), sessionId, issuedAtMs: now }));
       return parts;

@@ -11,7 +11,7 @@ import { createTables } from '../scripts/lib/create-tables';
 import { sentCode } from '../tests/kit/codes';
 import { Phones } from '../tests/kit/phones';
 import type { InProcessService } from '../tests/kit/service';
-import { freshRegistration, openSession, PASSWORD } from '../tests/kit/users';
+import { freshRegistration, openSession, PASSWORD, registeredUser } from '../tests/kit/users';
 import { isRead, startCountingProxy } from '../tests/kit/counting-proxy';
 import { authorized, benchService, median, pool, progress, timeHandler, type Handler } from './lib';
 import { fmt, type SectionResult, type Table, type Target } from './report-model';
@@ -184,6 +184,25 @@ export async function scale(options: { users: number; rounds: number; cost: numb
           const session = await openSession(minter.deps);
           return ok(h.refreshToken, { body: { refreshToken: session.refreshToken }, headers: authorized(session.accessToken) });
         },
+        proxy,
+      ),
+    );
+    // The profile: a user of its own, its session live; the revocation read, then the user's item.
+    const reader = await registeredUser(minter);
+    const asReader = authorized(reader.session.accessToken);
+    trips.push(
+      await countTrips(
+        'user info (read)',
+        COUNT_ROUNDS,
+        () => ok(h.userInfo, { method: 'GET', query: { userId: reader.userId }, headers: asReader }),
+        proxy,
+      ),
+    );
+    trips.push(
+      await countTrips(
+        'user info (update)',
+        COUNT_ROUNDS,
+        () => ok(h.updateUserInfo, { method: 'PUT', body: { userId: reader.userId, firstname: 'Bench' }, headers: asReader }),
         proxy,
       ),
     );

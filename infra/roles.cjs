@@ -35,34 +35,45 @@ const grants = Object.freeze({
   },
   // Code read, a wrong guess counted, the code redeemed and its captcha token put.
   validateCode: { tables: { verifications: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['codeKey'] },
-  // Token spent, phone claim and user put, session put; a retried registration reads the user and
-  // spends (then resets) a login try.
+  // Token spent, phone claim and user put, session put; a retried registration reads the user,
+  // spends (then resets) a login try, and adds its session to the user's index (update), ending
+  // sessions it pushes out (delete).
   register: {
     tables: {
       verifications: ['UpdateItem'],
-      users: ['GetItem', 'PutItem'],
-      sessions: ['PutItem'],
+      users: ['GetItem', 'PutItem', 'UpdateItem'],
+      sessions: ['PutItem', 'DeleteItem'],
       rateLimits: ['UpdateItem', 'DeleteItem'],
     },
     parameters: ['signingKey'],
   },
   // A try spent (then reset), the user read; with a captcha token the token is spent and the
-  // phone's owner checked; the session put.
+  // phone's owner checked; the session put and added to the user's index (update), sessions it
+  // pushes out ended (delete).
   login: {
     tables: {
       rateLimits: ['UpdateItem', 'DeleteItem'],
-      users: ['GetItem', 'ConditionCheckItem'],
+      users: ['GetItem', 'ConditionCheckItem', 'UpdateItem'],
       verifications: ['UpdateItem'],
-      sessions: ['PutItem'],
+      sessions: ['PutItem', 'DeleteItem'],
     },
     parameters: ['signingKey'],
   },
-  // Refresh record and session read, rotation (updates, put), a reuse revokes (update, put).
-  refreshToken: { tables: { sessions: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['signingKey'] },
-  // Revocation read, the session revoked (update, put).
-  logout: { tables: { sessions: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['publicKeys'] },
+  // Refresh record and session read, rotation (updates, put); a reuse ends the session (its item
+  // deleted, its entry removed from the user's index).
+  refreshToken: {
+    tables: { sessions: ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'], users: ['UpdateItem'] },
+    parameters: ['signingKey'],
+  },
+  // The session read; it ends (deleted, out of the index), or with allSessions every session of
+  // the user (the user read, its index rewritten).
+  logout: { tables: { sessions: ['GetItem', 'DeleteItem'], users: ['GetItem', 'UpdateItem'] }, parameters: ['publicKeys'] },
+  // The token's session read, then the caller's user read.
+  userInfo: { tables: { sessions: ['GetItem'], users: ['GetItem'] }, parameters: ['publicKeys'] },
+  // The token's session read, then the caller's user updated (conditionally: never created).
+  updateUserInfo: { tables: { sessions: ['GetItem'], users: ['UpdateItem'] }, parameters: ['publicKeys'] },
   jwks: { tables: {}, parameters: ['publicKeys'] },
-  // Revocation read.
+  // The token's session read.
   authorizer: { tables: { sessions: ['GetItem'] }, parameters: ['publicKeys'] },
   // API docs (local stage only): its own logs, nothing else.
   docs: { tables: {}, parameters: [] },

@@ -113,6 +113,13 @@ const settings = defineSettings({
     field: 'limits.refreshTokenTtlSeconds',
     description: 'refresh-token lifetime (30 days, renewed on each refresh)',
   },
+  SESSION_MAX_LIFETIME_SECONDS: {
+    kind: positive,
+    default: 7776000,
+    setBy: 'deployer',
+    field: 'limits.sessionMaxLifetimeSeconds',
+    description: 'absolute session lifetime (90 days): refreshing never extends a session past it',
+  },
   // bcryptjs accepts 4..31; above 14 one hash takes seconds on a Lambda core.
   BCRYPT_COST: {
     kind: { type: 'int', min: 4, max: 14 },

@@ -42,9 +42,11 @@ describe('a successful registration', () => {
 
     const refreshHash = sha256(sessionInfo.refreshToken);
     const refresh = await getItem(tables().sessions, `REFRESH#${refreshHash}`);
-    expect(refresh).toMatchObject({ userId });
+    // A refresh token's item names its session, never the user: nothing of a deleted user is left in it.
+    expect(refresh?.['userId']).toBeUndefined();
     const session = await getItem(tables().sessions, `SESSION#${String(refresh?.['sessionId'])}`);
     expect(session).toMatchObject({ userId, currentRefreshHash: refreshHash });
+    expect(user?.['sessions']).toEqual({ [String(refresh?.['sessionId'])]: session?.['endsAt'] });
     expect(JSON.stringify([refresh, session])).not.toContain(sessionInfo.refreshToken);
   });
 });

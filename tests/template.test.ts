@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { XRAY_FILE } from '../esbuild.config.cjs';
 import { functionsFor } from '../infra/functions.cjs';
 import { docsRoutes, routes } from '../infra/routes.cjs';
 import infra from '../infra/tables.cjs';
@@ -61,21 +62,38 @@ const expectedGrants: Record<string, object[]> = {
   register: granted(
     'register',
     items('VerificationsTable', 'UpdateItem'),
-    items('UsersTable', 'GetItem', 'PutItem'),
-    items('SessionsTable', 'PutItem'),
+    items('UsersTable', 'GetItem', 'PutItem', 'UpdateItem'),
+    items('SessionsTable', 'PutItem', 'DeleteItem'),
     items('RateLimitsTable', 'UpdateItem', 'DeleteItem'),
     parameters('signing-key'),
   ),
   login: granted(
     'login',
     items('RateLimitsTable', 'UpdateItem', 'DeleteItem'),
-    items('UsersTable', 'GetItem', 'ConditionCheckItem'),
+    items('UsersTable', 'GetItem', 'ConditionCheckItem', 'UpdateItem'),
     items('VerificationsTable', 'UpdateItem'),
-    items('SessionsTable', 'PutItem'),
+    items('SessionsTable', 'PutItem', 'DeleteItem'),
     parameters('signing-key'),
   ),
-  refreshToken: granted('refreshToken', items('SessionsTable', 'GetItem', 'UpdateItem', 'PutItem'), parameters('signing-key')),
-  logout: granted('logout', items('SessionsTable', 'GetItem', 'UpdateItem', 'PutItem'), parameters('public-keys')),
+  refreshToken: granted(
+    'refreshToken',
+    items('SessionsTable', 'GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'),
+    items('UsersTable', 'UpdateItem'),
+    parameters('signing-key'),
+  ),
+  logout: granted(
+    'logout',
+    items('SessionsTable', 'GetItem', 'DeleteItem'),
+    items('UsersTable', 'GetItem', 'UpdateItem'),
+    parameters('public-keys'),
+  ),
+  userInfo: granted('userInfo', items('SessionsTable', 'GetItem'), items('UsersTable', 'GetItem'), parameters('public-keys')),
+  updateUserInfo: granted(
+    'updateUserInfo',
+    items('SessionsTable', 'GetItem'),
+    items('UsersTable', 'UpdateItem'),
+    parameters('public-keys'),
+  ),
   jwks: granted('jwks', parameters('public-keys')),
   authorizer: granted('authorizer', items('SessionsTable', 'GetItem'), parameters('public-keys')),
 };
@@ -155,10 +173,12 @@ describe('prod CloudFormation template', () => {
       expect(env).not.toHaveProperty('DYNAMODB_ENDPOINT');
       const artifact = String(fn.Properties['Code'].S3Key).split('/').pop()!;
       expect(existsSync(join(out, artifact))).toBe(true);
-      // Only its own bundle ships: no other function's (the local stage's docs one included), and
-      // no local keys, outbox or data a local run may have left behind.
+      // Only its own bundle ships, with the tracing file it requires where tracing is on
+      // (esbuild.config.cjs): no other function's (the local stage's docs one included), and no
+      // local keys, outbox or data a local run may have left behind.
       const bundle = `functions/${basename(String(fn.Properties['Handler']).replace(/\.handler$/, ''))}.js`;
-      expect(zipEntries(join(out, artifact)).sort()).toEqual([bundle, `${bundle}.map`]);
+      const xray = `functions/${XRAY_FILE}`;
+      expect(zipEntries(join(out, artifact)).sort()).toEqual([bundle, `${bundle}.map`, xray, `${xray}.map`].sort());
     }
   });
 

@@ -9,7 +9,7 @@ import type { TokenLoginRefused } from './account-store';
 import { checkPassword } from './password-check';
 import type { TokenSpend, User } from './records';
 import { judgeToken, tokenError } from './refusals';
-import { newSession } from './sessions';
+import { newSession, sessionsPushedOut } from './sessions';
 
 const LOGIN_CODE_TYPE = '2';
 
@@ -24,23 +24,32 @@ const userInfo = (user: User) => ({
 /** `sourceIp`: the client's address, which the password tries are counted by (password-check.ts). */
 export async function login(deps: Deps, input: LoginInput, sourceIp: string | undefined) {
   const now = deps.now();
-  const user =
-    input.authType === '1'
-      ? await checkPassword(deps, { phone: input.account, sourceIp, password: input.password }, now)
-      : await deps.accounts.findUserByPhone(input.account);
-  // authType 2 with an unknown phone: a user id no session can belong to, so that the write is
-  // refused (burning nothing) and the token is judged first, before answering badCredentials.
-  const { session, info } = await newSession(deps, user?.userId ?? '0', now);
-  if (input.authType === '1') {
-    await deps.accounts.openSession({ session, now });
-  } else {
-    const token = { tokenHash: sha256(input.captchaToken), phone: input.account, codeType: LOGIN_CODE_TYPE } as const;
-    const opened = await deps.accounts.openSessionWithToken({ session, now, token });
-    if (opened.kind === 'refused') throw tokenLoginError(opened, token, now);
-  }
-  if (!user) throw new ApiError('badCredentials');
+  const { user, info } = input.authType === '1' ? await passwordLogin(deps, input, sourceIp, now) : await tokenLogin(deps, input, now);
   logger.info('user logged in', { userId: user.userId, phone: maskPhone(user.phone), authType: input.authType });
   return { userInfo: userInfo(user), sessionInfo: info };
+}
+
+/** A session for a password whose user checkPassword found, on condition that the user is still as read. */
+async function passwordLogin(deps: Deps, input: Extract<LoginInput, { authType: '1' }>, sourceIp: string | undefined, now: number) {
+  const user = await checkPassword(deps, { phone: input.account, sourceIp, password: input.password }, now);
+  const { session, info } = await newSession(deps, user.userId, now);
+  const ending = sessionsPushedOut(user, now);
+  const opened = await deps.accounts.openSession({ session, user, ending, now });
+  if (opened.kind === 'userChanged') throw new ApiError('badCredentials'); // its password or phone changed meanwhile
+  return { user, info };
+}
+
+async function tokenLogin(deps: Deps, input: Extract<LoginInput, { authType: '2' }>, now: number) {
+  const user = await deps.accounts.findUserByPhone(input.account);
+  // An unknown phone: a user id no session can belong to, so that the write is refused (burning
+  // nothing) and the token is judged first, before answering badCredentials.
+  const { session, info } = await newSession(deps, user?.userId ?? '0', now);
+  const ending = user ? sessionsPushedOut(user, now) : [];
+  const token = { tokenHash: sha256(input.captchaToken), phone: input.account, codeType: LOGIN_CODE_TYPE } as const;
+  const opened = await deps.accounts.openSessionWithToken({ session, user, ending, now, token });
+  if (opened.kind === 'refused') throw tokenLoginError(opened, token, now);
+  if (!user) throw new ApiError('badCredentials');
+  return { user, info };
 }
 
 /**
@@ -49,5 +58,5 @@ export async function login(deps: Deps, input: LoginInput, sourceIp: string | un
  */
 export function tokenLoginError(refused: TokenLoginRefused, token: TokenSpend, now: number): ApiError {
   if (refused.token) return tokenError(judgeToken(refused.token.found, token, now));
-  return new ApiError('badCredentials');
+  return new ApiError('badCredentials'); // not theirs, or the user changed or went meanwhile
 }

@@ -6,7 +6,7 @@ import bcrypt from 'bcryptjs';
 import { ApiError } from '../errors';
 import type { Config } from '../config';
 import type { Deps } from '../container';
-import type { Quota, User } from './records';
+import type { Quota, StoredUser } from './records';
 import { limitError } from './refusals';
 
 const HOUR = 3600;
@@ -86,7 +86,7 @@ export function passwordBudgets(
  * not wipe out the failures counted from others at this phone, and an attacker logging in to an
  * account of his own does not reset his address's count of guesses at others.
  */
-export async function checkPassword(deps: Deps, attempt: PasswordAttempt, now: number): Promise<User> {
+export async function checkPassword(deps: Deps, attempt: PasswordAttempt, now: number): Promise<StoredUser> {
   const { pair, account, ip } = passwordBudgets(deps.config.limits, attempt);
   const bySource = ip ? [pair, ip] : [pair];
   const sourceSpent = await deps.accounts.spendLoginAttempt(bySource, now);

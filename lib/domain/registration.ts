@@ -12,7 +12,7 @@ import type { RegistrationRefused } from './account-store';
 import { checkPassword } from './password-check';
 import type { TokenSpend, User } from './records';
 import { judgeToken, tokenError } from './refusals';
-import { newSession } from './sessions';
+import { newSession, sessionsPushedOut } from './sessions';
 
 const REGISTRATION_CODE_TYPE = '1';
 
@@ -87,7 +87,8 @@ async function replay(deps: Deps, input: RegisterInput, userId: string, sourceIp
   });
   if (checked.userId !== userId) throw new ApiError('tokenInvalid'); // the phone is another user's by now
   const { session, info } = await newSession(deps, userId, now);
-  await deps.accounts.openSession({ session, now });
+  const opened = await deps.accounts.openSession({ session, user, ending: sessionsPushedOut(user, now), now });
+  if (opened.kind === 'userChanged') throw new ApiError('tokenInvalid');
   logger.info('registration retried', { userId, phone: maskPhone(input.phone) });
   return { userId, phone: input.phone, sessionInfo: info };
 }

@@ -13,6 +13,7 @@ describe('configuration', () => {
       codeMaxAttempts: 5,
       captchaTokenTtlSeconds: 600,
       refreshTokenTtlSeconds: 2592000,
+      sessionMaxLifetimeSeconds: 7776000,
       loginMaxFailures: 10,
       loginFailureWindowSeconds: 900,
       loginMaxFailuresPerAccountPerDay: 100,
