@@ -83,11 +83,8 @@ export interface AccountStore {
    */
   returnLoginAttempt(input: { reset: readonly Quota[]; refund: readonly Quota[]; now: number }): Promise<void>;
 
-  /**
-   * Stores a session opened by a password and adds it to the user's session index, in one write
-   * with the reset of the account's failed-attempt quota, if given.
-   */
-  openSession(input: SessionOpening & { resetQuota?: Quota }): Promise<{ kind: 'ok' } | UserChanged>;
+  /** Stores a session opened by a password and adds it to the user's session index, in one write. */
+  openSession(input: SessionOpening): Promise<{ kind: 'ok' } | UserChanged>;
 
   /** Stores a session opened by a captcha token, in one write with spending the token, issued for the user's phone. */
   openSessionWithToken(

@@ -163,10 +163,8 @@ export class DynamoAccountStore implements AccountStore {
     }
   }
 
-  async openSession(input: SessionOpening & { resetQuota?: Quota }): Promise<{ kind: 'ok' } | UserChanged> {
-    const items = [...openingItems(this.tables, input)];
-    if (input.resetQuota) items.push(quotaReset(this.tables.rateLimits, input.resetQuota, input.now));
-    const failures = await transact(this.db, items);
+  async openSession(input: SessionOpening): Promise<{ kind: 'ok' } | UserChanged> {
+    const failures = await transact(this.db, [...openingItems(this.tables, input)]);
     if (failures.length === 0) return { kind: 'ok' };
     if (!failures.some((f) => f.index === 0)) throw collision('session id');
     return { kind: 'userChanged' };
