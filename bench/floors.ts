@@ -8,8 +8,9 @@
 //   register  one bcrypt.hash at the cost + one TransactWriteItems of registerUser's 5 items
 //             (token update, phone put, user put, session put, refresh put). Nothing else is
 //             needed to answer: this is the physical minimum, whatever the code looks like.
-//   validate  one consistent GetItem (the code) + one 2-item TransactWriteItems (redeem the code,
-//             put the captcha token): the storage calls validateCode makes; the HMAC is left out.
+//   validate  one consistent GetItem (the code) + one 3-item TransactWriteItems (redeem the code,
+//             put the captcha token, check the phone's wrong-code budget): the storage calls
+//             validateCode makes; the HMAC is left out.
 //   login     the calls a password login makes, in its order: UpdateItem (spend an attempt),
 //             GetItem phone claim, GetItem user (both consistent), bcrypt.compare, then a 3-item
 //             TransactWriteItems (session put, refresh put, quota delete). The ES256 signature of
@@ -22,6 +23,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { importJWK, jwtVerify } from 'jose';
 import type { Deps } from '../lib/container';
 import { passwordBudgets } from '../lib/domain/password-check';
+import { codeFailuresQuota } from '../lib/domain/verification-limits';
 import { nextId } from '../lib/ids';
 import { randomToken, sha256 } from '../lib/secrets';
 import { createDocumentClient } from '../lib/store/client';
@@ -106,7 +108,9 @@ export class Floors {
       const now = Date.now();
       const expiresAt = now + captchaTokenTtlSeconds * 1000;
       const token = { tokenHash, phone, codeType: '1' as const, expiresAt };
-      mustSucceed('validate', await time('db', () => this.verifications.redeemCode(requestId, codeMaxAttempts, token, now)));
+      const failures = codeFailuresQuota(this.deps.config.limits, phone);
+      const redemption = { maxAttempts: codeMaxAttempts, token, failures, now };
+      mustSucceed('validate', await time('db', () => this.verifications.redeemCode(requestId, redemption)));
       return parts;
     };
   }

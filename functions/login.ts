@@ -5,6 +5,6 @@ import { login } from '../lib/domain/login';
 import { httpEndpoint } from '../lib/http/endpoint';
 
 export const createHandler = (deps: DepsProvider) =>
-  httpEndpoint(endpoint, { handle: async ({ body, sourceIp }) => login(await deps(), body, sourceIp) });
+  httpEndpoint(endpoint, { deps, handle: async ({ body, sourceIp }) => login(await deps(), body, sourceIp) });
 
 export const handler = createHandler(warmContainer({ keys: 'signing' }));

@@ -27,14 +27,26 @@ const { functionsFor, roleLogicalId } = require('./functions.cjs');
 // signing key, the ones that only verify read the public keys, the code functions the code key.
 /** @type {Readonly<Record<string, Readonly<Grants>>>} */
 const grants = Object.freeze({
-  // Cooldown put, quota updates, code put; a refused send lifts its cooldown (delete).
+  // Cooldown put, quota updates, the wrong-code budget checked, code put; a refused send lifts its
+  // cooldown (delete). A login, reset or phone-change code reads whether the phone has an account;
+  // a phone-change code checks its session (the public keys, the revocation read). The human
+  // check's secret, read only where SEND_CODE_CHALLENGE is on.
   sendCode: {
-    tables: { rateLimits: ['PutItem', 'UpdateItem', 'DeleteItem'], verifications: ['PutItem'] },
-    parameters: ['codeKey'],
+    tables: {
+      rateLimits: ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+      verifications: ['PutItem'],
+      users: ['GetItem'],
+      sessions: ['GetItem'],
+    },
+    parameters: ['codeKey', 'publicKeys', 'challengeSecret'],
     sms: true,
   },
-  // Code read, a wrong guess counted, the code redeemed and its captcha token put.
-  validateCode: { tables: { verifications: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['codeKey'] },
+  // Code read, a wrong guess counted (with the phone's wrong-code budget), the code redeemed and
+  // its captcha token put (with that budget checked).
+  validateCode: {
+    tables: { verifications: ['GetItem', 'UpdateItem', 'PutItem'], rateLimits: ['UpdateItem', 'ConditionCheckItem'] },
+    parameters: ['codeKey'],
+  },
   // Token spent, phone claim and user put, session put; a retried registration reads the user,
   // spends its password tries (updates, given back by an update and a delete on success), and adds
   // its session to the user's index (update), ending sessions it pushes out (delete).

@@ -1,4 +1,4 @@
-// docs/API.md §7.6: wrong passwords are counted per (phone, source IP), per phone and per source IP,
+// docs/API.md §7.7: wrong passwords are counted per (phone, source IP), per phone and per source IP,
 // so that one address cannot lock an owner out from another, spraying many phones from one address
 // stops, and a distributed attack on one account still ends; an unknown phone and a wrong password
 // cost the same storage requests.

@@ -3,7 +3,17 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { sha256 } from '../lib/secrets';
 import { createDocumentClient } from '../lib/store/client';
-import { call, captchaToken, configWith, randomPhone, registeredUser, service, type Service, type SessionInfo } from './helpers';
+import {
+  call,
+  captchaToken,
+  configWith,
+  randomPhone,
+  registeredUser,
+  service,
+  unsentCaptchaToken,
+  type Service,
+  type SessionInfo,
+} from './helpers';
 
 const db = createDocumentClient(configWith());
 
@@ -56,7 +66,7 @@ describe('login', () => {
     expect(wrongScenario.body.code).toBe(13001002);
 
     const stranger = randomPhone();
-    const token = await captchaToken(stranger, '2');
+    const token = await unsentCaptchaToken(stranger, '2');
     const answer = await call(svc.login, { body: { account: stranger, authType: '2', captchaToken: token }, headers: agent });
     expect(answer.status).toBe(401);
     expect(answer.body.code).toBe(13001008);

@@ -14,7 +14,11 @@ export const BODY_LIMIT = `${MAX_BODY_BYTES / 1024} KiB`;
 export const TRACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Request headers as the API spells them; the schemas hold them lower-cased, as middy hands them over. */
-export const HEADER_SPELLING: Readonly<Record<string, string>> = { 'x-hw-agentname': 'x-hw-agentName', authorization: 'Authorization' };
+export const HEADER_SPELLING: Readonly<Record<string, string>> = {
+  'x-hw-agentname': 'x-hw-agentName',
+  authorization: 'Authorization',
+  'x-challenge-token': 'X-Challenge-Token',
+};
 
 /** Any endpoint may refuse its input or be unable to answer. */
 export const COMMON_ERRORS = ['parameter', 'serviceBusy', 'internal'] as const satisfies readonly ErrorKind[];
@@ -49,7 +53,15 @@ export const noHeaders = z.object({});
 
 /** What the API document says of each request header the schemas hold (lower-cased; spelled as HEADER_SPELLING has it). */
 export const HEADER_NOTES: Readonly<Record<string, { description: string; example: string }>> = {
-  'x-hw-agentname': { description: 'The calling carrier or agent app.', example: 'demo-app' },
+  'x-hw-agentname': {
+    description: 'The calling carrier or agent app; a deployment may accept only the names it lists (`AGENT_NAMES`).',
+    example: 'demo-app',
+  },
+  'x-challenge-token': {
+    description:
+      "The human check's token (Cloudflare Turnstile or Google reCAPTCHA), required when the deployment turns the check on (`SEND_CODE_CHALLENGE`). Verified with the provider before anything is spent.",
+    example: '0.zAlJ4T5bZ4G8ko1Iv6HhTXu3cVv0cGoS',
+  },
 };
 
 // ---- Request fields ----

@@ -57,7 +57,7 @@ export interface AccountStore {
   /**
    * The phone's user. Reads the phone's claim, then a user item whether or not the claim exists
    * (an unknown phone reads one no user can have): a registered and an unknown phone cost the same
-   * reads, so their answer times do not tell them apart (docs/API.md §7.6).
+   * reads, so their answer times do not tell them apart (docs/API.md §7.7).
    */
   findUserByPhone(phone: string): Promise<StoredUser | undefined>;
   findUser(userId: string): Promise<StoredUser | undefined>;

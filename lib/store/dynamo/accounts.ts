@@ -164,7 +164,7 @@ export class DynamoAccountStore implements AccountStore {
   }
 
   async openSession(input: SessionOpening): Promise<{ kind: 'ok' } | UserChanged> {
-    const failures = await transact(this.db, [...openingItems(this.tables, input)]);
+    const failures = await transact(this.db, openingItems(this.tables, input));
     if (failures.length === 0) return { kind: 'ok' };
     if (!failures.some((f) => f.index === 0)) throw collision('session id');
     return { kind: 'userChanged' };

@@ -73,7 +73,7 @@ export async function transact(db: DynamoDBDocumentClient, items: TransactItems)
   }
 }
 
-const windowEnd = (quota: Quota, now: number) => {
+export const windowEnd = (quota: Quota, now: number) => {
   const windowMs = quota.windowSeconds * 1000;
   return (Math.floor(now / windowMs) + 1) * windowMs;
 };
