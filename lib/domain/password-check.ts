@@ -1,7 +1,7 @@
 // docs/API.md §7.7: every check of a password against an account goes through checkPassword, which
 // counts wrong passwords three ways: per (phone, source IP), per phone, per source IP. Password
-// login (§3.1) and a registration's retry (§1) call it, and so does any endpoint that asks for the
-// password again before a change; one function, so that no path guesses outside the budgets.
+// login (§3.1), a registration's retry (§1) and the password and phone changes (§6.1, §6.5) call
+// it; one function, so that no path guesses outside the budgets.
 import bcrypt from 'bcryptjs';
 import { ApiError } from '../errors';
 import type { Config } from '../config';
