@@ -48,8 +48,8 @@ const grants = Object.freeze({
     parameters: ['codeKey'],
   },
   // Token spent, phone claim and user put, session put; a retried registration reads the user,
-  // spends (then resets) a login try, and adds its session to the user's index (update), ending
-  // sessions it pushes out (delete).
+  // spends its password tries (updates, given back by an update and a delete on success), and adds
+  // its session to the user's index (update), ending sessions it pushes out (delete).
   register: {
     tables: {
       verifications: ['UpdateItem'],
@@ -59,9 +59,9 @@ const grants = Object.freeze({
     },
     parameters: ['signingKey'],
   },
-  // A try spent (then reset), the user read; with a captcha token the token is spent and the
-  // phone's owner checked; the session put and added to the user's index (update), sessions it
-  // pushes out ended (delete).
+  // Password tries spent (updates; given back on success by an update and a delete), the user
+  // read; with a captcha token the token is spent and the phone's owner checked; the session put
+  // and added to the user's index (update), sessions it pushes out ended (delete).
   login: {
     tables: {
       rateLimits: ['UpdateItem', 'DeleteItem'],

@@ -92,6 +92,13 @@ describe('per source IP (attack: spraying)', () => {
     expectRefused(await login(limited, own.phone, own.password, sprayer), 3600);
   });
 
+  it('counts the addresses of one IPv6 /64 as one source, as the SMS limits do', async () => {
+    const limited = await service({ env: { LOGIN_MAX_FAILURES_PER_IP_PER_HOUR: '3' } });
+    const network = `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}`;
+    const fromNetwork = (i: number) => login(limited, randomPhone(), 'Password123!', `${network}::${(i + 1).toString(16)}`);
+    expect(await statuses(5, fromNetwork)).toEqual([401, 401, 401, 429, 429]);
+  });
+
   it('counts concurrent sprays from one address exactly', async () => {
     const limited = await service({ env: { LOGIN_MAX_FAILURES_PER_IP_PER_HOUR: '5' } });
     const sprayer = randomIp();

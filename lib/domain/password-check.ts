@@ -1,13 +1,14 @@
 // docs/API.md §7.7: every check of a password against an account goes through checkPassword, which
 // counts wrong passwords three ways: per (phone, source IP), per phone, per source IP. Password
-// login (§3.1) and a registration's retry (§1) call it, and so does any endpoint that asks for the
-// password again before a change; one function, so that no path guesses outside the budgets.
+// login (§3.1), a registration's retry (§1) and the password and phone changes (§6.1, §6.5) call
+// it; one function, so that no path guesses outside the budgets.
 import bcrypt from 'bcryptjs';
 import { ApiError } from '../errors';
 import type { Config } from '../config';
 import type { Deps } from '../container';
 import type { Quota, StoredUser } from './records';
 import { limitError } from './refusals';
+import { senderOf } from './verification-limits';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -53,14 +54,20 @@ export interface PasswordBudgets {
   ip: Quota | undefined;
 }
 
+/**
+ * A source is counted as the SMS limits count a sender (`senderOf`): an IPv4 address, or the /64
+ * network of an IPv6 one, so that an attacker does not get a fresh budget from each of the 2^64
+ * addresses of one subscriber's network.
+ */
 export function passwordBudgets(
   limits: Config['limits'],
   { phone, sourceIp }: Pick<PasswordAttempt, 'phone' | 'sourceIp'>,
 ): PasswordBudgets {
+  const source = senderOf(sourceIp);
   return {
-    pair: { key: `login-pair#${phone}#${sourceIp ?? '-'}`, max: limits.loginMaxFailures, windowSeconds: limits.loginFailureWindowSeconds },
+    pair: { key: `login-pair#${phone}#${source}`, max: limits.loginMaxFailures, windowSeconds: limits.loginFailureWindowSeconds },
     account: { key: `login-phone#${phone}`, max: limits.loginMaxFailuresPerAccountPerDay, windowSeconds: DAY },
-    ip: sourceIp === undefined ? undefined : { key: `login-ip#${sourceIp}`, max: limits.loginMaxFailuresPerIpPerHour, windowSeconds: HOUR },
+    ip: sourceIp ? { key: `login-ip#${source}`, max: limits.loginMaxFailuresPerIpPerHour, windowSeconds: HOUR } : undefined,
   };
 }
 
