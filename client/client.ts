@@ -1,4 +1,4 @@
-// createClient: one method per endpoint of the API (docs/API.md §1-§3) over any WHATWG fetch. A method
+// createClient: one method per endpoint of the API (docs/API.md §1-§3, §6) over any WHATWG fetch. A method
 // resolves with the envelope's `data` and throws KooDriveError for an error answer, or
 // KooDriveTransportError when no usable answer came back.
 import { KooDriveError, KooDriveTransportError } from './errors';
@@ -16,6 +16,9 @@ import type {
   RegisterRequest,
   SendCodeData,
   SendCodeRequest,
+  UpdateUserInfoRequest,
+  UserInfoData,
+  UserInfoRequest,
   ValidateCodeData,
   ValidateCodeRequest,
 } from './types';
@@ -46,6 +49,10 @@ export interface KooDriveClient extends Record<RouteName, (...args: never[]) => 
   refreshToken(request: RefreshRequest, options?: CallOptions): Promise<RefreshData>;
   /** docs/API.md §3.3: ends the session of `accessToken`. */
   logout(request: LogoutRequest, options?: CallOptions): Promise<void>;
+  /** docs/API.md §6.3: the caller's profile. Naming another user by `userId` or `phone` is `accessDenied`. */
+  userInfo(request: UserInfoRequest, options?: CallOptions): Promise<UserInfoData>;
+  /** docs/API.md §6.4: sets the caller's `firstname`, `surname` or `email` (at least one); the phone is not changed here. */
+  updateUserInfo(request: UpdateUserInfoRequest, options?: CallOptions): Promise<void>;
   /** docs/API.md §3.4: the public keys that verify access tokens. */
   jwks(options?: CallOptions): Promise<JwksData>;
 }
@@ -80,8 +87,16 @@ function retryAfterSeconds(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
+/** `?a=1&b=2` of the defined parameters, or nothing. */
+function queryString(query: Call['query']): string {
+  const defined = Object.entries(query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return defined.length === 0 ? '' : `?${new URLSearchParams(defined).toString()}`;
+}
+
 interface Call {
   body?: unknown;
+  /** Query parameters; the undefined ones are left out. */
+  query?: Readonly<Record<string, string | undefined>>;
   authorization?: string;
   /** The answer is the data itself, not an envelope (the JWK Set, readable by any JOSE library). */
   bare?: boolean;
@@ -110,7 +125,8 @@ export function createClient(options: ClientOptions): KooDriveClient {
     let traceId = sentTraceId;
     let retryAfter: number | undefined;
     try {
-      const response = await fetchImpl(base + route.path, { method: route.method, headers, body, signal: callOptions.signal });
+      const url = base + route.path + queryString(request.query);
+      const response = await fetchImpl(url, { method: route.method, headers, body, signal: callOptions.signal });
       status = response.status;
       traceId = response.headers.get('x-traceid') ?? sentTraceId;
       retryAfter = retryAfterSeconds(response.headers.get('retry-after'));
@@ -142,6 +158,10 @@ export function createClient(options: ClientOptions): KooDriveClient {
       call('refreshToken', { body: { refreshToken }, authorization: accessToken }, callOptions),
     logout: async (request, callOptions) => {
       await call('logout', { body: request, authorization: request.accessToken }, callOptions);
+    },
+    userInfo: ({ accessToken, ...query }, callOptions) => call('userInfo', { query, authorization: accessToken }, callOptions),
+    updateUserInfo: async ({ accessToken, ...body }, callOptions) => {
+      await call('updateUserInfo', { body, authorization: accessToken }, callOptions);
     },
     jwks: (callOptions) => call('jwks', { bare: true }, callOptions),
   };

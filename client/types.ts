@@ -1,6 +1,6 @@
 // What each call sends and gets back, derived from the endpoint modules the server validates with
 // (lib/api/). Type-only imports: zod stays out of an app's bundle.
-import type { EndpointData, EndpointRequestBody } from '../lib/api/endpoint';
+import type { EndpointData, EndpointRequestBody, EndpointRequestQuery } from '../lib/api/endpoint';
 import type { ENDPOINTS } from '../lib/api/index';
 
 export type { SessionInfo, WrongCodeData } from '../lib/api/fields';
@@ -8,6 +8,8 @@ export type { SessionInfo, WrongCodeData } from '../lib/api/fields';
 type Schema<N extends keyof typeof ENDPOINTS> = (typeof ENDPOINTS)[N]['schema'];
 /** The body a call of endpoint `N` sends. */
 export type RequestOf<N extends keyof typeof ENDPOINTS> = EndpointRequestBody<Schema<N>>;
+/** The query parameters a call of endpoint `N` sends. */
+export type QueryOf<N extends keyof typeof ENDPOINTS> = EndpointRequestQuery<Schema<N>>;
 /** What a call of endpoint `N` resolves with: the envelope's `data` (the JWK Set for `jwks`). */
 export type DataOf<N extends keyof typeof ENDPOINTS> = EndpointData<Schema<N>>;
 
@@ -21,11 +23,18 @@ export type RefreshRequest = RequestOf<'refreshToken'> & { accessToken: string }
 /** `accessToken` goes in the body and, as `Authorization`, in the header. */
 export type LogoutRequest = RequestOf<'logout'>;
 
+/** `userId` or `phone` may name the caller (or neither); the access token goes as `Authorization`. */
+export type UserInfoRequest = QueryOf<'userInfo'> & { accessToken: string };
+/** `userId` and at least one of `firstname`, `surname`, `email`; the access token goes as `Authorization`. */
+export type UpdateUserInfoRequest = RequestOf<'updateUserInfo'> & { accessToken: string };
+
 export type SendCodeData = DataOf<'sendCode'>;
 export type ValidateCodeData = DataOf<'validateCode'>;
 export type RegisterData = DataOf<'register'>;
 export type LoginData = DataOf<'login'>;
 export type RefreshData = DataOf<'refreshToken'>;
+/** The caller's profile: userId, firstname, surname, phone, email. */
+export type UserInfoData = DataOf<'userInfo'>;
 /** The JWK Set that verifies access tokens. */
 export type JwksData = DataOf<'jwks'>;
 

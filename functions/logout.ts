@@ -8,7 +8,12 @@ import { localVerifier } from '../lib/tokens/local-verifier';
 export const createHandler = (deps: DepsProvider) =>
   httpEndpoint(endpoint, {
     handle: async ({ body, headers }) =>
-      endSession(await deps(), { authorization: headers.authorization, userId: body.userId, bodyToken: body.accessToken }),
+      endSession(await deps(), {
+        authorization: headers.authorization,
+        userId: body.userId,
+        bodyToken: body.accessToken,
+        allSessions: body.allSessions,
+      }),
   });
 
 export const handler = createHandler(warmContainer({ keys: 'verifying', verifier: localVerifier }));

@@ -27,42 +27,65 @@ const { functionsFor, roleLogicalId } = require('./functions.cjs');
 // signing key, the ones that only verify read the public keys, the code functions the code key.
 /** @type {Readonly<Record<string, Readonly<Grants>>>} */
 const grants = Object.freeze({
-  // Cooldown put, quota updates, code put; a refused send lifts its cooldown (delete).
+  // Cooldown put, quota updates, the wrong-code budget checked, code put; a refused send lifts its
+  // cooldown (delete). A login, reset or phone-change code reads whether the phone has an account;
+  // a phone-change code checks its session (the public keys, the revocation read). The human
+  // check's secret, read only where SEND_CODE_CHALLENGE is on.
   sendCode: {
-    tables: { rateLimits: ['PutItem', 'UpdateItem', 'DeleteItem'], verifications: ['PutItem'] },
-    parameters: ['codeKey'],
+    tables: {
+      rateLimits: ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+      verifications: ['PutItem'],
+      users: ['GetItem'],
+      sessions: ['GetItem'],
+    },
+    parameters: ['codeKey', 'publicKeys', 'challengeSecret'],
     sms: true,
   },
-  // Code read, a wrong guess counted, the code redeemed and its captcha token put.
-  validateCode: { tables: { verifications: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['codeKey'] },
-  // Token spent, phone claim and user put, session put; a retried registration reads the user and
-  // spends (then resets) a login try.
+  // Code read, a wrong guess counted (with the phone's wrong-code budget), the code redeemed and
+  // its captcha token put (with that budget checked).
+  validateCode: {
+    tables: { verifications: ['GetItem', 'UpdateItem', 'PutItem'], rateLimits: ['UpdateItem', 'ConditionCheckItem'] },
+    parameters: ['codeKey'],
+  },
+  // Token spent, phone claim and user put, session put; a retried registration reads the user,
+  // spends (then resets) a login try, and adds its session to the user's index (update), ending
+  // sessions it pushes out (delete).
   register: {
     tables: {
       verifications: ['UpdateItem'],
-      users: ['GetItem', 'PutItem'],
-      sessions: ['PutItem'],
+      users: ['GetItem', 'PutItem', 'UpdateItem'],
+      sessions: ['PutItem', 'DeleteItem'],
       rateLimits: ['UpdateItem', 'DeleteItem'],
     },
     parameters: ['signingKey'],
   },
   // A try spent (then reset), the user read; with a captcha token the token is spent and the
-  // phone's owner checked; the session put.
+  // phone's owner checked; the session put and added to the user's index (update), sessions it
+  // pushes out ended (delete).
   login: {
     tables: {
       rateLimits: ['UpdateItem', 'DeleteItem'],
-      users: ['GetItem', 'ConditionCheckItem'],
+      users: ['GetItem', 'ConditionCheckItem', 'UpdateItem'],
       verifications: ['UpdateItem'],
-      sessions: ['PutItem'],
+      sessions: ['PutItem', 'DeleteItem'],
     },
     parameters: ['signingKey'],
   },
-  // Refresh record and session read, rotation (updates, put), a reuse revokes (update, put).
-  refreshToken: { tables: { sessions: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['signingKey'] },
-  // Revocation read, the session revoked (update, put).
-  logout: { tables: { sessions: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['publicKeys'] },
+  // Refresh record and session read, rotation (updates, put); a reuse ends the session (its item
+  // deleted, its entry removed from the user's index).
+  refreshToken: {
+    tables: { sessions: ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'], users: ['UpdateItem'] },
+    parameters: ['signingKey'],
+  },
+  // The session read; it ends (deleted, out of the index), or with allSessions every session of
+  // the user (the user read, its index rewritten).
+  logout: { tables: { sessions: ['GetItem', 'DeleteItem'], users: ['GetItem', 'UpdateItem'] }, parameters: ['publicKeys'] },
+  // The token's session read, then the caller's user read.
+  userInfo: { tables: { sessions: ['GetItem'], users: ['GetItem'] }, parameters: ['publicKeys'] },
+  // The token's session read, then the caller's user updated (conditionally: never created).
+  updateUserInfo: { tables: { sessions: ['GetItem'], users: ['UpdateItem'] }, parameters: ['publicKeys'] },
   jwks: { tables: {}, parameters: ['publicKeys'] },
-  // Revocation read.
+  // The token's session read.
   authorizer: { tables: { sessions: ['GetItem'] }, parameters: ['publicKeys'] },
   // API docs (local stage only): its own logs, nothing else.
   docs: { tables: {}, parameters: [] },

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDocumentClient } from '../lib/store/client';
-import { configWith, randomPhone } from './helpers';
+import { configWith, randomPhone, registeredUser, service } from './helpers';
 import { freePort } from '../scripts/lib/dynamodb-local';
 import { runServerless } from '../scripts/lib/serverless-cli';
 
@@ -63,3 +63,30 @@ it('reaches the DynamoDB Local that `npm start` runs on DYNAMODB_LOCAL_PORT', as
   const body = invokeSendCode({ DYNAMODB_ENDPOINT: '', DYNAMODB_LOCAL_PORT: runEndpoint().port });
   expect(await storedHere(body.data.requestId)).toBe(true);
 }, 120_000);
+
+/** Runs `events/<file>` through `invoke local` as function `name`, its placeholders replaced; returns the Lambda result. */
+function invokeEvent(name: string, file: string, values: Record<string, string>): { statusCode: number; body: string } {
+  let text = readFileSync(`events/${file}`, 'utf8');
+  for (const [placeholder, value] of Object.entries(values)) text = text.replaceAll(placeholder, value);
+  const eventFile = join(scratch, `${name}-${randomUUID()}.json`);
+  writeFileSync(eventFile, text);
+  return lastJsonDocument(runServerless(['invoke', 'local', '-f', name, '--path', eventFile, '--stage', 'local']));
+}
+
+it('invokes updateUserInfo and userInfo locally with their events, for a user of this run', async () => {
+  const user = await registeredUser(await service());
+  const values = { REPLACE_WITH_ACCESS_TOKEN: user.session.accessToken, REPLACE_WITH_USER_ID: user.userId };
+
+  const updated = invokeEvent('updateUserInfo', 'update-user-info.json', values);
+  expect([updated.statusCode, JSON.parse(updated.body)]).toEqual([200, { code: 0, msg: 'Success.' }]);
+
+  const read = invokeEvent('userInfo', 'user-info.json', values);
+  expect(read.statusCode).toBe(200);
+  expect(JSON.parse(read.body).data).toEqual({
+    userId: user.userId,
+    firstname: 'Johnny',
+    surname: 'Lee',
+    phone: user.phone,
+    email: 'john@example.com',
+  });
+}, 240_000);

@@ -3,7 +3,7 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { createDocumentClient } from '../lib/store/client';
 import { sha256 } from '../lib/secrets';
-import { call, captchaToken, configWith, randomPhone, registration, service, type Service } from './helpers';
+import { call, captchaToken, configWith, randomPhone, registration, service, unsentCaptchaToken, type Service } from './helpers';
 
 let svc: Service;
 const db = createDocumentClient(configWith());
@@ -42,9 +42,11 @@ describe('a successful registration', () => {
 
     const refreshHash = sha256(sessionInfo.refreshToken);
     const refresh = await getItem(tables().sessions, `REFRESH#${refreshHash}`);
-    expect(refresh).toMatchObject({ userId });
+    // A refresh token's item names its session, never the user: nothing of a deleted user is left in it.
+    expect(refresh?.['userId']).toBeUndefined();
     const session = await getItem(tables().sessions, `SESSION#${String(refresh?.['sessionId'])}`);
     expect(session).toMatchObject({ userId, currentRefreshHash: refreshHash });
+    expect(user?.['sessions']).toEqual({ [String(refresh?.['sessionId'])]: session?.['endsAt'] });
     expect(JSON.stringify([refresh, session])).not.toContain(sessionInfo.refreshToken);
   });
 });
@@ -116,7 +118,7 @@ describe('refusals', () => {
       'issued for login (codeType 2)',
       async () => {
         const phone = randomPhone();
-        return { phone, token: await captchaToken(phone, '2') };
+        return { phone, token: await unsentCaptchaToken(phone, '2') };
       },
     ],
   ])('a token %s is invalid, and nothing is written', async (_why, make) => {

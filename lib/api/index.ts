@@ -12,9 +12,11 @@ import { logout } from './logout';
 import { refreshToken } from './refresh-token';
 import { register } from './register';
 import { sendCode } from './send-code';
+import { updateUserInfo } from './update-user-info';
+import { userInfo } from './user-info';
 import { validateCode } from './validate-code';
 
-export const ENDPOINTS = { sendCode, validateCode, register, login, refreshToken, logout, jwks } as const;
+export const ENDPOINTS = { sendCode, validateCode, register, login, refreshToken, logout, userInfo, updateUserInfo, jwks } as const;
 
 /** An endpoint's name: the key of its route in the route table (infra/routes.cjs). */
 export type { RouteName };

@@ -11,17 +11,30 @@ export const logout = defineEndpoint({
   handler: 'functions/logout.handler',
   schema: {
     headers: authorizationHeaders,
-    body: z.object({ userId: userIdField, accessToken: bounded(1, 4096) }),
+    body: z.object({
+      userId: userIdField,
+      accessToken: bounded(1, 4096),
+      allSessions: z.optional(z.boolean({ error: 'must be true or false' })),
+    }),
     errors: ['invalidAccessToken'],
   },
   cacheControl: NO_STORE,
   doc: () => ({
     tag: 'Sessions',
     summary: 'Log out',
-    description: 'Ends the session: its refresh token stops working and its access tokens are refused until they expire.',
+    description:
+      'Ends the session: its refresh token stops working and its access tokens are refused until they expire. ' +
+      'With `"allSessions": true`, ends every session of the user, on every device (sign out everywhere).',
   }),
   examples: [
     { name: 'logout', summary: 'End the session', body: { userId: USER_ID, accessToken: ACCESS_TOKEN }, headers: USER_AUTH, answer: {} },
+    {
+      name: 'logoutEverywhere',
+      summary: 'End every session of the user',
+      body: { userId: USER_ID, accessToken: ACCESS_TOKEN, allSessions: true },
+      headers: USER_AUTH,
+      answer: {},
+    },
     {
       name: 'notAnAccessToken',
       summary: 'An Authorization that is no access token',

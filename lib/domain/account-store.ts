@@ -1,9 +1,10 @@
-// What registration (registration.ts) and login (login.ts) need from storage. A refused write
+// What registration (registration.ts), login (login.ts) and the profile (profile.ts) need from storage. A refused write
 // reports every condition that failed; the flows decide which refusal the client is told.
-import type { Limited, Quota, Session, TokenRefused, TokenSpend, User } from './records';
+import type { Limited, Quota, Session, StoredUser, TokenRefused, TokenSpend, User } from './records';
 
 export interface Registration {
   token: TokenSpend;
+  /** The new user; its session index starts with `session`. */
   user: User;
   session: Session;
   now: number;
@@ -24,7 +25,27 @@ export interface TokenLoginRefused {
   token: TokenRefused | undefined;
   /** The token's phone is not (or no longer) the session's user's. */
   notTheirs: boolean;
+  /** The user changed (phone, password) or went since it was read. */
+  userChanged: boolean;
 }
+
+/** A session to open for a user as it was read: the user must still be so when it is written. */
+export interface SessionOpening {
+  session: Session;
+  /** The user as read; the write is refused if its phone or password hash changed since, or it is gone. */
+  user: StoredUser;
+  /** Sessions the new one pushes out (sessions.ts `sessionsPushedOut`): ended in the same write. */
+  ending: readonly string[];
+  now: number;
+}
+
+/** A session opening that wrote nothing because the user changed or went since it was read. */
+export interface UserChanged {
+  kind: 'userChanged';
+}
+
+/** The profile fields a profile update sets; the ones left out keep their value. */
+export type ProfileChanges = Partial<Pick<User, 'firstname' | 'surname' | 'email'>>;
 
 export interface AccountStore {
   /**
@@ -33,15 +54,40 @@ export interface AccountStore {
    */
   registerUser(input: Registration): Promise<{ kind: 'ok' } | RegistrationRefused>;
 
-  findUserByPhone(phone: string): Promise<User | undefined>;
-  findUser(userId: string): Promise<User | undefined>;
+  /**
+   * The phone's user. Reads the phone's claim, then a user item whether or not the claim exists
+   * (an unknown phone reads one no user can have): a registered and an unknown phone cost the same
+   * reads, so their answer times do not tell them apart (docs/API.md §7.7).
+   */
+  findUserByPhone(phone: string): Promise<StoredUser | undefined>;
+  findUser(userId: string): Promise<StoredUser | undefined>;
 
-  /** Spends one login attempt of the quota; `limited` when none is left. */
-  spendLoginAttempt(quota: Quota, now: number): Promise<{ kind: 'ok' } | Limited>;
+  /**
+   * Sets the profile fields of a user that exists, in one conditional write that also bumps its
+   * `rev` (docs/adr/0014-session-index-on-the-user.md: the writes that rewrite a user condition on it); `gone` when there is no
+   * such user, and then nothing is written: never a user recreated.
+   */
+  updateProfile(input: { userId: string; changes: ProfileChanges; now: number }): Promise<{ kind: 'ok' } | { kind: 'gone' }>;
 
-  /** Stores a session opened by a password, in one write with the reset of the account's failed-attempt quota, if given. */
-  openSession(input: { session: Session; now: number; resetQuota?: Quota }): Promise<void>;
+  /**
+   * Spends one login attempt of each quota, all or none: `limited`, with how long each exhausted
+   * quota still holds, when any has none left; then what was spent of the others is given back.
+   * Each quota's count is exact under concurrency (a conditional write per quota).
+   */
+  spendLoginAttempt(quotas: readonly Quota[], now: number): Promise<{ kind: 'ok' } | Limited>;
+
+  /**
+   * Undoes what `spendLoginAttempt(…, now)` counted, for an attempt that turned out right: each
+   * `reset` quota forgets its whole count in that window, each `refund` quota gets back the one
+   * attempt (never more than it counted).
+   */
+  returnLoginAttempt(input: { reset: readonly Quota[]; refund: readonly Quota[]; now: number }): Promise<void>;
+
+  /** Stores a session opened by a password and adds it to the user's session index, in one write. */
+  openSession(input: SessionOpening): Promise<{ kind: 'ok' } | UserChanged>;
 
   /** Stores a session opened by a captcha token, in one write with spending the token, issued for the user's phone. */
-  openSessionWithToken(input: { session: Session; now: number; token: TokenSpend }): Promise<{ kind: 'ok' } | TokenLoginRefused>;
+  openSessionWithToken(
+    input: Omit<SessionOpening, 'user'> & { user: StoredUser | undefined; token: TokenSpend },
+  ): Promise<{ kind: 'ok' } | TokenLoginRefused>;
 }

@@ -14,14 +14,31 @@ export interface User {
   createdAt: number;
 }
 
+/**
+ * A user as stored: the profile, and the index of the user's sessions that lets one write end all
+ * of them (docs/adr/0014-session-index-on-the-user.md).
+ */
+export interface StoredUser extends User {
+  /**
+   * The user's sessions, id → the latest moment each can live (its absolute end). Undefined for a
+   * user stored before the index existed; such a user's first new session starts it.
+   */
+  sessions: Readonly<Record<string, number>> | undefined;
+  /** Bumped by every write that changes the user item, so that a write over a read can tell it is stale. */
+  rev: number;
+}
+
 /** A new session: its current refresh token (hash) and how long that token lives. */
 export interface Session {
   sessionId: string;
   userId: string;
   /** SHA-256 of the refresh token, never the token. */
   refreshHash: string;
+  /** When its current refresh token expires: renewed by each refresh, never past `endsAt`. */
   expiresAt: number;
   createdAt: number;
+  /** The session's absolute end (SESSION_MAX_LIFETIME_SECONDS after it opened). */
+  endsAt: number;
 }
 
 /** At most `max` events per fixed window of `windowSeconds` for `key`. */

@@ -14,8 +14,9 @@ export interface VerifiedAccessToken {
   expired: boolean;
 }
 
+/** Where a verifier learns whether a token's session still lives: one read of that session. */
 export interface RevocationList {
-  isSessionRevoked(sessionId: string): Promise<boolean>;
+  isSessionLive(input: { sessionId: string; userId: string; now: number }): Promise<boolean>;
 }
 
 // `AT <jws>` (KooDrive), `Bearer <jws>` or the bare JWS.
@@ -68,7 +69,9 @@ export function createVerifier(options: VerifierOptions) {
     if (typeof sub !== 'string' || typeof jti !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') {
       throw invalid();
     }
-    if (!ignoreRevocation && options.revocations && (await options.revocations.isSessionRevoked(sid))) throw invalid();
+    if (!ignoreRevocation && options.revocations && !(await options.revocations.isSessionLive({ sessionId: sid, userId: sub, now }))) {
+      throw invalid();
+    }
     return { userId: sub, sessionId: sid, jti, expiresAt: exp * 1000, expired };
   };
 }

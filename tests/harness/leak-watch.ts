@@ -9,7 +9,8 @@ const scratch = () => process.env['TEST_SCRATCH_DIR'];
 export const logFile = () => join(String(scratch()), 'logs.jsonl');
 const secretsFile = () => join(String(scratch()), 'secrets.txt');
 
-const SECRET_FIELDS = ['password', 'captchaToken', 'code', 'refreshToken', 'accessToken', 'token'];
+// A request id is the only handle validate takes (docs/API.md §2.1): logs carry its hash (lib/secrets.ts requestRef).
+const SECRET_FIELDS = ['password', 'captchaToken', 'code', 'refreshToken', 'accessToken', 'token', 'requestId'];
 
 /** The secrets in a request body or an answer's data (sessionInfo included), access tokens without "AT ". */
 function secretsIn(value: unknown): string[] {

@@ -2,7 +2,9 @@
 // opened for a run.
 import type { KooDriveClient } from '../../client';
 import type { Deps } from '../../lib/container';
-import { newSession } from '../../lib/domain/sessions';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { newSession, sessionsPushedOut } from '../../lib/domain/sessions';
+import { createDocumentClient } from '../../lib/store/client';
 import { nextId } from '../../lib/ids';
 import type { SessionInfo } from '../../lib/api/fields';
 import { captchaToken, type Minter } from './codes';
@@ -34,10 +36,26 @@ export async function registeredUser(via: Minter, password = PASSWORD, client: K
   return { phone, password, userId: data.userId, session: data.sessionInfo };
 }
 
-/** A session opened straight through the domain and the store (no bcrypt, no HTTP): the tokens a client would hold. */
+/**
+ * A session opened straight through the domain and the store (no bcrypt, no HTTP): the tokens a
+ * client would hold. A user id no user has gets a bare user item first (no phone claim, no password).
+ */
 export async function openSession(deps: Deps, userId = nextId()): Promise<SessionInfo & { userId: string }> {
   const now = deps.now();
+  const user = (await deps.accounts.findUser(userId)) ?? (await bareUser(deps, userId, now));
   const { session, info } = await newSession(deps, userId, now);
-  await deps.accounts.openSession({ session, now });
+  const opened = await deps.accounts.openSession({ session, user, ending: sessionsPushedOut(user, now), now });
+  if (opened.kind !== 'ok') throw new Error(`kit: could not open a session for ${userId}`);
   return { userId, ...info };
+}
+
+async function bareUser(deps: Deps, userId: string, now: number) {
+  const user = { userId, phone: randomPhone(), firstname: 'Kit', surname: '', email: '', passwordHash: '-', createdAt: now };
+  const db = createDocumentClient(deps.config);
+  try {
+    await db.send(new PutCommand({ TableName: deps.config.tables.users, Item: { pk: `USER#${userId}`, ...user, sessions: {}, rev: 0 } }));
+  } finally {
+    db.destroy();
+  }
+  return { ...user, sessions: {}, rev: 0 };
 }

@@ -84,12 +84,18 @@ describe('a refused registration', () => {
 
 describe('a refused token login', () => {
   it('judges the token first, and a spent token is invalid here', () => {
-    expect(tokenLoginError({ kind: 'refused', token: { found: token(spent) }, notTheirs: true }, spend, now).kind).toBe('tokenInvalid');
-    expect(tokenLoginError({ kind: 'refused', token: { found: token(expired) }, notTheirs: true }, spend, now).kind).toBe('tokenExpired');
+    expect(tokenLoginError({ kind: 'refused', token: { found: token(spent) }, notTheirs: true, userChanged: false }, spend, now).kind).toBe(
+      'tokenInvalid',
+    );
+    expect(
+      tokenLoginError({ kind: 'refused', token: { found: token(expired) }, notTheirs: true, userChanged: false }, spend, now).kind,
+    ).toBe('tokenExpired');
   });
 
   it("with a good token for a phone that is not the user's, answers as a wrong password does", () => {
-    expect(tokenLoginError({ kind: 'refused', token: undefined, notTheirs: true }, spend, now).kind).toBe('badCredentials');
+    expect(tokenLoginError({ kind: 'refused', token: undefined, notTheirs: true, userChanged: false }, spend, now).kind).toBe(
+      'badCredentials',
+    );
   });
 });
 

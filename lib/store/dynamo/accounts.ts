@@ -1,13 +1,24 @@
 // Users, the phone claims that keep phones unique (users table), and the writes that open a session.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AccountStore, Registration, RegistrationRefused, TokenLoginRefused } from '../../domain/account-store';
-import type { Limited, Quota, Session, TokenSpend, User } from '../../domain/records';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type {
+  AccountStore,
+  ProfileChanges,
+  Registration,
+  RegistrationRefused,
+  SessionOpening,
+  TokenLoginRefused,
+  UserChanged,
+} from '../../domain/account-store';
+import type { Limited, Quota, StoredUser, TokenSpend, User } from '../../domain/records';
 import {
   collision,
   keys,
+  quotaRefund,
   quotaReset,
   quotaSpend,
+  sessionDeletes,
+  sessionIndexAdd,
   sessionPuts,
   tokenRefused,
   tokenSpend,
@@ -34,7 +45,7 @@ function registrationItems(tables: Tables, { token, user, session, now }: Regist
     {
       Put: {
         TableName: tables.users,
-        Item: { pk: keys.user(user.userId), ...userAttributes(user) },
+        Item: { pk: keys.user(user.userId), ...userAttributes(user), sessions: { [session.sessionId]: session.endsAt }, rev: 0 },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -57,44 +68,112 @@ export class DynamoAccountStore implements AccountStore {
     return { kind: 'refused', token: token && tokenRefused(token.item), phoneTaken };
   }
 
-  async findUserByPhone(phone: string): Promise<User | undefined> {
+  async findUserByPhone(phone: string): Promise<StoredUser | undefined> {
     const claim = await this.get(keys.phone(phone));
-    return claim ? this.findUser(String(claim['userId'])) : undefined;
+    // No claim: still one user read, of an id no user has (user ids are digits), one per phone so
+    // that a flood of unknown phones has no single hot item to throttle.
+    const user = await this.findUser(claim ? String(claim['userId']) : `unregistered#${phone}`);
+    return claim ? user : undefined;
   }
 
-  async findUser(userId: string): Promise<User | undefined> {
-    const item = await this.get(keys.user(userId));
-    if (!item) return undefined;
-    return {
-      userId,
-      phone: String(item['phone']),
-      firstname: String(item['firstname']),
-      surname: typeof item['surname'] === 'string' ? item['surname'] : '',
-      email: typeof item['email'] === 'string' ? item['email'] : '',
-      passwordHash: String(item['passwordHash']),
-      createdAt: Number(item['createdAt']),
-    };
+  findUser(userId: string): Promise<StoredUser | undefined> {
+    return readUser(this.db, this.tables, userId);
   }
 
-  async spendLoginAttempt(quota: Quota, now: number): Promise<{ kind: 'ok' } | Limited> {
-    const { item, retryAfterMs } = quotaSpend(this.tables.rateLimits, quota, now);
+  async updateProfile({
+    userId,
+    changes,
+    now,
+  }: {
+    userId: string;
+    changes: ProfileChanges;
+    now: number;
+  }): Promise<{ kind: 'ok' } | { kind: 'gone' }> {
+    // A field given as undefined is one left out (the type allows it), not one to clear.
+    const fields = Object.entries(changes as Record<string, string | undefined>).filter(([, value]) => value !== undefined);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':updatedAt': now, ':one': 1 };
+    const sets = fields.map(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:f${i}`] = value;
+      return `#f${i} = :f${i}`;
+    });
     try {
-      await this.db.send(new UpdateCommand(item.Update as ConstructorParameters<typeof UpdateCommand>[0]));
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.users,
+          Key: { pk: keys.user(userId) },
+          // An update of a user deleted meanwhile must not write a fresh item of a few attributes.
+          ConditionExpression: 'attribute_exists(pk)',
+          // `rev` counts every change of the user: a deletion or phone change conditioned on the
+          // value it read fails on a concurrent update (docs/adr/0014-session-index-on-the-user.md).
+          UpdateExpression: `SET ${[...sets, 'updatedAt = :updatedAt'].join(', ')} ADD rev :one`,
+          ...(fields.length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+        }),
+      );
       return { kind: 'ok' };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { kind: 'limited', waitsMs: [retryAfterMs] };
+      return { kind: 'gone' };
     }
   }
 
-  async openSession({ session, now, resetQuota }: { session: Session; now: number; resetQuota?: Quota }): Promise<void> {
-    const items = sessionPuts(this.tables.sessions, session);
-    if (resetQuota) items.push(quotaReset(this.tables.rateLimits, resetQuota, now));
-    if ((await transact(this.db, items)).length > 0) throw collision('session id');
+  async spendLoginAttempt(quotas: readonly Quota[], now: number): Promise<{ kind: 'ok' } | Limited> {
+    // One conditional update per quota, side by side, rather than one transaction: concurrent
+    // attempts from one address or at one phone (a spray, a retry storm) then queue on single
+    // items, which DynamoDB serialises, instead of cancelling each other's transactions.
+    const spends = await Promise.allSettled(quotas.map((quota) => this.spendOne(quota, now)));
+    const spent = quotas.filter((_, i) => spends[i]?.status === 'fulfilled' && spends[i].value === undefined);
+    if (spent.length === quotas.length) return { kind: 'ok' };
+    // All or none: an attempt that is not made keeps nothing of what it spent.
+    await Promise.all(spent.map((quota) => this.refundOne(quota, now)));
+    const failed = spends.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return { kind: 'limited', waitsMs: spends.flatMap((s) => (s.status === 'fulfilled' && s.value !== undefined ? [s.value] : [])) };
   }
 
-  async openSessionWithToken(input: { session: Session; now: number; token: TokenSpend }): Promise<{ kind: 'ok' } | TokenLoginRefused> {
-    const { session, now, token } = input;
+  async returnLoginAttempt({ reset, refund, now }: { reset: readonly Quota[]; refund: readonly Quota[]; now: number }): Promise<void> {
+    const deletes = reset.map((quota) => quotaReset(this.tables.rateLimits, quota, now).Delete);
+    await Promise.all([
+      ...deletes.map((item) => this.db.send(new DeleteCommand(item as ConstructorParameters<typeof DeleteCommand>[0]))),
+      ...refund.map((quota) => this.refundOne(quota, now)),
+    ]);
+  }
+
+  /** Spends one event of the quota: undefined when spent, else how long the quota still holds (ms). */
+  private async spendOne(quota: Quota, now: number): Promise<number | undefined> {
+    const { item, retryAfterMs } = quotaSpend(this.tables.rateLimits, quota, now);
+    try {
+      await this.db.send(new UpdateCommand(item.Update as ConstructorParameters<typeof UpdateCommand>[0]));
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return retryAfterMs;
+    }
+  }
+
+  /** Gives back one event spendOne counted at `now`; nothing when the count was reset meanwhile. */
+  private async refundOne(quota: Quota, now: number): Promise<void> {
+    const { Update } = quotaRefund(this.tables.rateLimits, quota, now);
+    try {
+      await this.db.send(new UpdateCommand(Update as ConstructorParameters<typeof UpdateCommand>[0]));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async openSession(input: SessionOpening): Promise<{ kind: 'ok' } | UserChanged> {
+    const failures = await transact(this.db, openingItems(this.tables, input));
+    if (failures.length === 0) return { kind: 'ok' };
+    if (!failures.some((f) => f.index === 0)) throw collision('session id');
+    return { kind: 'userChanged' };
+  }
+
+  async openSessionWithToken(
+    input: Omit<SessionOpening, 'user'> & { user: StoredUser | undefined; token: TokenSpend },
+  ): Promise<{ kind: 'ok' } | TokenLoginRefused> {
+    const { session, now, token, user } = input;
     const failures = await transact(this.db, [
       tokenSpend(this.tables.verifications, token, session.userId, now),
       {
@@ -106,13 +185,25 @@ export class DynamoAccountStore implements AccountStore {
           ExpressionAttributeValues: { ':userId': session.userId },
         },
       },
-      ...sessionPuts(this.tables.sessions, session),
+      ...(user
+        ? openingItems(this.tables, { ...input, user })
+        : // No user to open it for: a condition that cannot hold, so the token is judged and nothing written.
+          [
+            {
+              ConditionCheck: {
+                TableName: this.tables.users,
+                Key: { pk: keys.user(session.userId) },
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+          ]),
     ]);
     if (failures.length === 0) return { kind: 'ok' };
     const spent = failures.find((f) => f.index === 0);
     const notTheirs = failures.some((f) => f.index === 1);
-    if (!spent && !notTheirs) throw collision('session id');
-    return { kind: 'refused', token: spent && tokenRefused(spent.item), notTheirs };
+    const userChanged = failures.some((f) => f.index === 2);
+    if (!spent && !notTheirs && !userChanged) throw collision('session id');
+    return { kind: 'refused', token: spent && tokenRefused(spent.item), notTheirs, userChanged };
   }
 
   private async get(pk: string): Promise<Item | undefined> {
@@ -120,6 +211,37 @@ export class DynamoAccountStore implements AccountStore {
     return Item;
   }
 }
+
+/**
+ * A session's opening: the user's index gains it (item 0, on condition that the user is as read),
+ * the session and its first refresh token are stored, and the sessions it pushes out end.
+ */
+function openingItems(tables: Tables, { session, user, ending }: SessionOpening): TransactItem[] {
+  return [
+    sessionIndexAdd(tables.users, user, session, ending),
+    ...sessionPuts(tables.sessions, session),
+    ...sessionDeletes(tables.sessions, ending),
+  ];
+}
+
+/** The user item, as the flows read it (consistently: a write may follow on what it says). */
+export async function readUser(db: DynamoDBDocumentClient, tables: Tables, userId: string): Promise<StoredUser | undefined> {
+  const { Item: item } = await db.send(new GetCommand({ TableName: tables.users, Key: { pk: keys.user(userId) }, ConsistentRead: true }));
+  if (!item) return undefined;
+  return {
+    userId,
+    phone: String(item['phone']),
+    firstname: String(item['firstname']),
+    surname: typeof item['surname'] === 'string' ? item['surname'] : '',
+    email: typeof item['email'] === 'string' ? item['email'] : '',
+    passwordHash: String(item['passwordHash']),
+    createdAt: Number(item['createdAt']),
+    sessions: isIndex(item['sessions']) ? item['sessions'] : undefined,
+    rev: typeof item['rev'] === 'number' ? item['rev'] : 0,
+  };
+}
+
+const isIndex = (value: unknown): value is Record<string, number> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function userAttributes(user: User): Item {
   const { userId: _key, ...attributes } = user;
