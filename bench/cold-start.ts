@@ -69,6 +69,24 @@ function eventMakers(
         path: routes.logout.path,
       });
     },
+    userInfo: async () => {
+      const s = await session();
+      return httpEvent({
+        path: routes.userInfo.path,
+        method: routes.userInfo.method,
+        query: { userId: s.userId },
+        headers: authorized(s.accessToken),
+      });
+    },
+    updateUserInfo: async () => {
+      const s = await session();
+      return httpEvent({
+        path: routes.updateUserInfo.path,
+        method: routes.updateUserInfo.method,
+        body: { userId: s.userId, firstname: 'Bench' },
+        headers: authorized(s.accessToken),
+      });
+    },
     jwks: () => httpEvent({ path: routes.jwks.path, method: routes.jwks.method }),
     authorizer: async () => {
       const s = await session();
