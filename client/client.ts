@@ -10,6 +10,9 @@ import type {
   LoginData,
   LoginRequest,
   LogoutRequest,
+  PasswordModifyRequest,
+  PhoneModifyData,
+  PhoneModifyRequest,
   RefreshData,
   RefreshRequest,
   RegisterData,
@@ -55,6 +58,10 @@ export interface KooDriveClient extends Record<RouteName, (...args: never[]) => 
   updateUserInfo(request: UpdateUserInfoRequest, options?: CallOptions): Promise<void>;
   /** docs/API.md §3.4: the public keys that verify access tokens. */
   jwks(options?: CallOptions): Promise<JwksData>;
+  /** docs/API.md §6.1: changes the password; every other session of the user ends, this one stays. */
+  passwordModify(request: PasswordModifyRequest, options?: CallOptions): Promise<void>;
+  /** docs/API.md §6.5: moves the account to `newPhone`; every other session of the user ends, this one stays. */
+  phoneModify(request: PhoneModifyRequest, options?: CallOptions): Promise<PhoneModifyData>;
 }
 
 interface Envelope {
@@ -164,5 +171,10 @@ export function createClient(options: ClientOptions): KooDriveClient {
       await call('updateUserInfo', { body, authorization: accessToken }, callOptions);
     },
     jwks: (callOptions) => call('jwks', { bare: true }, callOptions),
+    // The access token goes in the header only.
+    passwordModify: async ({ accessToken, ...body }, callOptions) => {
+      await call('passwordModify', { body, authorization: accessToken }, callOptions);
+    },
+    phoneModify: ({ accessToken, ...body }, callOptions) => call('phoneModify', { body, authorization: accessToken }, callOptions),
   };
 }

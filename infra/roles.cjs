@@ -84,6 +84,23 @@ const grants = Object.freeze({
   userInfo: { tables: { sessions: ['GetItem'], users: ['GetItem'] }, parameters: ['publicKeys'] },
   // The token's session read, then the caller's user updated (conditionally: never created).
   updateUserInfo: { tables: { sessions: ['GetItem'], users: ['UpdateItem'] }, parameters: ['publicKeys'] },
+  // The token's session and the user read, a password try spent; one transaction writes the user
+  // (update) and ends the other sessions (delete).
+  passwordModify: {
+    tables: { sessions: ['GetItem', 'DeleteItem'], users: ['GetItem', 'UpdateItem'], rateLimits: ['UpdateItem', 'DeleteItem'] },
+    parameters: ['publicKeys'],
+  },
+  // As passwordModify, and in the same transaction the token spent, the new phone's claim put and
+  // the old one's deleted.
+  phoneModify: {
+    tables: {
+      sessions: ['GetItem', 'DeleteItem'],
+      users: ['GetItem', 'PutItem', 'DeleteItem', 'UpdateItem'],
+      rateLimits: ['UpdateItem', 'DeleteItem'],
+      verifications: ['UpdateItem'],
+    },
+    parameters: ['publicKeys'],
+  },
   jwks: { tables: {}, parameters: ['publicKeys'] },
   // The token's session read.
   authorizer: { tables: { sessions: ['GetItem'] }, parameters: ['publicKeys'] },

@@ -101,6 +101,21 @@ const expectedGrants: Record<string, object[]> = {
     items('UsersTable', 'UpdateItem'),
     parameters('public-keys'),
   ),
+  passwordModify: granted(
+    'passwordModify',
+    items('SessionsTable', 'GetItem', 'DeleteItem'),
+    items('UsersTable', 'GetItem', 'UpdateItem'),
+    items('RateLimitsTable', 'UpdateItem', 'DeleteItem'),
+    parameters('public-keys'),
+  ),
+  phoneModify: granted(
+    'phoneModify',
+    items('SessionsTable', 'GetItem', 'DeleteItem'),
+    items('UsersTable', 'GetItem', 'PutItem', 'DeleteItem', 'UpdateItem'),
+    items('RateLimitsTable', 'UpdateItem', 'DeleteItem'),
+    items('VerificationsTable', 'UpdateItem'),
+    parameters('public-keys'),
+  ),
   jwks: granted('jwks', parameters('public-keys')),
   authorizer: granted('authorizer', items('SessionsTable', 'GetItem'), parameters('public-keys')),
 };

@@ -9,6 +9,8 @@ import type { Endpoint } from './endpoint';
 import { jwks } from './jwks';
 import { login } from './login';
 import { logout } from './logout';
+import { passwordModify } from './password-modify';
+import { phoneModify } from './phone-modify';
 import { refreshToken } from './refresh-token';
 import { register } from './register';
 import { sendCode } from './send-code';
@@ -16,7 +18,19 @@ import { updateUserInfo } from './update-user-info';
 import { userInfo } from './user-info';
 import { validateCode } from './validate-code';
 
-export const ENDPOINTS = { sendCode, validateCode, register, login, refreshToken, logout, userInfo, updateUserInfo, jwks } as const;
+export const ENDPOINTS = {
+  sendCode,
+  validateCode,
+  register,
+  login,
+  refreshToken,
+  logout,
+  userInfo,
+  updateUserInfo,
+  passwordModify,
+  phoneModify,
+  jwks,
+} as const;
 
 /** An endpoint's name: the key of its route in the route table (infra/routes.cjs). */
 export type { RouteName };

@@ -46,6 +46,39 @@ export interface UserChanged {
 
 /** The profile fields a profile update sets; the ones left out keep their value. */
 export type ProfileChanges = Partial<Pick<User, 'firstname' | 'surname' | 'email'>>;
+/** A password change (docs/API.md §6.1) over the user as read. */
+export interface PasswordChange {
+  /** The user as read: the write is refused if it changed since (`rev`) or its hash is not the one checked. */
+  user: StoredUser;
+  /** The new bcrypt hash. */
+  passwordHash: string;
+  /** The calling session: it stays; every other session of the user ends in the same write. */
+  keep: string;
+}
+
+/** A phone change (docs/API.md §6.5) over the user as read. */
+export interface PhoneChange {
+  /** The user as read: the write is refused if it changed since (`rev`), its phone or hash included. */
+  user: StoredUser;
+  /** Canonical; claimed by a conditional write, so that no two users ever hold it. */
+  newPhone: string;
+  /** A phone-change captcha token issued for `newPhone`, spent in the same write. */
+  token: TokenSpend;
+  /** The calling session: it stays; every other session of the user ends in the same write. */
+  keep: string;
+  now: number;
+}
+
+/** A phone change that wrote nothing: at least one of these failed. */
+export interface PhoneChangeRefused {
+  kind: 'refused';
+  /** The token could not be spent (issued for something else, expired, used, unknown). */
+  token: TokenRefused | undefined;
+  /** The new phone is claimed by a user already (this one included: nothing is moved then). */
+  phoneTaken: boolean;
+  /** The user changed or went since it was read (or its old phone's claim is not its own). */
+  userChanged: boolean;
+}
 
 export interface AccountStore {
   /**
@@ -90,4 +123,13 @@ export interface AccountStore {
   openSessionWithToken(
     input: Omit<SessionOpening, 'user'> & { user: StoredUser | undefined; token: TokenSpend },
   ): Promise<{ kind: 'ok' } | TokenLoginRefused>;
+
+  /** Replaces the password hash and ends every other session of the user, in one atomic write. */
+  changePassword(input: PasswordChange): Promise<{ kind: 'ok' } | UserChanged>;
+
+  /**
+   * Moves the user to a new phone in one atomic write: spends the token, claims the new phone,
+   * releases the old one's claim, updates the user and ends every other session of the user.
+   */
+  changePhone(input: PhoneChange): Promise<{ kind: 'ok' } | PhoneChangeRefused>;
 }

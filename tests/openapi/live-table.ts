@@ -19,6 +19,11 @@ export const LIVE_VALUES = {
   userCaptchaToken: 'a registration captcha token (codeType 1) for `userPhone`',
   loginCaptchaToken: 'a login captcha token (codeType 2) for `userPhone`',
   lockedPhone: 'the phone of a user whose password attempts are used up',
+  lockedUserId: "that user's id",
+  lockedAccessToken: "that user's access token",
+  phoneChangeToken: 'a phone-change captcha token (codeType 4) for `phone`',
+  takenPhone: 'a phone that got a phone-change captcha token, then was registered by another user',
+  takenPhoneToken: 'that phone-change captcha token (codeType 4) for `takenPhone`',
   oversized: 'a string that makes the body larger than the body limit',
 } as const;
 
@@ -81,6 +86,23 @@ export const LIVE_TABLE: Readonly<Record<RouteName, Readonly<Record<string, Live
   updateUserInfo: {
     updateUserInfo: { ...ACCESS, '/body/userId': 'userId' },
     phoneIgnored: { ...ACCESS, '/body/userId': 'userId' },
+    anotherUser: ACCESS,
+    bodyTooLarge: OVERSIZED,
+  },
+  passwordModify: {
+    changePassword: { ...ACCESS, '/body/userId': 'userId' },
+    wrongOldPassword: { ...ACCESS, '/body/userId': 'userId' },
+    sameAsOld: { ...ACCESS, '/body/userId': 'userId' },
+    commonNewPassword: { ...ACCESS, '/body/userId': 'userId' },
+    passwordAttemptsUsedUp: { '/headers/Authorization': 'lockedAccessToken', '/body/userId': 'lockedUserId' },
+    anotherUser: ACCESS,
+    bodyTooLarge: OVERSIZED,
+  },
+  phoneModify: {
+    changePhone: { ...ACCESS, '/body/userId': 'userId', '/body/newPhone': 'phone', '/body/captchaToken': 'phoneChangeToken' },
+    newPhoneTaken: { ...ACCESS, '/body/userId': 'userId', '/body/newPhone': 'takenPhone', '/body/captchaToken': 'takenPhoneToken' },
+    wrongPassword: { ...ACCESS, '/body/userId': 'userId' },
+    unknownToken: { ...ACCESS, '/body/userId': 'userId' },
     anotherUser: ACCESS,
     bodyTooLarge: OVERSIZED,
   },

@@ -4,6 +4,9 @@ import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient }
 import type {
   AccountStore,
   ProfileChanges,
+  PasswordChange,
+  PhoneChange,
+  PhoneChangeRefused,
   Registration,
   RegistrationRefused,
   SessionOpening,
@@ -18,11 +21,13 @@ import {
   quotaReset,
   quotaSpend,
   sessionDeletes,
+  sessionEndings,
   sessionIndexAdd,
   sessionPuts,
   tokenRefused,
   tokenSpend,
   transact,
+  userUnchanged,
   type Item,
   type Tables,
   type TransactItem,
@@ -206,10 +211,99 @@ export class DynamoAccountStore implements AccountStore {
     return { kind: 'refused', token: spent && tokenRefused(spent.item), notTheirs, userChanged };
   }
 
+  async changePassword(input: PasswordChange): Promise<{ kind: 'ok' } | UserChanged> {
+    const failures = await transact(this.db, passwordChangeItems(this.tables, input));
+    return failures.length === 0 ? { kind: 'ok' } : { kind: 'userChanged' };
+  }
+
+  async changePhone(input: PhoneChange): Promise<{ kind: 'ok' } | PhoneChangeRefused> {
+    const failures = await transact(this.db, phoneChangeItems(this.tables, input));
+    if (failures.length === 0) return { kind: 'ok' };
+    const token = failures.find((f) => f.index === 0);
+    const phoneTaken = failures.some((f) => f.index === 1);
+    const userChanged = failures.some((f) => f.index === 2 || f.index === 3);
+    return { kind: 'refused', token: token && tokenRefused(token.item), phoneTaken, userChanged };
+  }
+
   private async get(pk: string): Promise<Item | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.users, Key: { pk }, ConsistentRead: true }));
     return Item;
   }
+}
+
+/**
+ * The user item's update of a credential change (docs/API.md §6): `set` written, the session index
+ * cut down to the kept session, on condition that the user is as read (`rev`) with the phone and
+ * password hash the flow checked.
+ */
+function credentialUpdate(
+  table: string,
+  user: StoredUser,
+  kept: Record<string, number>,
+  set: { expression: string; names?: Record<string, string>; values: Record<string, unknown> },
+): TransactItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: { pk: keys.user(user.userId) },
+      UpdateExpression: `SET ${set.expression}, #sessions = :kept ADD rev :one`,
+      ConditionExpression: `${userUnchanged(user)} AND phone = :checkedPhone AND passwordHash = :checkedHash`,
+      ExpressionAttributeNames: { '#sessions': 'sessions', ...set.names },
+      ExpressionAttributeValues: {
+        ...set.values,
+        ':kept': kept,
+        ':one': 1,
+        ':rev': user.rev,
+        ':checkedPhone': user.phone,
+        ':checkedHash': user.passwordHash,
+      },
+    },
+  };
+}
+
+/** A password change's transaction: the user item (item 0), then the deletes of the other sessions. */
+function passwordChangeItems(tables: Tables, { user, passwordHash, keep }: PasswordChange): TransactItem[] {
+  const { deletes, kept } = sessionEndings(tables.sessions, user, keep);
+  return [
+    credentialUpdate(tables.users, user, kept, { expression: 'passwordHash = :hash', values: { ':hash': passwordHash } }),
+    ...deletes,
+  ];
+}
+
+/**
+ * A phone change's transaction: the token spent (item 0), the new phone claimed (item 1), the old
+ * one's claim released (item 2, on condition that it is this user's), the user moved (item 3), and
+ * the other sessions ended. Refused as a whole, it leaves the token usable and both claims as they were.
+ */
+function phoneChangeItems(tables: Tables, { user, newPhone, token, keep, now }: PhoneChange): TransactItem[] {
+  const spend = tokenSpend(tables.verifications, token, user.userId, now);
+  if (newPhone === user.phone) {
+    // Nothing to move: a claim condition that cannot hold, so that nothing is written and the
+    // refusal says what the token is (a retry of this user's own change, or the number taken).
+    const claimed = { TableName: tables.users, Key: { pk: keys.phone(newPhone) }, ConditionExpression: 'attribute_not_exists(pk)' };
+    return [spend, { ConditionCheck: claimed }];
+  }
+  const { deletes, kept } = sessionEndings(tables.sessions, user, keep);
+  return [
+    spend,
+    {
+      Put: {
+        TableName: tables.users,
+        Item: { pk: keys.phone(newPhone), userId: user.userId, createdAt: now },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Delete: {
+        TableName: tables.users,
+        Key: { pk: keys.phone(user.phone) },
+        ConditionExpression: 'userId = :userId',
+        ExpressionAttributeValues: { ':userId': user.userId },
+      },
+    },
+    credentialUpdate(tables.users, user, kept, { expression: 'phone = :phone', values: { ':phone': newPhone } }),
+    ...deletes,
+  ];
 }
 
 /**
