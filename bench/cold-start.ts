@@ -7,11 +7,11 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { routes } from '../infra/routes.cjs';
-import { sentCode } from '../tests/kit/codes';
+import { sentCode, storedCode } from '../tests/kit/codes';
 import { httpEvent } from '../tests/kit/invoke';
 import { Phones } from '../tests/kit/phones';
 import type { InProcessService } from '../tests/kit/service';
-import { freshRegistration, openSession, PASSWORD } from '../tests/kit/users';
+import { freshRegistration, openSession, PASSWORD, registeredUser } from '../tests/kit/users';
 import { XRAY_FILE } from '../esbuild.config.cjs';
 import { Bundles, SDK_FLOOR, serverlessFunctions, type BundleInfo } from './bundles';
 import { authorized, benchService, median, progress, timeHandler } from './lib';
@@ -67,6 +67,44 @@ function eventMakers(
         body: { userId: s.userId, accessToken: s.accessToken },
         headers: authorized(s.accessToken),
         path: routes.logout.path,
+      });
+    },
+    userInfo: async () => {
+      const s = await session();
+      return httpEvent({
+        path: routes.userInfo.path,
+        method: routes.userInfo.method,
+        query: { userId: s.userId },
+        headers: authorized(s.accessToken),
+      });
+    },
+    updateUserInfo: async () => {
+      const s = await session();
+      return httpEvent({
+        path: routes.updateUserInfo.path,
+        method: routes.updateUserInfo.method,
+        body: { userId: s.userId, firstname: 'Bench' },
+        headers: authorized(s.accessToken),
+      });
+    },
+    passwordModify: async () => {
+      const user = await registeredUser(bench);
+      return httpEvent({
+        path: routes.passwordModify.path,
+        body: { oldPassword: PASSWORD, newPassword: `${PASSWORD}x`, userId: user.userId },
+        headers: authorized(user.session.accessToken),
+      });
+    },
+    phoneModify: async () => {
+      const user = await registeredUser(bench);
+      // A phone-change code is texted only to a signed-in caller: stored as a send stores one instead.
+      const newPhone = phones.next();
+      const { requestId, code } = await storedCode(bench.deps, newPhone, '4');
+      const { token } = await bench.client.validateCode({ requestId, code, codeType: '4' });
+      return httpEvent({
+        path: routes.phoneModify.path,
+        body: { userId: user.userId, newPhone, captchaToken: token, password: PASSWORD },
+        headers: authorized(user.session.accessToken),
       });
     },
     jwks: () => httpEvent({ path: routes.jwks.path, method: routes.jwks.method }),
