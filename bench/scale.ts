@@ -8,10 +8,10 @@ import { nextId } from '../lib/ids';
 import { createDynamoClient } from '../lib/store/client';
 import { keys } from '../lib/store/dynamo/shared';
 import { createTables } from '../scripts/lib/create-tables';
-import { sentCode } from '../tests/kit/codes';
+import { captchaToken, sentCode } from '../tests/kit/codes';
 import { Phones } from '../tests/kit/phones';
 import type { InProcessService } from '../tests/kit/service';
-import { freshRegistration, openSession, PASSWORD } from '../tests/kit/users';
+import { freshRegistration, openSession, PASSWORD, registeredUser } from '../tests/kit/users';
 import { isRead, startCountingProxy } from './counting-proxy';
 import { authorized, benchService, median, pool, progress, timeHandler, type Handler } from './lib';
 import { fmt, type SectionResult, type Table, type Target } from './report-model';
@@ -187,6 +187,32 @@ export async function scale(options: { users: number; rounds: number; cost: numb
         proxy,
       ),
     );
+    // The credential changes (docs/API.md §6.1, §6.5): a fresh user each, its password being changed.
+    trips.push(
+      await countTrips(
+        'password modify',
+        COUNT_ROUNDS,
+        async () => {
+          const user = await registeredUser(minter);
+          const body = { oldPassword: user.password, newPassword: 'Bench-new-pw-1', userId: user.userId };
+          return ok(h.passwordModify, { body, headers: authorized(user.session.accessToken) });
+        },
+        proxy,
+      ),
+    );
+    trips.push(
+      await countTrips(
+        'phone modify',
+        COUNT_ROUNDS,
+        async () => {
+          const user = await registeredUser(minter);
+          const newPhone = phones.next();
+          const body = { userId: user.userId, newPhone, captchaToken: await captchaToken(minter, newPhone, '4'), password: user.password };
+          return ok(h.phoneModify, { body, headers: authorized(user.session.accessToken) });
+        },
+        proxy,
+      ),
+    );
   } finally {
     await proxy.stop();
   }
@@ -238,6 +264,14 @@ function report(
         .join(', ')}), ${register.reads} reads`,
       pass: register.writes === 1 && register.perRequest['TransactWriteItems'] === 1 && register.consistent,
     },
+    ...trips
+      .filter((t) => t.endpoint.endsWith(' modify'))
+      .map((t) => ({
+        name: `write round trips per successful ${t.endpoint}`,
+        target: 'exactly 2 (the login try, then one TransactWriteItems)',
+        measured: `${t.writes} writes, ${t.reads} reads`,
+        pass: t.writes === 2 && t.perRequest['UpdateItem'] === 1 && t.perRequest['TransactWriteItems'] === 1 && t.consistent,
+      })),
   ];
   return {
     title: 'Scale and round trips',
