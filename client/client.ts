@@ -1,4 +1,4 @@
-// createClient: one method per endpoint of the API (docs/API.md §1-§3) over any WHATWG fetch. A method
+// createClient: one method per endpoint of the API (docs/API.md §1-§3, §6) over any WHATWG fetch. A method
 // resolves with the envelope's `data` and throws KooDriveError for an error answer, or
 // KooDriveTransportError when no usable answer came back.
 import { KooDriveError, KooDriveTransportError } from './errors';
@@ -19,6 +19,9 @@ import type {
   RegisterRequest,
   SendCodeData,
   SendCodeRequest,
+  UpdateUserInfoRequest,
+  UserInfoData,
+  UserInfoRequest,
   ValidateCodeData,
   ValidateCodeRequest,
 } from './types';
@@ -37,7 +40,7 @@ export interface ClientOptions {
 // A method per endpoint: the Record makes createClient fail `npm run typecheck` until an endpoint
 // added to lib/api/ has its method here.
 export interface KooDriveClient extends Record<RouteName, (...args: never[]) => Promise<unknown>> {
-  /** docs/API.md §2.1: texts a 6-digit code to `phone`. */
+  /** docs/API.md §2.1: texts a 6-digit code to `phone`; a phone-change code (`codeType` "4") needs the signed-in user's `accessToken`. */
   sendCode(request: SendCodeRequest, options?: CallOptions): Promise<SendCodeData>;
   /** docs/API.md §2.2: trades the code for a single-use captcha token (wrong code: KooDriveError with `failCount`). */
   validateCode(request: ValidateCodeRequest, options?: CallOptions): Promise<ValidateCodeData>;
@@ -49,6 +52,10 @@ export interface KooDriveClient extends Record<RouteName, (...args: never[]) => 
   refreshToken(request: RefreshRequest, options?: CallOptions): Promise<RefreshData>;
   /** docs/API.md §3.3: ends the session of `accessToken`. */
   logout(request: LogoutRequest, options?: CallOptions): Promise<void>;
+  /** docs/API.md §6.3: the caller's profile. Naming another user by `userId` or `phone` is `accessDenied`. */
+  userInfo(request: UserInfoRequest, options?: CallOptions): Promise<UserInfoData>;
+  /** docs/API.md §6.4: sets the caller's `firstname`, `surname` or `email` (at least one); the phone is not changed here. */
+  updateUserInfo(request: UpdateUserInfoRequest, options?: CallOptions): Promise<void>;
   /** docs/API.md §3.4: the public keys that verify access tokens. */
   jwks(options?: CallOptions): Promise<JwksData>;
   /** docs/API.md §6.1: changes the password; every other session of the user ends, this one stays. */
@@ -149,7 +156,8 @@ export function createClient(options: ClientOptions): KooDriveClient {
   }
 
   return {
-    sendCode: (request, callOptions) => call('sendCode', { body: request }, callOptions),
+    // A phone-change code is asked for signed in: the access token goes as Authorization only.
+    sendCode: ({ accessToken, ...request }, callOptions) => call('sendCode', { body: request, authorization: accessToken }, callOptions),
     validateCode: (request, callOptions) => call('validateCode', { body: request }, callOptions),
     register: (request, callOptions) => call('register', { body: request }, callOptions),
     login: (request, callOptions) => call('login', { body: request }, callOptions),
@@ -158,6 +166,10 @@ export function createClient(options: ClientOptions): KooDriveClient {
       call('refreshToken', { body: { refreshToken }, authorization: accessToken }, callOptions),
     logout: async (request, callOptions) => {
       await call('logout', { body: request, authorization: request.accessToken }, callOptions);
+    },
+    userInfo: ({ accessToken, ...query }, callOptions) => call('userInfo', { query, authorization: accessToken }, callOptions),
+    updateUserInfo: async ({ accessToken, ...body }, callOptions) => {
+      await call('updateUserInfo', { body, authorization: accessToken }, callOptions);
     },
     jwks: (callOptions) => call('jwks', { bare: true }, callOptions),
     // The access token goes in the header only.

@@ -13,7 +13,8 @@ export type QueryOf<N extends keyof typeof ENDPOINTS> = EndpointRequestQuery<Sch
 /** What a call of endpoint `N` resolves with: the envelope's `data` (the JWK Set for `jwks`). */
 export type DataOf<N extends keyof typeof ENDPOINTS> = EndpointData<Schema<N>>;
 
-export type SendCodeRequest = RequestOf<'sendCode'>;
+/** `{phone, codeType}`; for a phone-change code (`codeType` "4"), the signed-in user's access token, sent as `Authorization`. */
+export type SendCodeRequest = RequestOf<'sendCode'> & { accessToken?: string };
 export type ValidateCodeRequest = RequestOf<'validateCode'>;
 export type RegisterRequest = RequestOf<'register'>;
 /** `{account, authType: '1', password}` or `{account, authType: '2', captchaToken}` (a login-code token). */
@@ -27,11 +28,18 @@ export type PasswordModifyRequest = RequestOf<'passwordModify'> & { accessToken:
 /** `{userId, newPhone, captchaToken, password}`, and the caller's access token, sent as `Authorization`. */
 export type PhoneModifyRequest = RequestOf<'phoneModify'> & { accessToken: string };
 
+/** `userId` or `phone` may name the caller (or neither); the access token goes as `Authorization`. */
+export type UserInfoRequest = QueryOf<'userInfo'> & { accessToken: string };
+/** `userId` and at least one of `firstname`, `surname`, `email`; the access token goes as `Authorization`. */
+export type UpdateUserInfoRequest = RequestOf<'updateUserInfo'> & { accessToken: string };
+
 export type SendCodeData = DataOf<'sendCode'>;
 export type ValidateCodeData = DataOf<'validateCode'>;
 export type RegisterData = DataOf<'register'>;
 export type LoginData = DataOf<'login'>;
 export type RefreshData = DataOf<'refreshToken'>;
+/** The caller's profile: userId, firstname, surname, phone, email. */
+export type UserInfoData = DataOf<'userInfo'>;
 export type PhoneModifyData = DataOf<'phoneModify'>;
 /** The JWK Set that verifies access tokens. */
 export type JwksData = DataOf<'jwks'>;

@@ -2,7 +2,7 @@
 // change keeps the session that made it, and the service ends the user's others.
 import { KooDriveError, Session, type KooDriveClient, type SessionState } from '../client';
 import { inProcessFetch } from './kit/in-process-fetch';
-import { captchaToken, clientFor, leakWatched, randomPhone, registration, service } from './helpers';
+import { captchaToken, clientFor, leakWatched, phoneChangeToken, randomPhone, registration, service } from './helpers';
 
 /** What the client sent, request by request. */
 const sent: Array<{ url: string; authorization: string | null; body: unknown }> = [];
@@ -65,7 +65,7 @@ describe('Session.changePhone', () => {
     const newPhone = randomPhone();
     const answer = await session.changePhone({
       newPhone: `+${newPhone.slice(2)}`,
-      captchaToken: await captchaToken(newPhone, '4'),
+      captchaToken: await phoneChangeToken(newPhone, session.state!.sessionInfo.accessToken),
       password,
     });
     expect(answer).toEqual({ phone: newPhone });
@@ -86,7 +86,7 @@ describe('the client methods', () => {
       await kindOf(client.passwordModify({ accessToken, userId: b.userId, oldPassword: b.password, newPassword: 'Client-new-pw-3' })),
     ).toBe('accessDenied');
     const newPhone = randomPhone();
-    const token = await captchaToken(newPhone, '4');
+    const token = await phoneChangeToken(newPhone, accessToken);
     expect(await kindOf(client.phoneModify({ accessToken, userId: b.userId, newPhone, captchaToken: token, password: b.password }))).toBe(
       'accessDenied',
     );

@@ -726,7 +726,7 @@ export function formatReport(report: FuzzReport): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([status, n]) => `${status}×${n}`)
     .join(' ');
-  return `fuzz ${report.endpoint.padEnd(12)} runs ${String(report.runs).padStart(6)}  failures ${report.failures}  ${(report.ms / 1000).toFixed(1).padStart(6)} s  seed ${report.seed}  statuses ${histogram}`;
+  return `fuzz ${report.endpoint.padEnd(14)} runs ${String(report.runs).padStart(6)}  failures ${report.failures}  ${(report.ms / 1000).toFixed(1).padStart(6)} s  seed ${report.seed}  statuses ${histogram}`;
 }
 
 /**

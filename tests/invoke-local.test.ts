@@ -64,25 +64,44 @@ it('reaches the DynamoDB Local that `npm start` runs on DYNAMODB_LOCAL_PORT', as
   expect(await storedHere(body.data.requestId)).toBe(true);
 }, 120_000);
 
-// The account events hold placeholders for the caller's tokens: filled with a real user's, the
-// function answers as over HTTP.
-it.each([
-  ['passwordModify', 'events/password-modify.json'],
-  ['phoneModify', 'events/phone-modify.json'],
-])(
-  'invokes %s locally with %s, its placeholders filled in',
-  async (name, path) => {
-    const user = await registeredUser(await service());
-    const event = JSON.parse(readFileSync(path, 'utf8'));
-    event.headers.authorization = user.session.accessToken;
-    // The phone change's token is left as it is: a refused token proves the event reached the write.
-    event.body = String(event.body).replace('REPLACE_WITH_USER_ID', user.userId);
-    const eventFile = join(scratch, `${name}-${randomUUID()}.json`);
-    writeFileSync(eventFile, JSON.stringify(event));
+/** Runs `events/<file>` through `invoke local` as function `name`, its placeholders replaced; returns the Lambda result. */
+function invokeEvent(name: string, file: string, values: Record<string, string>): { statusCode: number; body: string } {
+  let text = readFileSync(`events/${file}`, 'utf8');
+  for (const [placeholder, value] of Object.entries(values)) text = text.replaceAll(placeholder, value);
+  const eventFile = join(scratch, `${name}-${randomUUID()}.json`);
+  writeFileSync(eventFile, text);
+  return lastJsonDocument(runServerless(['invoke', 'local', '-f', name, '--path', eventFile, '--stage', 'local']));
+}
 
-    const result = lastJsonDocument(runServerless(['invoke', 'local', '-f', name, '--path', eventFile, '--stage', 'local']));
-    const expected = name === 'passwordModify' ? { code: 0, msg: 'Success.' } : { code: 13001002, msg: 'Invalid verification token.' };
-    expect(JSON.parse(result.body)).toEqual(expected);
+it('invokes updateUserInfo and userInfo locally with their events, for a user of this run', async () => {
+  const user = await registeredUser(await service());
+  const values = { REPLACE_WITH_ACCESS_TOKEN: user.session.accessToken, REPLACE_WITH_USER_ID: user.userId };
+
+  const updated = invokeEvent('updateUserInfo', 'update-user-info.json', values);
+  expect([updated.statusCode, JSON.parse(updated.body)]).toEqual([200, { code: 0, msg: 'Success.' }]);
+
+  const read = invokeEvent('userInfo', 'user-info.json', values);
+  expect(read.statusCode).toBe(200);
+  expect(JSON.parse(read.body).data).toEqual({
+    userId: user.userId,
+    firstname: 'Johnny',
+    surname: 'Lee',
+    phone: user.phone,
+    email: 'john@example.com',
+  });
+}, 240_000);
+
+// The credential changes' events, filled in for a user of this run: the password change answers
+// success; the phone change keeps its placeholder token, whose refusal shows the event reached the write.
+it.each([
+  ['passwordModify', 'password-modify.json', { code: 0, msg: 'Success.' }],
+  ['phoneModify', 'phone-modify.json', { code: 13001002, msg: 'Invalid verification token.' }],
+])(
+  'invokes %s locally with events/%s, its placeholders filled in',
+  async (name, file, answer) => {
+    const user = await registeredUser(await service());
+    const result = invokeEvent(name, file, { REPLACE_WITH_ACCESS_TOKEN: user.session.accessToken, REPLACE_WITH_USER_ID: user.userId });
+    expect(JSON.parse(result.body)).toEqual(answer);
   },
   120_000,
 );

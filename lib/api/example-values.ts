@@ -16,6 +16,9 @@ export const UNKNOWN_REFRESH_TOKEN = '000000000000000000000000000000000000000000
 export const NOT_A_TOKEN = 'AT not-a-token';
 
 export const USER_INFO = { userId: USER_ID, firstname: 'John', surname: 'Smith', phone: PHONE, email: '' };
+/** Another user than the examples' access token's: what an authenticated endpoint refuses to act for. */
+export const OTHER_USER_ID = '1893595880502717058';
+export const OTHER_PHONE = '0027188460902';
 export const REGISTRATION = {
   firstname: 'John',
   surname: 'Smith',

@@ -14,6 +14,8 @@ import { phoneModify } from './phone-modify';
 import { refreshToken } from './refresh-token';
 import { register } from './register';
 import { sendCode } from './send-code';
+import { updateUserInfo } from './update-user-info';
+import { userInfo } from './user-info';
 import { validateCode } from './validate-code';
 
 export const ENDPOINTS = {
@@ -23,6 +25,8 @@ export const ENDPOINTS = {
   login,
   refreshToken,
   logout,
+  userInfo,
+  updateUserInfo,
   passwordModify,
   phoneModify,
   jwks,

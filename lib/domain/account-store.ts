@@ -1,4 +1,4 @@
-// What registration (registration.ts) and login (login.ts) need from storage. A refused write
+// What registration (registration.ts), login (login.ts) and the profile (profile.ts) need from storage. A refused write
 // reports every condition that failed; the flows decide which refusal the client is told.
 import type { Limited, Quota, Session, StoredUser, TokenRefused, TokenSpend, User } from './records';
 
@@ -78,6 +78,9 @@ export interface PhoneChangeRefused {
   userChanged: boolean;
 }
 
+/** The profile fields a profile update sets; the ones left out keep their value. */
+export type ProfileChanges = Partial<Pick<User, 'firstname' | 'surname' | 'email'>>;
+
 export interface AccountStore {
   /**
    * The whole registration in one atomic write: spends the captcha token (issued for this phone
@@ -85,17 +88,37 @@ export interface AccountStore {
    */
   registerUser(input: Registration): Promise<{ kind: 'ok' } | RegistrationRefused>;
 
+  /**
+   * The phone's user. Reads the phone's claim, then a user item whether or not the claim exists
+   * (an unknown phone reads one no user can have): a registered and an unknown phone cost the same
+   * reads, so their answer times do not tell them apart (docs/API.md §7.7).
+   */
   findUserByPhone(phone: string): Promise<StoredUser | undefined>;
   findUser(userId: string): Promise<StoredUser | undefined>;
 
-  /** Spends one login attempt of the quota; `limited` when none is left. */
-  spendLoginAttempt(quota: Quota, now: number): Promise<{ kind: 'ok' } | Limited>;
+  /**
+   * Sets the profile fields of a user that exists, in one conditional write that also bumps its
+   * `rev` (docs/adr/0014-session-index-on-the-user.md: the writes that rewrite a user condition on it); `gone` when there is no
+   * such user, and then nothing is written: never a user recreated.
+   */
+  updateProfile(input: { userId: string; changes: ProfileChanges; now: number }): Promise<{ kind: 'ok' } | { kind: 'gone' }>;
 
   /**
-   * Stores a session opened by a password and adds it to the user's session index, in one write
-   * with the reset of the account's failed-attempt quota, if given.
+   * Spends one login attempt of each quota, all or none: `limited`, with how long each exhausted
+   * quota still holds, when any has none left; then what was spent of the others is given back.
+   * Each quota's count is exact under concurrency (a conditional write per quota).
    */
-  openSession(input: SessionOpening & { resetQuota?: Quota }): Promise<{ kind: 'ok' } | UserChanged>;
+  spendLoginAttempt(quotas: readonly Quota[], now: number): Promise<{ kind: 'ok' } | Limited>;
+
+  /**
+   * Undoes what `spendLoginAttempt(…, now)` counted, for an attempt that turned out right: each
+   * `reset` quota forgets its whole count in that window, each `refund` quota gets back the one
+   * attempt (never more than it counted).
+   */
+  returnLoginAttempt(input: { reset: readonly Quota[]; refund: readonly Quota[]; now: number }): Promise<void>;
+
+  /** Stores a session opened by a password and adds it to the user's session index, in one write. */
+  openSession(input: SessionOpening): Promise<{ kind: 'ok' } | UserChanged>;
 
   /** Stores a session opened by a captcha token, in one write with spending the token, issued for the user's phone. */
   openSessionWithToken(

@@ -9,6 +9,7 @@ const scratch = () => process.env['TEST_SCRATCH_DIR'];
 export const logFile = () => join(String(scratch()), 'logs.jsonl');
 const secretsFile = () => join(String(scratch()), 'secrets.txt');
 
+// A request id is the only handle validate takes (docs/API.md §2.1): logs carry its hash (lib/secrets.ts requestRef).
 const SECRET_FIELDS = [
   'password',
   'captchaToken',
@@ -16,6 +17,7 @@ const SECRET_FIELDS = [
   'refreshToken',
   'accessToken',
   'token',
+  'requestId',
   // The password change (docs/API.md §6.1).
   'oldPassword',
   'newPassword',

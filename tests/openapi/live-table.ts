@@ -76,6 +76,19 @@ export const LIVE_TABLE: Readonly<Record<RouteName, Readonly<Record<string, Live
     logoutEverywhere: { ...ACCESS, '/body/userId': 'userId', '/body/accessToken': 'accessToken' },
     bodyTooLarge: OVERSIZED,
   },
+  userInfo: {
+    userInfo: { ...ACCESS, '/query/userId': 'userId' },
+    byPhone: { ...ACCESS, '/query/phone': 'userPhone' },
+    caller: ACCESS,
+    anotherUser: ACCESS,
+    anotherPhone: ACCESS,
+  },
+  updateUserInfo: {
+    updateUserInfo: { ...ACCESS, '/body/userId': 'userId' },
+    phoneIgnored: { ...ACCESS, '/body/userId': 'userId' },
+    anotherUser: ACCESS,
+    bodyTooLarge: OVERSIZED,
+  },
   passwordModify: {
     changePassword: { ...ACCESS, '/body/userId': 'userId' },
     wrongOldPassword: { ...ACCESS, '/body/userId': 'userId' },

@@ -1,11 +1,12 @@
 // Users, the phone claims that keep phones unique (users table), and the writes that open a session.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   AccountStore,
   PasswordChange,
   PhoneChange,
   PhoneChangeRefused,
+  ProfileChanges,
   Registration,
   RegistrationRefused,
   SessionOpening,
@@ -16,6 +17,7 @@ import type { Limited, Quota, StoredUser, TokenSpend, User } from '../../domain/
 import {
   collision,
   keys,
+  quotaRefund,
   quotaReset,
   quotaSpend,
   sessionDeletes,
@@ -73,28 +75,101 @@ export class DynamoAccountStore implements AccountStore {
 
   async findUserByPhone(phone: string): Promise<StoredUser | undefined> {
     const claim = await this.get(keys.phone(phone));
-    return claim ? this.findUser(String(claim['userId'])) : undefined;
+    // No claim: still one user read, of an id no user has (user ids are digits), one per phone so
+    // that a flood of unknown phones has no single hot item to throttle.
+    const user = await this.findUser(claim ? String(claim['userId']) : `unregistered#${phone}`);
+    return claim ? user : undefined;
   }
 
   findUser(userId: string): Promise<StoredUser | undefined> {
     return readUser(this.db, this.tables, userId);
   }
 
-  async spendLoginAttempt(quota: Quota, now: number): Promise<{ kind: 'ok' } | Limited> {
-    const { item, retryAfterMs } = quotaSpend(this.tables.rateLimits, quota, now);
+  async updateProfile({
+    userId,
+    changes,
+    now,
+  }: {
+    userId: string;
+    changes: ProfileChanges;
+    now: number;
+  }): Promise<{ kind: 'ok' } | { kind: 'gone' }> {
+    // A field given as undefined is one left out (the type allows it), not one to clear.
+    const fields = Object.entries(changes as Record<string, string | undefined>).filter(([, value]) => value !== undefined);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':updatedAt': now, ':one': 1 };
+    const sets = fields.map(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:f${i}`] = value;
+      return `#f${i} = :f${i}`;
+    });
     try {
-      await this.db.send(new UpdateCommand(item.Update as ConstructorParameters<typeof UpdateCommand>[0]));
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.users,
+          Key: { pk: keys.user(userId) },
+          // An update of a user deleted meanwhile must not write a fresh item of a few attributes.
+          ConditionExpression: 'attribute_exists(pk)',
+          // `rev` counts every change of the user: a deletion or phone change conditioned on the
+          // value it read fails on a concurrent update (docs/adr/0014-session-index-on-the-user.md).
+          UpdateExpression: `SET ${[...sets, 'updatedAt = :updatedAt'].join(', ')} ADD rev :one`,
+          ...(fields.length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+        }),
+      );
       return { kind: 'ok' };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { kind: 'limited', waitsMs: [retryAfterMs] };
+      return { kind: 'gone' };
     }
   }
 
-  async openSession(input: SessionOpening & { resetQuota?: Quota }): Promise<{ kind: 'ok' } | UserChanged> {
-    const items = [...openingItems(this.tables, input)];
-    if (input.resetQuota) items.push(quotaReset(this.tables.rateLimits, input.resetQuota, input.now));
-    const failures = await transact(this.db, items);
+  async spendLoginAttempt(quotas: readonly Quota[], now: number): Promise<{ kind: 'ok' } | Limited> {
+    // One conditional update per quota, side by side, rather than one transaction: concurrent
+    // attempts from one address or at one phone (a spray, a retry storm) then queue on single
+    // items, which DynamoDB serialises, instead of cancelling each other's transactions.
+    const spends = await Promise.allSettled(quotas.map((quota) => this.spendOne(quota, now)));
+    const spent = quotas.filter((_, i) => spends[i]?.status === 'fulfilled' && spends[i].value === undefined);
+    if (spent.length === quotas.length) return { kind: 'ok' };
+    // All or none: an attempt that is not made keeps nothing of what it spent.
+    await Promise.all(spent.map((quota) => this.refundOne(quota, now)));
+    const failed = spends.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return { kind: 'limited', waitsMs: spends.flatMap((s) => (s.status === 'fulfilled' && s.value !== undefined ? [s.value] : [])) };
+  }
+
+  async returnLoginAttempt({ reset, refund, now }: { reset: readonly Quota[]; refund: readonly Quota[]; now: number }): Promise<void> {
+    const deletes = reset.map((quota) => quotaReset(this.tables.rateLimits, quota, now).Delete);
+    await Promise.all([
+      ...deletes.map((item) => this.db.send(new DeleteCommand(item as ConstructorParameters<typeof DeleteCommand>[0]))),
+      ...refund.map((quota) => this.refundOne(quota, now)),
+    ]);
+  }
+
+  /** Spends one event of the quota: undefined when spent, else how long the quota still holds (ms). */
+  private async spendOne(quota: Quota, now: number): Promise<number | undefined> {
+    const { item, retryAfterMs } = quotaSpend(this.tables.rateLimits, quota, now);
+    try {
+      await this.db.send(new UpdateCommand(item.Update as ConstructorParameters<typeof UpdateCommand>[0]));
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return retryAfterMs;
+    }
+  }
+
+  /** Gives back one event spendOne counted at `now`; nothing when the count was reset meanwhile. */
+  private async refundOne(quota: Quota, now: number): Promise<void> {
+    const { Update } = quotaRefund(this.tables.rateLimits, quota, now);
+    try {
+      await this.db.send(new UpdateCommand(Update as ConstructorParameters<typeof UpdateCommand>[0]));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async openSession(input: SessionOpening): Promise<{ kind: 'ok' } | UserChanged> {
+    const failures = await transact(this.db, openingItems(this.tables, input));
     if (failures.length === 0) return { kind: 'ok' };
     if (!failures.some((f) => f.index === 0)) throw collision('session id');
     return { kind: 'userChanged' };
