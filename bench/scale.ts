@@ -8,7 +8,7 @@ import { nextId } from '../lib/ids';
 import { createDynamoClient } from '../lib/store/client';
 import { keys } from '../lib/store/dynamo/shared';
 import { createTables } from '../scripts/lib/create-tables';
-import { sentCode } from '../tests/kit/codes';
+import { captchaToken, sentCode } from '../tests/kit/codes';
 import { Phones } from '../tests/kit/phones';
 import type { InProcessService } from '../tests/kit/service';
 import { freshRegistration, openSession, PASSWORD, registeredUser } from '../tests/kit/users';
@@ -209,6 +209,33 @@ export async function scale(options: { users: number; rounds: number; cost: numb
         proxy,
       ),
     );
+    // The credential changes (docs/API.md §6.1, §6.5): a fresh user each, its password being changed.
+    trips.push(
+      await countTrips(
+        'password modify',
+        COUNT_ROUNDS,
+        async () => {
+          const user = await registeredUser(minter);
+          const body = { oldPassword: user.password, newPassword: 'Bench-new-pw-1', userId: user.userId };
+          return ok(h.passwordModify, { body, headers: authorized(user.session.accessToken) });
+        },
+        proxy,
+      ),
+    );
+    trips.push(
+      await countTrips(
+        'phone modify',
+        COUNT_ROUNDS,
+        async () => {
+          const user = await registeredUser(minter);
+          const newPhone = phones.next();
+          const token = await captchaToken(minter, newPhone, '4', user.session.accessToken);
+          const body = { userId: user.userId, newPhone, captchaToken: token, password: user.password };
+          return ok(h.phoneModify, { body, headers: authorized(user.session.accessToken) });
+        },
+        proxy,
+      ),
+    );
   } finally {
     await proxy.stop();
   }
@@ -245,6 +272,7 @@ function report(
   const main = results.find((r) => r.cost === options.cost);
   const register = trips.find((t) => t.endpoint === 'register');
   if (!main || !register) throw new Error('scale: no register figures to judge');
+  const passwordLogin = trips.find((t) => t.endpoint === 'login (authType 1)');
   const targets: Target[] = [
     {
       name: `register p50 at ${bigLabel} ÷ at 1,000 users (cost ${options.cost})`,
@@ -260,6 +288,15 @@ function report(
         .join(', ')}), ${register.reads} reads`,
       pass: register.writes === 1 && register.perRequest['TransactWriteItems'] === 1 && register.consistent,
     },
+    // A credential change checks the password as a login does, then writes once.
+    ...trips
+      .filter((t) => t.endpoint.endsWith(' modify'))
+      .map((t) => ({
+        name: `write round trips per successful ${t.endpoint}`,
+        target: `a password login's (${passwordLogin?.writes ?? '?'}): its password check's, then one TransactWriteItems`,
+        measured: `${t.writes} writes, ${t.reads} reads`,
+        pass: t.writes === passwordLogin?.writes && t.perRequest['TransactWriteItems'] === 1 && t.consistent,
+      })),
   ];
   return {
     title: 'Scale and round trips',

@@ -84,8 +84,8 @@ const grants = Object.freeze({
   userInfo: { tables: { sessions: ['GetItem'], users: ['GetItem'] }, parameters: ['publicKeys'] },
   // The token's session read, then the caller's user updated (conditionally: never created).
   updateUserInfo: { tables: { sessions: ['GetItem'], users: ['UpdateItem'] }, parameters: ['publicKeys'] },
-  // The token's session and the user read, a password try spent; one transaction writes the user
-  // (update) and ends the other sessions (delete).
+  // The token's session and the user read, the password checked (its budgets spent, then given
+  // back or reset); one transaction writes the user (update) and ends the other sessions (delete).
   passwordModify: {
     tables: { sessions: ['GetItem', 'DeleteItem'], users: ['GetItem', 'UpdateItem'], rateLimits: ['UpdateItem', 'DeleteItem'] },
     parameters: ['publicKeys'],

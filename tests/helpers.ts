@@ -65,6 +65,11 @@ export async function captchaToken(phone: string, codeType: CodeType = '1', via?
   return kit.captchaToken(await minting(via), phone, codeType);
 }
 
+/** A phone-change captcha token (`codeType` "4") for `phone`, asked for with a signed-in user's access token. */
+export async function phoneChangeToken(phone: string, accessToken: string, via?: Service): Promise<string> {
+  return kit.captchaToken(await minting(via), phone, '4', accessToken);
+}
+
 /**
  * A captcha token for a flow no SMS goes to (a login code for a phone without an account): its
  * code stored directly (tests/kit/codes.ts storedCode), validated through the service.

@@ -136,11 +136,11 @@ class Flow {
     });
   }
 
-  /** A phone that got a phone-change token while free, then was registered by another user. */
+  /** A phone that got a phone-change token (asked for by `user`) while free, then was registered by another user. */
   takenNumber(): Promise<{ phone: string; token: string }> {
     return this.once('takenNumber', async () => {
       const phone = randomPhone();
-      const token = await captchaToken(this.minter, phone, '4');
+      const token = await captchaToken(this.minter, phone, '4', (await this.user()).session.accessToken);
       await this.minter.client.register(registration(phone, await captchaToken(this.minter, phone, '1')));
       return { phone, token };
     });
@@ -180,7 +180,7 @@ export const LIVE: Readonly<Record<LiveValue, (flow: Flow) => Promise<string>>> 
   lockedPhone: async (f) => (await f.lockedUser()).phone,
   lockedUserId: async (f) => (await f.lockedUser()).userId,
   lockedAccessToken: async (f) => (await f.lockedUser()).session.accessToken,
-  phoneChangeToken: async (f) => captchaToken(f.minter, await f.get('phone'), '4'),
+  phoneChangeToken: async (f) => captchaToken(f.minter, await f.get('phone'), '4', await f.get('accessToken')),
   takenPhone: async (f) => (await f.takenNumber()).phone,
   takenPhoneToken: async (f) => (await f.takenNumber()).token,
   oversized: () => Promise.resolve('x'.repeat(MAX_BODY_BYTES)),

@@ -13,7 +13,18 @@ import { stageEnvironment } from '../scripts/lib/local-env';
 import { createDocumentClient } from '../lib/store/client';
 import { keys } from '../lib/store/dynamo/shared';
 import { sha256 } from '../lib/secrets';
-import { call, captchaToken, configWith, randomPhone, registration, service, type Answer, type Service, type SessionInfo } from './helpers';
+import {
+  call,
+  captchaToken,
+  configWith,
+  phoneChangeToken,
+  randomPhone,
+  registration,
+  service,
+  type Answer,
+  type Service,
+  type SessionInfo,
+} from './helpers';
 import { NO_LOGIN_LOCKOUT } from './kit/env';
 import { startFaultProxy, type FaultProxy, type InjectedCancellation, type InjectedError } from './tools/fault-proxy';
 
@@ -177,7 +188,7 @@ async function account(via: Service, mintVia?: Service): Promise<Account> {
   const login = await call(via.login, { body: { account: phone, authType: '1', password }, headers: agent });
   const other = login.body.data?.['sessionInfo'] as SessionInfo;
   const newPhone = randomPhone();
-  return { userId, phone, password, caller, other, newPhone, phoneToken: await captchaToken(newPhone, '4', mintVia) };
+  return { userId, phone, password, caller, other, newPhone, phoneToken: await phoneChangeToken(newPhone, caller.accessToken, mintVia) };
 }
 
 const passwordChange = (s: Service, a: Account) =>

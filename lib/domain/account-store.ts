@@ -44,8 +44,6 @@ export interface UserChanged {
   kind: 'userChanged';
 }
 
-/** The profile fields a profile update sets; the ones left out keep their value. */
-export type ProfileChanges = Partial<Pick<User, 'firstname' | 'surname' | 'email'>>;
 /** A password change (docs/API.md §6.1) over the user as read. */
 export interface PasswordChange {
   /** The user as read: the write is refused if it changed since (`rev`) or its hash is not the one checked. */
@@ -79,6 +77,9 @@ export interface PhoneChangeRefused {
   /** The user changed or went since it was read (or its old phone's claim is not its own). */
   userChanged: boolean;
 }
+
+/** The profile fields a profile update sets; the ones left out keep their value. */
+export type ProfileChanges = Partial<Pick<User, 'firstname' | 'surname' | 'email'>>;
 
 export interface AccountStore {
   /**

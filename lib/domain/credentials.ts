@@ -31,13 +31,20 @@ interface Request<Body> {
 }
 
 /**
- * Checks a password the caller gives for their own account as login checks one (checkPassword,
- * docs/API.md §7.7: the same budgets, 429 past them; 401 / 13001008 when wrong). The one place
- * the credential changes check a password.
+ * Checks a password the caller gives for their own account, as login checks one (docs/API.md §7.7:
+ * its budgets spent first, 429 once one is used up; 401 / 13001008 when wrong), under the account's
+ * current phone. Answers the user as that check read it, which must still be the caller: a phone
+ * that changed hands meanwhile is not their password to check.
  */
-async function confirmPassword(deps: Deps, user: StoredUser, password: string, at: { now: number; sourceIp: string | undefined }) {
+async function confirmPassword(
+  deps: Deps,
+  user: StoredUser,
+  password: string,
+  at: { now: number; sourceIp: string | undefined },
+): Promise<StoredUser> {
   const checked = await checkPassword(deps, { phone: user.phone, sourceIp: at.sourceIp, password }, at.now);
-  if (checked.userId !== user.userId) throw new ApiError('badCredentials'); // the phone moved meanwhile
+  if (checked.userId !== user.userId) throw new ApiError('badCredentials');
+  return checked;
 }
 
 /** The caller's user as stored; a token whose user is gone is no longer valid. */
@@ -61,7 +68,7 @@ export async function changePassword(deps: Deps, { authorization, body, sourceIp
   // Before the old password is checked: a refused new one spends no try and tells nothing of the old.
   const problem = newPasswordProblem(body.oldPassword, body.newPassword, user.phone);
   if (problem) throw new ApiError('weakPassword', { detail: problem });
-  await confirmPassword(deps, user, body.oldPassword, { now, sourceIp });
+  user = await confirmPassword(deps, user, body.oldPassword, { now, sourceIp });
   const checkedHash = user.passwordHash;
   const passwordHash = await bcrypt.hash(body.newPassword, deps.config.bcryptCost);
 
@@ -88,7 +95,7 @@ export async function changePhone(deps: Deps, { authorization, body, sourceIp }:
   const caller = await authenticate(deps, { authorization, userId: body.userId, now });
   let user = await callerUser(deps, caller);
   const { newPhone } = body;
-  await confirmPassword(deps, user, body.password, { now, sourceIp });
+  user = await confirmPassword(deps, user, body.password, { now, sourceIp });
   const { passwordHash: checkedHash } = user;
   const token: TokenSpend = { tokenHash: sha256(body.captchaToken), phone: newPhone, codeType: PHONE_CHANGE_CODE_TYPE };
 

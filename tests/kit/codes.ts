@@ -53,15 +53,23 @@ export interface Minter {
   codeOf: CodeOf;
 }
 
-/** A code sent to `phone`: its request id and the code the SMS carried. */
-export async function sentCode(via: Minter, phone: string, codeType: CodeType = '1'): Promise<{ requestId: string; code: string }> {
-  const { requestId } = await via.client.sendCode({ phone, codeType });
+/**
+ * A code sent to `phone`: its request id and the code the SMS carried. A phone-change code
+ * (`codeType` "4") is asked for with a signed-in user's `accessToken`.
+ */
+export async function sentCode(
+  via: Minter,
+  phone: string,
+  codeType: CodeType = '1',
+  accessToken?: string,
+): Promise<{ requestId: string; code: string }> {
+  const { requestId } = await via.client.sendCode({ phone, codeType, ...(accessToken === undefined ? {} : { accessToken }) });
   return { requestId, code: via.codeOf(requestId) };
 }
 
 /** A client's captcha token for `phone`: a code sent and validated. */
-export async function captchaToken(via: Minter, phone: string, codeType: CodeType = '1'): Promise<string> {
-  const { requestId, code } = await sentCode(via, phone, codeType);
+export async function captchaToken(via: Minter, phone: string, codeType: CodeType = '1', accessToken?: string): Promise<string> {
+  const { requestId, code } = await sentCode(via, phone, codeType, accessToken);
   return (await via.client.validateCode({ requestId, code, codeType })).token;
 }
 

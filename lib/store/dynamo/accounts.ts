@@ -3,10 +3,10 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   AccountStore,
-  ProfileChanges,
   PasswordChange,
   PhoneChange,
   PhoneChangeRefused,
+  ProfileChanges,
   Registration,
   RegistrationRefused,
   SessionOpening,
