@@ -80,8 +80,16 @@ function retryAfterSeconds(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
+/** `?a=1&b=2` of the defined parameters, or nothing. */
+function queryString(query: Call['query']): string {
+  const defined = Object.entries(query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return defined.length === 0 ? '' : `?${new URLSearchParams(defined).toString()}`;
+}
+
 interface Call {
   body?: unknown;
+  /** Query parameters; the undefined ones are left out. */
+  query?: Readonly<Record<string, string | undefined>>;
   authorization?: string;
   /** The answer is the data itself, not an envelope (the JWK Set, readable by any JOSE library). */
   bare?: boolean;
@@ -110,7 +118,8 @@ export function createClient(options: ClientOptions): KooDriveClient {
     let traceId = sentTraceId;
     let retryAfter: number | undefined;
     try {
-      const response = await fetchImpl(base + route.path, { method: route.method, headers, body, signal: callOptions.signal });
+      const url = base + route.path + queryString(request.query);
+      const response = await fetchImpl(url, { method: route.method, headers, body, signal: callOptions.signal });
       status = response.status;
       traceId = response.headers.get('x-traceid') ?? sentTraceId;
       retryAfter = retryAfterSeconds(response.headers.get('retry-after'));

@@ -1,6 +1,6 @@
 // What each call sends and gets back, derived from the endpoint modules the server validates with
 // (lib/api/). Type-only imports: zod stays out of an app's bundle.
-import type { EndpointData, EndpointRequestBody } from '../lib/api/endpoint';
+import type { EndpointData, EndpointRequestBody, EndpointRequestQuery } from '../lib/api/endpoint';
 import type { ENDPOINTS } from '../lib/api/index';
 
 export type { SessionInfo, WrongCodeData } from '../lib/api/fields';
@@ -8,6 +8,8 @@ export type { SessionInfo, WrongCodeData } from '../lib/api/fields';
 type Schema<N extends keyof typeof ENDPOINTS> = (typeof ENDPOINTS)[N]['schema'];
 /** The body a call of endpoint `N` sends. */
 export type RequestOf<N extends keyof typeof ENDPOINTS> = EndpointRequestBody<Schema<N>>;
+/** The query parameters a call of endpoint `N` sends. */
+export type QueryOf<N extends keyof typeof ENDPOINTS> = EndpointRequestQuery<Schema<N>>;
 /** What a call of endpoint `N` resolves with: the envelope's `data` (the JWK Set for `jwks`). */
 export type DataOf<N extends keyof typeof ENDPOINTS> = EndpointData<Schema<N>>;
 

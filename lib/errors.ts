@@ -12,6 +12,7 @@ export const ERRORS = {
   badCredentials: { status: 401, code: 13001008, msg: 'Incorrect account or password.' },
   invalidRefreshToken: { status: 401, code: 13001009, msg: 'Invalid refresh token.' },
   invalidAccessToken: { status: 401, code: 13001010, msg: 'Invalid access token.' },
+  accessDenied: { status: 403, code: 13001011, msg: 'Access denied.' },
   serviceBusy: { status: 503, code: 13000500, msg: 'Service busy. Try again later.' },
   internal: { status: 500, code: 13000501, msg: 'Internal error.' },
 } as const;

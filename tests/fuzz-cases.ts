@@ -27,9 +27,10 @@ export interface FuzzContext {
   codes: Array<{ requestId: string; code: string }>;
 }
 
-/** One hostile request: headers (undefined = none at all) and a body (JSON text, raw text or base64). */
+/** One hostile request: headers and query parameters (undefined = none at all) and a body (JSON text, raw text or base64). */
 export interface HostileRequest {
   headers: Record<string, string> | undefined;
+  query: Record<string, string> | undefined;
   body: string | undefined;
   isBase64Encoded: boolean;
 }
@@ -465,8 +466,73 @@ function headersArbitrary(endpoint: Endpoint, ctx: FuzzContext): fc.Arbitrary<Re
   );
 }
 
+// ---------------------------------------------------------------------------------------------
+// Query parameters
+
+/** Good values by parameter name (the strings themselves: a query holds no JSON), from genuine material where there is some. */
+function queryValues(ctx: FuzzContext): Record<string, fc.Arbitrary<string>> {
+  return {
+    userId: oneOfDefined(digits(19), pick(ctx.users.map((u) => u.userId))),
+    phone: oneOfDefined(freshPhone, pick(ctx.users.map((u) => u.phone)), phoneLike),
+  };
+}
+
+/** What a query parameter may hold besides a good value: anything, a repeated name's values joined by commas, nothing. */
+const hostileQueryValue = fc.oneof(
+  nastyString(60),
+  hugeString,
+  fc.constantFrom('', ' ', ',', '1,2', '0027188460901,0027188460902', '%00', '+27188460901', 'null', 'undefined', '[]', '{}'),
+);
+
+/**
+ * The query an endpoint's schema reads (lib/api/), each parameter kept at a good value (the
+ * vocabulary's, or its examples' own), dropped or hostile, plus unknown and prototype-named ones;
+ * now and then no query at all. An endpoint that reads none gets stray parameters now and then.
+ */
+function queryArbitrary(endpoint: Endpoint, ctx: FuzzContext): fc.Arbitrary<Record<string, string> | undefined> {
+  const schema = ALL_ENDPOINTS[endpoint].schema.query as unknown as { shape: object } | undefined;
+  const vocabulary = queryValues(ctx);
+  const examples = ALL_ENDPOINTS[endpoint].examples.flatMap((e) => (e.query ? [e.query] : []));
+  const names = Object.keys(schema?.shape ?? {});
+  const parameters = names.map((name) => {
+    const shown = examples.flatMap((q) => (q[name] === undefined ? [] : [q[name]]));
+    const good = vocabulary[name] ?? (shown.length > 0 ? fc.constantFrom(...shown) : nastyString(20));
+    return fc.oneof(
+      { weight: 8, arbitrary: good.map((v) => [[name, v]] as Array<[string, string]>) },
+      { weight: 4, arbitrary: fc.constant([] as Array<[string, string]>) },
+      { weight: 2, arbitrary: hostileQueryValue.map((v) => [[name, v]] as Array<[string, string]>) },
+    );
+  });
+  const extras = fc.oneof(
+    { weight: 3, arbitrary: fc.constant([] as Array<[string, string]>) },
+    {
+      weight: 1,
+      arbitrary: fc.array(
+        fc.tuple(
+          fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', ''), nastyString(10)),
+          nastyString(40),
+        ),
+        { minLength: 1, maxLength: 3 },
+      ),
+    },
+  );
+  const query = fc.tuple(fc.tuple(...parameters), extras).map(([chosen, extra]) => {
+    const made: Record<string, string> = {};
+    // defineProperty: a `__proto__` parameter is a parameter, as it is in a parsed API Gateway event.
+    for (const [name, value] of [...chosen.flat(), ...extra]) {
+      Object.defineProperty(made, name, { value, enumerable: true, writable: true, configurable: true });
+    }
+    return Object.keys(made).length > 0 ? made : undefined;
+  });
+  return names.length > 0
+    ? fc.oneof({ weight: 12, arbitrary: query }, { weight: 1, arbitrary: fc.constant(undefined) })
+    : fc.oneof({ weight: 12, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: query });
+}
+
 export function requestArbitrary(endpoint: Endpoint, ctx: FuzzContext): fc.Arbitrary<HostileRequest> {
-  return fc.tuple(headersArbitrary(endpoint, ctx), bodyArbitrary(endpoint, ctx)).map(([headers, body]) => ({ headers, ...body }));
+  return fc
+    .tuple(headersArbitrary(endpoint, ctx), queryArbitrary(endpoint, ctx), bodyArbitrary(endpoint, ctx))
+    .map(([headers, query, body]) => ({ headers, query, ...body }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -482,6 +548,14 @@ export function toEvent(endpoint: Endpoint, request: HostileRequest): APIGateway
     Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
   }
   (event as { headers: unknown }).headers = request.headers === undefined ? undefined : headers;
+  if (request.query !== undefined) {
+    const query: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.query)) {
+      Object.defineProperty(query, name, { value, enumerable: true, writable: true, configurable: true });
+    }
+    event.queryStringParameters = query;
+    event.rawQueryString = new URLSearchParams(Object.entries(query)).toString();
+  }
   event.body = request.body;
   event.isBase64Encoded = request.isBase64Encoded;
   return event;
@@ -526,6 +600,7 @@ export function describeCase(endpoint: Endpoint, request: HostileRequest, answer
   return [
     `endpoint ${endpoint}`,
     `headers ${clip(JSON.stringify(request.headers))}`,
+    `query ${clip(JSON.stringify(request.query))}`,
     `isBase64Encoded ${request.isBase64Encoded}`,
     `body ${clip(JSON.stringify(request.body))}`,
     ...(answer
@@ -666,7 +741,7 @@ export async function prepareContext(
   const headers = { 'x-hw-agentName': 'fuzz', 'Content-Type': 'application/json' };
   const invoke = async (endpoint: Endpoint, body: unknown) => {
     const result = (await handlers[endpoint](
-      toEvent(endpoint, { headers, body: JSON.stringify(body), isBase64Encoded: false }),
+      toEvent(endpoint, { headers, query: undefined, body: JSON.stringify(body), isBase64Encoded: false }),
       lambdaContext(),
     )) as {
       statusCode: number;

@@ -83,18 +83,23 @@ export class HttpApi {
 }
 
 /** The case's request with its live values in place, each made fresh for it. */
-export async function liveRequest(api: HttpApi, c: ReplayCase): Promise<{ headers: Record<string, string>; body: unknown }> {
+export async function liveRequest(
+  api: HttpApi,
+  c: ReplayCase,
+): Promise<{ headers: Record<string, string>; query: Record<string, string>; body: unknown }> {
   const flow = new Flow(api);
   const headers = { ...c.headers };
+  const query = { ...c.query };
   const body: unknown = structuredClone(c.body);
   for (const [pointer, name] of Object.entries(c.live) as Array<[LivePointer, LiveValue]>) {
-    const [, where, key] = pointer.split('/') as [string, 'body' | 'headers', string];
+    const [, where, key] = pointer.split('/') as [string, 'body' | 'query' | 'headers', string];
     const value = await flow.get(name);
     if (where === 'headers') headers[key] = value;
+    else if (where === 'query') query[key] = value;
     else if (typeof body === 'object' && body !== null) (body as Record<string, unknown>)[key] = value;
     else throw new Error(`${c.operationId}: ${c.name} puts a live value into a body that is not an object`);
   }
-  return { headers, body };
+  return { headers, query, body };
 }
 
 /** Calls until the answer is 429 (what a used-up limit answers), at most `tries` times. */

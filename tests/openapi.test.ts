@@ -16,7 +16,7 @@ import { errorKinds } from '../lib/openapi/error-answers';
 import { examplesOf } from '../lib/openapi/examples';
 import type { Header, Operation } from '../lib/openapi/model';
 import { LIVE_TABLE, LIVE_VALUES } from './openapi/live-table';
-import { replayCases } from './openapi/replay';
+import { replayCases, withQuery } from './openapi/replay';
 import { startOfflineApi, type OfflineApi } from '../scripts/lib/serverless-cli';
 import { configWith } from './helpers';
 import { HttpApi, LIVE, liveRequest, ownLoopbackAddress } from './live-values';
@@ -255,14 +255,14 @@ describe('the document against the local stack (serverless-offline)', () => {
   );
 
   it.each(cases.map((c) => [`${c.operationId}: ${c.name}`, c] as const))('replays %s', async (_, c) => {
-    const { headers, body } = await liveRequest(api, c);
+    const { headers, query, body } = await liveRequest(api, c);
     const sentAsJson = isJson(headers['Content-Type']);
     if (c.expected.status === 200 && body !== undefined) {
       expectValid(operationOf(c.operationId).requestBody!.content[JSON_TYPE]!.schema, body, 'the live request');
     }
     const reply = await api.send(
       c.method,
-      c.path,
+      withQuery(c.path, query),
       headers,
       body === undefined ? undefined : sentAsJson || typeof body !== 'string' ? JSON.stringify(body) : body,
     );

@@ -10,6 +10,9 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface EndpointSchema {
   headers: z.ZodMiniType<Record<string, unknown>>;
+  /** The query string's parameters, by name (each a string); absent: the endpoint reads none. */
+  query?: z.ZodMiniType<Record<string, unknown>>;
+  /** The JSON body; absent: the endpoint takes none (a GET, a DELETE), and any body sent is ignored. */
   body?: z.ZodMiniType;
   /** The success envelope's `data` (or the whole body of a `bare` endpoint); absent: no data. */
   data?: z.ZodMiniType;
@@ -45,6 +48,8 @@ export interface ExampleCase {
   summary: string;
   /** The JSON body; with a non-JSON `Content-Type` header, the text sent as is. */
   body?: unknown;
+  /** The query string's parameters, by name. */
+  query?: Readonly<Record<string, string>>;
   /** Headers beyond the required ones: Authorization, X-Traceid, Content-Type. */
   headers?: Readonly<Record<string, string>>;
   answer: ExampleAnswer;
@@ -81,6 +86,10 @@ export const defineEndpoint = <S extends EndpointSchema>(endpoint: Endpoint<S>):
 /** What an endpoint's handler answers with: the type of its documented `data`, or nothing. */
 // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- it is a return type: `handle` returns Promise<EndpointData<S>>
 export type EndpointData<S extends EndpointSchema> = S['data'] extends z.ZodMiniType ? z.input<S['data']> : void;
+/** What its query parameters are once validated (phones canonical). */
+export type EndpointQuery<S extends EndpointSchema> = S['query'] extends z.ZodMiniType ? z.output<S['query']> : undefined;
+/** What a client sends as its query parameters. */
+export type EndpointRequestQuery<S extends EndpointSchema> = S['query'] extends z.ZodMiniType ? z.input<S['query']> : undefined;
 /** What its body is once validated (defaults applied, phones canonical). */
 export type EndpointInput<S extends EndpointSchema> = S['body'] extends z.ZodMiniType ? z.output<S['body']> : undefined;
 /** What a client sends as its body. */

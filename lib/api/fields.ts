@@ -18,6 +18,11 @@ export const HEADER_SPELLING: Readonly<Record<string, string>> = { 'x-hw-agentna
 
 /** Any endpoint may refuse its input or be unable to answer. */
 export const COMMON_ERRORS = ['parameter', 'serviceBusy', 'internal'] as const satisfies readonly ErrorKind[];
+/**
+ * Any endpoint that acts for the user of an access token (docs/API.md §6) may refuse the token, or
+ * a request that names another user (lib/domain/authenticated.ts).
+ */
+export const AUTHENTICATED_ERRORS = ['invalidAccessToken', 'accessDenied'] as const satisfies readonly ErrorKind[];
 /** Any endpoint that reads a body may also refuse its size or media type. */
 export const BODY_ERRORS = ['bodyTooLarge', 'unsupportedMediaType'] as const satisfies readonly ErrorKind[];
 

@@ -1,6 +1,8 @@
 // Every HTTP endpoint is the same middy chain around a plain async function:
 //   normalise headers → logger context → X-Ray subsegment → metrics flush → trace id
 //   → (error envelope) → size/media-type guard → JSON parse → schema validation → handler.
+// The body guard and the JSON parser are there only for an endpoint that takes a body: a GET or
+// DELETE is served whatever body or Content-Type it arrives with (neither is read).
 // Only ApiErrors carry their message to the client; anything else becomes a generic 5xx.
 // A success carries the cache policy its endpoint module declares (lib/api/); a failure is never cacheable.
 // Every answer is counted (lib/observability/metrics.ts): a success by the endpoint's `metric`,
@@ -18,13 +20,14 @@ import { countFailure, countSuccess, flushMetrics, type SuccessMetric } from '..
 import { recordFault, traceInvocation } from '../observability/tracer';
 import { SmsSendError } from '../sms/sender';
 import { isStorageThrottling, isTransientStorageError } from '../store/errors';
-import type { Endpoint, EndpointData, EndpointInput, EndpointSchema } from '../api/endpoint';
+import type { Endpoint, EndpointData, EndpointInput, EndpointQuery, EndpointSchema } from '../api/endpoint';
 import { HEADER_SPELLING, MAX_BODY_BYTES, TRACE_ID } from '../api/fields';
 import { failure, json, successBody, type HttpResponse } from './envelope';
 
 export interface EndpointRequest<S extends EndpointSchema> {
   body: EndpointInput<S>;
   headers: z.output<S['headers']>;
+  query: EndpointQuery<S>;
   sourceIp: string | undefined;
 }
 
@@ -120,9 +123,19 @@ function firstIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; messag
   return parameterError(HEADER_SPELLING[path] ?? path, issue?.message ?? 'invalid');
 }
 
-function validate<S extends EndpointSchema>(schema: S, event: Event): Pick<EndpointRequest<S>, 'body' | 'headers'> {
+type Validated<S extends EndpointSchema> = Pick<EndpointRequest<S>, 'body' | 'headers' | 'query'>;
+
+/** Headers, then query parameters, then the body: the first problem found is the answer (docs/API.md §0). */
+function validate<S extends EndpointSchema>(schema: S, event: Event): Validated<S> {
   const headers = schema.headers.safeParse(event.headers ?? {});
   if (!headers.success) throw firstIssue(headers.error, 'headers');
+  let query: unknown;
+  if (schema.query) {
+    // API Gateway hands them decoded, a repeated name's values joined by commas; no query string, no object.
+    const parsed = schema.query.safeParse(event.queryStringParameters ?? {});
+    if (!parsed.success) throw firstIssue(parsed.error, 'query');
+    query = parsed.data;
+  }
   let body: unknown;
   if (schema.body) {
     if (typeof event.body !== 'object' || event.body === null || Array.isArray(event.body)) {
@@ -132,7 +145,7 @@ function validate<S extends EndpointSchema>(schema: S, event: Event): Pick<Endpo
     if (!parsed.success) throw firstIssue(parsed.error, 'body');
     body = parsed.data;
   }
-  return { headers: headers.data, body } as Pick<EndpointRequest<S>, 'body' | 'headers'>;
+  return { headers: headers.data, query, body } as Validated<S>;
 }
 
 /**
@@ -148,8 +161,8 @@ function sourceIpOf(event: Event): string | undefined {
 export function httpEndpoint<S extends EndpointSchema>(endpoint: Endpoint<S>, options: EndpointOptions<S>) {
   const successHeaders = { 'Cache-Control': endpoint.cacheControl };
   const core = async (event: Event): Promise<HttpResponse> => {
-    const { body, headers } = validate(endpoint.schema, event);
-    const data = await options.handle({ body, headers, sourceIp: sourceIpOf(event) });
+    const { body, headers, query } = validate(endpoint.schema, event);
+    const data = await options.handle({ body, headers, query, sourceIp: sourceIpOf(event) });
     if (options.metric) countSuccess(options.metric);
     return json(successBody(data, endpoint.bare), successHeaders);
   };

@@ -1,5 +1,6 @@
 // The example cases of an operation (./examples.ts), placed where OpenAPI shows them, each by its
-// name: the request on the body (or the X-Traceid parameter), the answer under its status. Each
+// name: the request on the body, the query parameters and the X-Traceid parameter, the answer under
+// its status. Each
 // error no case provokes gets an example of its own.
 import type { Endpoint, ExampleCase } from '../api/endpoint';
 import { ERROR_DATA } from '../api/fields';
@@ -15,6 +16,13 @@ export function traceExamples(cases: readonly ExampleCase[]): Record<string, Exa
     cases.flatMap((c) =>
       c.headers?.[TRACE_HEADER] === undefined ? [] : [[c.name, { summary: c.summary, value: c.headers[TRACE_HEADER] }]],
     ),
+  );
+}
+
+/** The cases' values of query parameter `parameter`, as the examples of that parameter. */
+export function queryExamples(parameter: string, cases: readonly ExampleCase[]): Record<string, Example> {
+  return Object.fromEntries(
+    cases.flatMap((c) => (c.query?.[parameter] === undefined ? [] : [[c.name, { summary: c.summary, value: c.query[parameter] }]])),
   );
 }
 

@@ -10,7 +10,7 @@ import type { DocumentedLimits, Endpoint, EndpointDoc, ExampleCase } from '../ap
 import { BODY_LIMIT, ERROR_DATA, HEADER_NOTES, HEADER_SPELLING, sessionInfo, sharedFieldNotes } from '../api/fields';
 import { ALL_ENDPOINTS, type RouteName } from '../api/index';
 import type { ErrorKind } from '../errors';
-import { addAnswerExamples, requestExamples, traceExamples } from './document-examples';
+import { addAnswerExamples, queryExamples, requestExamples, traceExamples } from './document-examples';
 import { errorAnswers, errorComponents } from './error-answers';
 import { examplesOf } from './examples';
 import { schemaRef, toComponents, toJsonSchema, type JsonSchema } from './json-schema';
@@ -56,7 +56,7 @@ export function buildOpenApiDocument(limits: DocumentedLimits): OpenApiDocument 
   const paths: Record<string, Record<string, Operation>> = {};
   for (const name of names) {
     const endpoint = ALL_ENDPOINTS[name];
-    (paths[endpoint.path] ??= {})[endpoint.method.toLowerCase()] = operation(name, endpoint, texts[name]);
+    (paths[endpoint.path] ??= {})[endpoint.method.toLowerCase()] = operation(name, endpoint, texts[name], { notes, usedNotes });
   }
 
   const unused = Object.keys(notes).filter((field) => !usedNotes.has(field));
@@ -94,14 +94,22 @@ function fieldNotes(names: readonly RouteName[], limits: DocumentedLimits): Reco
   return notes;
 }
 
-function operation(name: RouteName, endpoint: Endpoint, text: EndpointDoc): Operation {
+/** What each field means (fieldNotes), and the names of those a schema or parameter has used. */
+interface Notes {
+  notes: Readonly<Record<string, string>>;
+  usedNotes: Set<string>;
+}
+
+function operation(name: RouteName, endpoint: Endpoint, text: EndpointDoc, notes: Notes): Operation {
   const { schema } = endpoint;
   const cases = examplesOf(endpoint);
   const duplicate = cases.map((c) => c.name).find((n, i, all) => all.indexOf(n) !== i);
   if (duplicate) throw new Error(`${name}: two examples named ${duplicate}`);
   if (schema.body === undefined && cases.some((c) => c.body !== undefined)) throw new Error(`${name}: an example has a body`);
+  if (schema.query === undefined && cases.some((c) => c.query !== undefined)) throw new Error(`${name}: an example has a query`);
 
   const { parameters, authorized } = headerParameters(name, schema.headers);
+  if (schema.query) parameters.push(...queryParameters(name, schema.query, cases, notes));
   parameters.push(traceParameter(cases));
   const responses = { '200': successAnswer(name, endpoint), ...errorAnswers(endpoint) };
   addAnswerExamples(name, endpoint, cases, responses);
@@ -151,6 +159,32 @@ function headerParameters(name: RouteName, schema: z.ZodMiniType): { parameters:
     });
   }
   return { parameters, authorized };
+}
+
+/**
+ * The schema's query parameters, each described by the note of its field name and shown with the
+ * value of every example that sends it (the replay reads them back by the example's name).
+ */
+function queryParameters(name: RouteName, schema: z.ZodMiniType, cases: readonly ExampleCase[], { notes, usedNotes }: Notes): Parameter[] {
+  const query = toJsonSchema(schema, 'input');
+  const required = new Set((query['required'] as string[] | undefined) ?? []);
+  return Object.entries((query['properties'] ?? {}) as Record<string, JsonSchema>).map(([parameter, parameterSchema]) => {
+    const description = notes[parameter];
+    if (description === undefined) throw new Error(`${name}: query parameter ${parameter} has no field note`);
+    usedNotes.add(parameter);
+    const examples = queryExamples(parameter, cases);
+    if (required.has(parameter) && Object.keys(examples).length === 0) {
+      throw new Error(`${name}: required query parameter ${parameter} is in no example`);
+    }
+    return {
+      name: parameter,
+      in: 'query' as const,
+      required: required.has(parameter),
+      description,
+      schema: parameterSchema,
+      ...(Object.keys(examples).length > 0 ? { examples } : {}),
+    };
+  });
 }
 
 function traceParameter(cases: ExampleCase[]): Parameter {

@@ -29,7 +29,7 @@ export interface Answer {
 
 export interface Parameter {
   name: string;
-  in: 'header';
+  in: 'header' | 'query';
   required: boolean;
   schema: JsonSchema;
   example?: unknown;

@@ -37,6 +37,8 @@ export const ERROR_WHEN: Readonly<Record<ErrorKind, string>> = {
   badCredentials: 'Unknown phone or wrong password: the same answer, in the same time.',
   invalidRefreshToken: 'The refresh token is unknown, expired, rotated or revoked.',
   invalidAccessToken: "The access token is malformed, not signed by this service, not this user's, or its session has ended.",
+  accessDenied:
+    "The access token is live, but the request names another user: a `userId` or phone that is not the token's own, whether or not that user exists.",
   serviceBusy: 'Storage is throttled or unreachable. Safe to retry after `Retry-After`.',
   internal: 'Anything unexpected.',
 };

@@ -19,6 +19,16 @@ export interface InProcessOptions {
 const gatewayAnswer = (status: number, message: string) =>
   new Response(JSON.stringify({ message }), { status, headers: { 'Content-Type': 'application/json' } });
 
+/** The query string as API Gateway hands it over: decoded, a repeated name's values joined by commas. */
+function queryParameters(search: URLSearchParams): Record<string, string> | undefined {
+  const query: Record<string, string> = {};
+  // defineProperty: a parameter named `__proto__` is a parameter, as in a parsed API Gateway event.
+  for (const name of new Set(search.keys())) {
+    Object.defineProperty(query, name, { value: search.getAll(name).join(','), enumerable: true, writable: true, configurable: true });
+  }
+  return Object.keys(query).length > 0 ? query : undefined;
+}
+
 export function inProcessFetch(handlers: Omit<Handlers, 'authorizer'>, options: InProcessOptions = {}): typeof fetch {
   const byRoute: Record<RouteName, Handler> = handlers;
   const routeList = Object.entries(routes) as Array<[RouteName, (typeof routes)[RouteName]]>;
@@ -26,7 +36,7 @@ export function inProcessFetch(handlers: Omit<Handlers, 'authorizer'>, options: 
   return async (input, init) => {
     const request = new Request(input, init);
     request.signal.throwIfAborted(); // as fetch rejects (AbortError); an abort later lands after the handler ran
-    const path = new URL(request.url).pathname;
+    const { pathname: path, searchParams } = new URL(request.url);
     const found = routeList.find(([, route]) => route.method === request.method && route.path === path);
     if (!found) return gatewayAnswer(404, 'Not Found');
     const body = await request.text();
@@ -35,6 +45,7 @@ export function inProcessFetch(handlers: Omit<Handlers, 'authorizer'>, options: 
       path,
       // Lower-cased names, as API Gateway passes them.
       headers: Object.fromEntries(request.headers),
+      query: queryParameters(searchParams),
       rawBody: body === '' ? undefined : body,
       sourceIp: options.sourceIp,
     });

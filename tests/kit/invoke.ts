@@ -21,6 +21,8 @@ export interface EventOptions {
   /** A raw body string, sent as is. */
   rawBody?: string;
   headers?: Record<string, string>;
+  /** Query parameters, as API Gateway hands them over (decoded; a repeated name's values joined by commas). */
+  query?: Record<string, string>;
   sourceIp?: string;
   path?: string;
   /** Default POST. */
@@ -35,8 +37,10 @@ export function httpEvent(options: EventOptions = {}): APIGatewayProxyEventV2 {
     version: '2.0',
     routeKey: `${method} ${options.path ?? '/'}`,
     rawPath: options.path ?? '/',
-    rawQueryString: '',
+    rawQueryString: options.query ? new URLSearchParams(options.query).toString() : '',
     headers,
+    // API Gateway leaves it out when there is no query string.
+    ...(options.query && Object.keys(options.query).length > 0 ? { queryStringParameters: options.query } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'test',

@@ -1,6 +1,6 @@
 // The replay's table: for each example of the API document (lib/api/<endpoint>.ts), the values
 // its request must take from a fresh flow instead of the illustration it shows, by where they go
-// (`/body/<field>` or `/headers/<name>`). Test plumbing, kept here: the public document has none.
+// (`/body/<field>`, `/query/<name>` or `/headers/<name>`). Test plumbing, kept here: the public document has none.
 import type { RouteName } from '../../lib/api/index';
 
 /** Values a replay makes for a case, fresh for each case (made by tests/live-values.ts `LIVE`). */
@@ -24,8 +24,8 @@ export const LIVE_VALUES = {
 
 export type LiveValue = keyof typeof LIVE_VALUES;
 
-/** Where a live value goes in the request: a body field or a header. */
-export type LivePointer = `/body/${string}` | `/headers/${string}`;
+/** Where a live value goes in the request: a body field, a query parameter or a header. */
+export type LivePointer = `/body/${string}` | `/query/${string}` | `/headers/${string}`;
 
 export type LiveTable = Readonly<Partial<Record<LivePointer, LiveValue>>>;
 

@@ -1,8 +1,8 @@
 // The convention that makes every example of the API document a test case (tests/openapi.test.ts
 // replays what this returns):
 //   - Each example of an endpoint module (lib/api/, with the generic ones lib/openapi/examples.ts
-//     adds) is shown in the document under its name: the request on the body (or the X-Traceid
-//     parameter), the answer under exactly one status. The replay reads the request and the answer
+//     adds) is shown in the document under its name: the request on the body, the query
+//     parameters and the X-Traceid parameter, the answer under exactly one status. The replay reads the request and the answer
 //     back from the document, so what it checks is what a reader sees.
 //   - Headers the document cannot show per example (Authorization, a non-JSON Content-Type) come
 //     from the module's example; every other required parameter is sent at its `example`.
@@ -21,6 +21,8 @@ export interface ReplayCase {
   /** The example's name. */
   name: string;
   headers: Record<string, string>;
+  /** The query parameters, by name. */
+  query: Record<string, string>;
   /** A JSON value, or the text to send as is when Content-Type is not JSON. */
   body: unknown;
   live: LiveTable;
@@ -43,11 +45,12 @@ function replayCase(path: string, method: string, operation: Operation, name: st
   const body = operation.requestBody?.content[JSON_MEDIA_TYPE]?.examples?.[name];
   if (operation.requestBody && !body) throw new Error(`${operation.operationId}: the document shows no request example ${name}`);
   const headers: Record<string, string> = {};
+  const query: Record<string, string> = {};
   for (const parameter of operation.parameters) {
     const value = parameter.examples?.[name]?.value ?? (parameter.required ? parameter.example : undefined);
     if (value === undefined) continue;
-    if (typeof value !== 'string') throw new Error(`${name}: header ${parameter.name} has an example that is not a string`);
-    headers[parameter.name] = value;
+    if (typeof value !== 'string') throw new Error(`${name}: ${parameter.in} ${parameter.name} has an example that is not a string`);
+    (parameter.in === 'query' ? query : headers)[parameter.name] = value;
   }
   if (shown[TRACE_HEADER] !== undefined && headers[TRACE_HEADER] !== shown[TRACE_HEADER]) {
     throw new Error(`${operation.operationId}: the document shows example ${name} without its ${TRACE_HEADER}`);
@@ -71,8 +74,15 @@ function replayCase(path: string, method: string, operation: Operation, name: st
     path,
     name,
     headers,
+    query,
     body: body?.value,
     live: LIVE_TABLE[operation.operationId][name] ?? {},
     expected,
   };
+}
+
+/** `path` with `query` as its query string, as a client writes it. */
+export function withQuery(path: string, query: Readonly<Record<string, string>>): string {
+  const search = new URLSearchParams(query).toString();
+  return search === '' ? path : `${path}?${search}`;
 }
