@@ -11,6 +11,7 @@ import type {
 } from '../../domain/account-store';
 import type { Limited, Quota, StoredUser, TokenSpend, User } from '../../domain/records';
 import {
+  anonymousTokenSpend,
   collision,
   keys,
   quotaReset,
@@ -43,7 +44,13 @@ function registrationItems(tables: Tables, { token, user, session, now }: Regist
     {
       Put: {
         TableName: tables.users,
-        Item: { pk: keys.user(user.userId), ...userAttributes(user), sessions: { [session.sessionId]: session.endsAt }, rev: 0 },
+        Item: {
+          pk: keys.user(user.userId),
+          ...userAttributes(user),
+          sessions: { [session.sessionId]: session.endsAt },
+          rev: 0,
+          registeredWith: token.tokenHash,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -100,7 +107,7 @@ export class DynamoAccountStore implements AccountStore {
   ): Promise<{ kind: 'ok' } | TokenLoginRefused> {
     const { session, now, token, user } = input;
     const failures = await transact(this.db, [
-      tokenSpend(this.tables.verifications, token, session.userId, now),
+      anonymousTokenSpend(this.tables.verifications, token, now),
       {
         // The token's phone must be this user's, still.
         ConditionCheck: {
@@ -163,6 +170,7 @@ export async function readUser(db: DynamoDBDocumentClient, tables: Tables, userI
     createdAt: Number(item['createdAt']),
     sessions: isIndex(item['sessions']) ? item['sessions'] : undefined,
     rev: typeof item['rev'] === 'number' ? item['rev'] : 0,
+    registeredWith: typeof item['registeredWith'] === 'string' ? item['registeredWith'] : undefined,
   };
 }
 
