@@ -10,12 +10,14 @@ import type {
   LoginData,
   LoginRequest,
   LogoutRequest,
+  PasswordResetRequest,
   RefreshData,
   RefreshRequest,
   RegisterData,
   RegisterRequest,
   SendCodeData,
   SendCodeRequest,
+  UserDeleteRequest,
   ValidateCodeData,
   ValidateCodeRequest,
 } from './types';
@@ -46,6 +48,10 @@ export interface KooDriveClient extends Record<RouteName, (...args: never[]) => 
   refreshToken(request: RefreshRequest, options?: CallOptions): Promise<RefreshData>;
   /** docs/API.md §3.3: ends the session of `accessToken`. */
   logout(request: LogoutRequest, options?: CallOptions): Promise<void>;
+  /** docs/API.md §6.2: sets a new password with a password-reset captcha token; every session of the account ends. */
+  passwordReset(request: PasswordResetRequest, options?: CallOptions): Promise<void>;
+  /** docs/API.md §6.6: deletes the account of `accessToken`, named by `userId`; every session of it ends. */
+  userDelete(request: UserDeleteRequest, options?: CallOptions): Promise<void>;
   /** docs/API.md §3.4: the public keys that verify access tokens. */
   jwks(options?: CallOptions): Promise<JwksData>;
 }
@@ -151,6 +157,12 @@ export function createClient(options: ClientOptions): KooDriveClient {
       call('refreshToken', { body: { refreshToken }, authorization: accessToken }, callOptions),
     logout: async (request, callOptions) => {
       await call('logout', { body: request, authorization: request.accessToken }, callOptions);
+    },
+    passwordReset: async (request, callOptions) => {
+      await call('passwordReset', { body: request }, callOptions);
+    },
+    userDelete: async ({ accessToken, ...query }, callOptions) => {
+      await call('userDelete', { query, authorization: accessToken }, callOptions);
     },
     jwks: (callOptions) => call('jwks', { bare: true }, callOptions),
   };

@@ -22,6 +22,10 @@ export type LoginRequest = RequestOf<'login'>;
 export type RefreshRequest = RequestOf<'refreshToken'> & { accessToken: string };
 /** `accessToken` goes in the body and, as `Authorization`, in the header. */
 export type LogoutRequest = RequestOf<'logout'>;
+/** The new password for the phone, paid with a captcha token of `codeType` "3" for it. */
+export type PasswordResetRequest = RequestOf<'passwordReset'>;
+/** The account's `userId` (the query), and its access token, sent as `Authorization`. */
+export type UserDeleteRequest = QueryOf<'userDelete'> & { accessToken: string };
 
 export type SendCodeData = DataOf<'sendCode'>;
 export type ValidateCodeData = DataOf<'validateCode'>;

@@ -9,12 +9,14 @@ import type { Endpoint } from './endpoint';
 import { jwks } from './jwks';
 import { login } from './login';
 import { logout } from './logout';
+import { passwordReset } from './password-reset';
 import { refreshToken } from './refresh-token';
 import { register } from './register';
 import { sendCode } from './send-code';
+import { userDelete } from './user-delete';
 import { validateCode } from './validate-code';
 
-export const ENDPOINTS = { sendCode, validateCode, register, login, refreshToken, logout, jwks } as const;
+export const ENDPOINTS = { sendCode, validateCode, register, login, refreshToken, logout, passwordReset, userDelete, jwks } as const;
 
 /** An endpoint's name: the key of its route in the route table (infra/routes.cjs). */
 export type { RouteName };

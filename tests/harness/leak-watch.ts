@@ -9,7 +9,7 @@ const scratch = () => process.env['TEST_SCRATCH_DIR'];
 export const logFile = () => join(String(scratch()), 'logs.jsonl');
 const secretsFile = () => join(String(scratch()), 'secrets.txt');
 
-const SECRET_FIELDS = ['password', 'captchaToken', 'code', 'refreshToken', 'accessToken', 'token'];
+const SECRET_FIELDS = ['password', 'captchaToken', 'code', 'refreshToken', 'accessToken', 'token', 'newPwd'];
 
 /** The secrets in a request body or an answer's data (sessionInfo included), access tokens without "AT ". */
 function secretsIn(value: unknown): string[] {

@@ -19,6 +19,11 @@ export const LIVE_VALUES = {
   userCaptchaToken: 'a registration captcha token (codeType 1) for `userPhone`',
   loginCaptchaToken: 'a login captcha token (codeType 2) for `userPhone`',
   lockedPhone: 'the phone of a user whose password attempts are used up',
+  resetCaptchaToken: 'a password-reset captcha token (codeType 3) for `userPhone`',
+  deletedPhone: 'the phone of a user deleted after a password-reset code was sent to it',
+  deletedResetToken: 'a password-reset captcha token for `deletedPhone`, from that code',
+  deletedUserId: "that deleted user's id",
+  deletedAccessToken: "that deleted user's access token, from before the deletion",
   oversized: 'a string that makes the body larger than the body limit',
 } as const;
 
@@ -70,6 +75,18 @@ export const LIVE_TABLE: Readonly<Record<RouteName, Readonly<Record<string, Live
     logout: { ...ACCESS, '/body/userId': 'userId', '/body/accessToken': 'accessToken' },
     logoutEverywhere: { ...ACCESS, '/body/userId': 'userId', '/body/accessToken': 'accessToken' },
     bodyTooLarge: OVERSIZED,
+  },
+  passwordReset: {
+    passwordReset: { '/body/phoneNumber': 'userPhone', '/body/captchaToken': 'resetCaptchaToken' },
+    commonPassword: { '/body/phoneNumber': 'userPhone', '/body/captchaToken': 'resetCaptchaToken' },
+    noAccount: { '/body/phoneNumber': 'deletedPhone', '/body/captchaToken': 'deletedResetToken' },
+    bodyTooLarge: OVERSIZED,
+  },
+  userDelete: {
+    userDelete: { ...ACCESS, '/query/userId': 'userId' },
+    deletedAlready: { '/headers/Authorization': 'deletedAccessToken', '/query/userId': 'deletedUserId' },
+    anotherUser: ACCESS,
+    noUserId: ACCESS,
   },
   jwks: {},
 };

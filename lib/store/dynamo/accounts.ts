@@ -3,13 +3,15 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   AccountStore,
+  PasswordReset,
+  PasswordResetRefused,
   Registration,
   RegistrationRefused,
   SessionOpening,
   TokenLoginRefused,
   UserChanged,
 } from '../../domain/account-store';
-import type { Limited, Quota, StoredUser, TokenSpend, User } from '../../domain/records';
+import type { Limited, Quota, StoredToken, StoredUser, TokenSpend, User } from '../../domain/records';
 import {
   anonymousTokenSpend,
   collision,
@@ -17,15 +19,23 @@ import {
   quotaReset,
   quotaSpend,
   sessionDeletes,
+  sessionEndings,
   sessionIndexAdd,
   sessionPuts,
   tokenRefused,
   tokenSpend,
   transact,
+  userUnchanged,
   type Item,
   type Tables,
   type TransactItem,
 } from './shared';
+
+// A reset or a deletion retries over a user that changed between its read and its write (a
+// session opened, the profile updated). Each lost round means another write of the user went
+// through in the few milliseconds between a read and a write; past this many the user is changing
+// faster than it can be written over, which is a failure (500), not a loop.
+const ACCOUNT_WRITE_ROUNDS = 10;
 
 /**
  * One registration's transaction: the token spent (item 0), the phone claimed (item 1), the user
@@ -138,10 +148,98 @@ export class DynamoAccountStore implements AccountStore {
     return { kind: 'refused', token: spent && tokenRefused(spent.item), notTheirs, userChanged };
   }
 
+  async findCaptchaToken(tokenHash: string): Promise<StoredToken | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.verifications, Key: { pk: keys.token(tokenHash) }, ConsistentRead: true }),
+    );
+    return tokenRefused(Item).found;
+  }
+
+  async resetPassword(input: PasswordReset): Promise<{ kind: 'ok' } | PasswordResetRefused> {
+    let user = input.user;
+    for (let round = 1; ; round++) {
+      const failures = await transact(this.db, resetItems(this.tables, { ...input, user }));
+      if (failures.length === 0) return { kind: 'ok' };
+      const spent = failures.find((f) => f.index === 0);
+      if (spent) return { kind: 'refused', token: tokenRefused(spent.item), noAccount: false };
+      // Only the user item's condition is left: it changed since it was read. Whoever holds the phone now is the one to reset.
+      const current = await this.findUserByPhone(input.token.phone);
+      if (!current) return { kind: 'refused', token: undefined, noAccount: true };
+      if (round >= ACCOUNT_WRITE_ROUNDS) throw new Error('the user kept changing while its password was reset');
+      user = current;
+    }
+  }
+
+  async deleteUser({ userId }: { userId: string }): Promise<{ kind: 'ok'; user: StoredUser } | { kind: 'gone' }> {
+    for (let round = 1; ; round++) {
+      const user = await readUser(this.db, this.tables, userId);
+      if (!user) return { kind: 'gone' };
+      const failures = await transact(this.db, deletionItems(this.tables, user));
+      if (failures.length === 0) return { kind: 'ok', user };
+      // Claims and users change together (registration, a phone change): a claim of another user on
+      // this user's phone is a broken invariant, never something a retry mends.
+      if (failures.some((f) => f.index === 1)) throw new Error("the user's phone is claimed by another user");
+      if (round >= ACCOUNT_WRITE_ROUNDS) throw new Error('the user kept changing while being deleted');
+    }
+  }
+
   private async get(pk: string): Promise<Item | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.users, Key: { pk }, ConsistentRead: true }));
     return Item;
   }
+}
+
+/**
+ * One reset's transaction: the token spent (item 0), the password hash replaced and the session
+ * index emptied on condition that the user is as read (item 1), every indexed session deleted, the
+ * counters cleared.
+ */
+function resetItems(tables: Tables, { user, token, passwordHash, clears, now }: PasswordReset): TransactItem[] {
+  const { deletes, kept } = sessionEndings(tables.sessions, user);
+  return [
+    anonymousTokenSpend(tables.verifications, token, now),
+    {
+      Update: {
+        TableName: tables.users,
+        Key: { pk: keys.user(user.userId) },
+        UpdateExpression: 'SET passwordHash = :hash, #sessions = :kept ADD rev :one',
+        ConditionExpression: `${userUnchanged(user)} AND phone = :phone`,
+        ExpressionAttributeNames: { '#sessions': 'sessions' },
+        ExpressionAttributeValues: { ':hash': passwordHash, ':kept': kept, ':one': 1, ':rev': user.rev, ':phone': token.phone },
+      },
+    },
+    ...deletes,
+    ...clears.map((quota) => quotaReset(tables.rateLimits, quota, now)),
+  ];
+}
+
+/**
+ * One deletion's transaction: the user item on condition that it is as read (item 0), its phone
+ * claim unless another user's (item 1), every indexed session, and the token the registration
+ * spent (the one verification item that names the user; docs/adr/0015-what-names-a-user.md).
+ */
+function deletionItems(tables: Tables, user: StoredUser): TransactItem[] {
+  const { deletes } = sessionEndings(tables.sessions, user);
+  return [
+    {
+      Delete: {
+        TableName: tables.users,
+        Key: { pk: keys.user(user.userId) },
+        ConditionExpression: userUnchanged(user),
+        ExpressionAttributeValues: { ':rev': user.rev },
+      },
+    },
+    {
+      Delete: {
+        TableName: tables.users,
+        Key: { pk: keys.phone(user.phone) },
+        ConditionExpression: 'attribute_not_exists(pk) OR userId = :userId',
+        ExpressionAttributeValues: { ':userId': user.userId },
+      },
+    },
+    ...deletes,
+    ...(user.registeredWith ? [{ Delete: { TableName: tables.verifications, Key: { pk: keys.token(user.registeredWith) } } }] : []),
+  ];
 }
 
 /**
