@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDocumentClient } from '../lib/store/client';
-import { configWith, randomPhone } from './helpers';
+import { call, captchaToken, configWith, randomPhone, registeredUser, service } from './helpers';
 import { freePort } from '../scripts/lib/dynamodb-local';
 import { runServerless } from '../scripts/lib/serverless-cli';
 
@@ -63,3 +63,32 @@ it('reaches the DynamoDB Local that `npm start` runs on DYNAMODB_LOCAL_PORT', as
   const body = invokeSendCode({ DYNAMODB_ENDPOINT: '', DYNAMODB_LOCAL_PORT: runEndpoint().port });
   expect(await storedHere(body.data.requestId)).toBe(true);
 }, 120_000);
+
+/** Runs an example event of events/ through `invoke local`, its placeholders replaced; returns the Lambda result. */
+function invokeEvent(functionName: string, file: string, replace: Record<string, string>): any {
+  let text = readFileSync(`events/${file}`, 'utf8');
+  for (const [placeholder, value] of Object.entries(replace)) text = text.replaceAll(placeholder, value);
+  expect(text).not.toContain('REPLACE_WITH_');
+  const eventFile = join(scratch, `${functionName}-${randomUUID()}.json`);
+  writeFileSync(eventFile, text);
+  return lastJsonDocument(runServerless(['invoke', 'local', '-f', functionName, '--path', eventFile, '--stage', 'local']));
+}
+
+it('invokes passwordReset and userDelete locally with their example events, placeholders filled in', async () => {
+  const svc = await service();
+  const user = await registeredUser(svc);
+  const token = await captchaToken(user.phone, '3');
+  const reset = invokeEvent('passwordReset', 'password-reset.json', {
+    '0027188460901': user.phone,
+    REPLACE_WITH_RESET_CAPTCHA_TOKEN: token,
+  });
+  expect([reset.statusCode, JSON.parse(reset.body)]).toEqual([200, { code: 0, msg: 'Success.' }]);
+
+  const login = await call(svc.login, { body: { account: user.phone, authType: '1', password: 'N3w-Passw0rd' } });
+  const accessToken = String(login.body.data?.['sessionInfo'].accessToken);
+  const deleted = invokeEvent('userDelete', 'user-delete.json', {
+    REPLACE_WITH_USER_ID: user.userId,
+    REPLACE_WITH_ACCESS_TOKEN: accessToken,
+  });
+  expect([deleted.statusCode, JSON.parse(deleted.body)]).toEqual([200, { code: 0, msg: 'Success.' }]);
+}, 240_000);
