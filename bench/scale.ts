@@ -8,7 +8,7 @@ import { nextId } from '../lib/ids';
 import { createDynamoClient } from '../lib/store/client';
 import { keys } from '../lib/store/dynamo/shared';
 import { createTables } from '../scripts/lib/create-tables';
-import { sentCode } from '../tests/kit/codes';
+import { captchaToken, sentCode } from '../tests/kit/codes';
 import { Phones } from '../tests/kit/phones';
 import type { InProcessService } from '../tests/kit/service';
 import { freshRegistration, openSession, PASSWORD } from '../tests/kit/users';
@@ -183,6 +183,30 @@ export async function scale(options: { users: number; rounds: number; cost: numb
         async () => {
           const session = await openSession(minter.deps);
           return ok(h.refreshToken, { body: { refreshToken: session.refreshToken }, headers: authorized(session.accessToken) });
+        },
+        proxy,
+      ),
+    );
+    trips.push(
+      await countTrips(
+        'password reset',
+        COUNT_ROUNDS,
+        async () => {
+          const user = await freshRegistration(minter, phones.next());
+          await timeHandler(minter.handlers.register, { body: user });
+          const token = await captchaToken(minter, user.phone, '3');
+          return ok(h.passwordReset, { body: { phoneNumber: user.phone, captchaToken: token, newPwd: 'N3w-Passw0rd' } });
+        },
+        proxy,
+      ),
+    );
+    trips.push(
+      await countTrips(
+        'user delete',
+        COUNT_ROUNDS,
+        async () => {
+          const session = await openSession(minter.deps);
+          return ok(h.userDelete, { method: 'DELETE', query: { userId: session.userId }, headers: { Authorization: session.accessToken } });
         },
         proxy,
       ),
