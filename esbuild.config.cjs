@@ -2,15 +2,17 @@
 // and by the bench scripts, so that what is measured is what is deployed.
 'use strict';
 
-const { readFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { brotliCompressSync } = require('node:zlib');
-const { join } = require('node:path');
+const { basename, dirname, join, resolve } = require('node:path');
 
 // The policy refuses passwords under 8 characters before it looks at the common-password list,
 // so shorter entries of that list are dead weight in every bundle (more than half of it). The rest
-// ships sorted and Brotli-compressed, and is unpacked when the register function loads, in a few ms:
-// 66 KiB of base64 instead of 199 KiB of JSON (98 KiB unsorted: sorted neighbours share prefixes,
-// which Brotli packs; the policy looks entries up in a Set, so their order means nothing).
+// ships sorted and Brotli-compressed: 66 KiB of base64 instead of 199 KiB of JSON (98 KiB unsorted:
+// sorted neighbours share prefixes, which Brotli packs; the policy looks entries up in a Set, so
+// their order means nothing). It is unpacked when the list is first read, by the first password
+// check (lib/password-policy.ts builds its Set then too), not while the register function loads:
+// about 4 ms less at init on a quiet machine, the same work once in the first registration.
 // Keep in step with PASSWORD_MIN_CHARS in lib/password-policy.ts (tests/unit/password-policy.test.ts
 // checks the bundled list against it).
 const COMMON_PASSWORD_MIN_CHARS = 8;
@@ -24,10 +26,16 @@ const trimCommonPasswords = {
         .filter((p) => p.length >= COMMON_PASSWORD_MIN_CHARS)
         .sort();
       const packed = brotliCompressSync(Buffer.from(list.join('\n'))).toString('base64');
-      // An ES module: as CommonJS, the default import would copy every index of the array into a
-      // namespace object at load (esbuild's interop), about 17 ms.
+      // CommonJS with `__esModule` and `default` as a getter: esbuild's interop then forwards
+      // `default` to the getter instead of copying the array's indices into a namespace object
+      // (which an array as `module.exports` would cost, about 17 ms), and the getter unpacks once.
       return {
-        contents: `import { brotliDecompressSync } from 'node:zlib';\nexport default brotliDecompressSync(Buffer.from(${JSON.stringify(packed)}, 'base64')).toString().split('\\n');`,
+        contents: [
+          "Object.defineProperty(exports, '__esModule', { value: true });",
+          'let list;',
+          `const unpack = () => require('node:zlib').brotliDecompressSync(Buffer.from(${JSON.stringify(packed)}, 'base64')).toString().split('\\n');`,
+          "Object.defineProperty(exports, 'default', { enumerable: true, get: () => (list ??= unpack()) });",
+        ].join('\n'),
         loader: 'js',
       };
     });
@@ -75,6 +83,71 @@ const xrayWhitelistDynamoDbOnly = {
   },
 };
 
+// @middy/core imports `node:stream/web` for streamed responses, which these functions never send
+// (it checks `instanceof ReadableStream` only then). Loading Node's web streams costs about 2 ms
+// at init; here they load on first use of one of its names, as the same values.
+/** @type {import('esbuild').Plugin} */
+const middyWebStreamsOnUse = {
+  name: 'middy-web-streams-on-use',
+  setup(build) {
+    build.onResolve({ filter: /^node:stream\/web$/ }, (args) =>
+      /[\\/]@middy[\\/]core[\\/]/.test(args.importer) ? { path: 'node:stream/web', namespace: 'on-use' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'on-use' }, (args) => ({
+      // CommonJS getters, one per export of the module: esbuild's interop forwards each to its getter.
+      contents: [
+        'let loaded;',
+        `for (const name of ${JSON.stringify(Object.keys(require(args.path)))}) {`,
+        `  Object.defineProperty(exports, name, { enumerable: true, get: () => (loaded ??= require(${JSON.stringify(args.path)}))[name] });`,
+        '}',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
+// Tracing (lib/observability/tracer.ts) loads Powertools Tracer and the X-Ray SDK, about 80 KiB,
+// only where the stage traces and only after init (lib/observability/xray.ts). Inside a function's
+// bundle they would still be parsed at every cold start, traced or not (about 3 ms). So they are a
+// file of their own, `xray.js`, written beside each bundle that imports them (one file for all the
+// functions of an output folder: the same code), and the bundle requires it when tracing starts.
+const XRAY_ENTRY = join(__dirname, 'lib', 'observability', 'xray.ts');
+const XRAY_FILE = 'xray.js';
+/** @type {import('esbuild').Plugin} */
+const xrayFileOfItsOwn = {
+  name: 'xray-file-of-its-own',
+  setup(build) {
+    let imported = false;
+    build.onResolve({ filter: /[\\/]xray$/ }, (args) => {
+      if (`${resolve(args.resolveDir, args.path)}.ts` !== XRAY_ENTRY) return undefined;
+      imported = true;
+      return { path: `./${XRAY_FILE}`, external: true };
+    });
+    build.onEnd(async (result) => {
+      const { outdir, outfile, write, plugins = [] } = build.initialOptions;
+      if (!imported || result.errors.length > 0 || write === false) return;
+      const dir = outdir ?? dirname(String(outfile));
+      const built = await build.esbuild.build({
+        ...build.initialOptions,
+        plugins: plugins.filter((plugin) => plugin !== xrayFileOfItsOwn),
+        entryPoints: [XRAY_ENTRY],
+        outdir: undefined,
+        outfile: join(dir, XRAY_FILE),
+        metafile: false,
+        write: false,
+      });
+      // Builds of several functions into one folder run at once (serverless-esbuild): each writes
+      // the same bytes, through a rename, so none ever reads a half-written file.
+      mkdirSync(dir, { recursive: true });
+      for (const file of built.outputFiles) {
+        const partial = join(dirname(file.path), `.${basename(file.path)}.${process.pid}.${Math.random().toString(36).slice(2)}`);
+        writeFileSync(partial, file.contents);
+        renameSync(partial, file.path);
+      }
+    });
+  },
+};
+
 /** Options esbuild itself understands. @type {import('esbuild').BuildOptions} */
 const esbuildOptions = {
   bundle: true,
@@ -84,7 +157,17 @@ const esbuildOptions = {
   format: 'cjs',
   // Prefer packages' ES modules: they tree-shake, their CommonJS builds do not.
   mainFields: ['module', 'main'],
-  plugins: [trimCommonPasswords, environmentCredentials, xrayWithoutSdkV2, xrayWhitelistDynamoDbOnly],
+  // What a bundle imports at run time (`./xray.js`, Node's own modules) it requires: a CommonJS
+  // bundle's import() would start Node's ES module loader for it.
+  supported: { 'dynamic-import': false },
+  plugins: [
+    trimCommonPasswords,
+    environmentCredentials,
+    xrayWithoutSdkV2,
+    xrayWhitelistDynamoDbOnly,
+    middyWebStreamsOnUse,
+    xrayFileOfItsOwn,
+  ],
 };
 
 /**
@@ -108,3 +191,4 @@ module.exports = (serverless) => ({
   outputWorkFolder: workFolder(serverless),
 });
 module.exports.esbuildOptions = esbuildOptions;
+module.exports.XRAY_FILE = XRAY_FILE;

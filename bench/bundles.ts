@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { esbuildOptions } from '../esbuild.config.cjs';
+import { esbuildOptions, XRAY_FILE } from '../esbuild.config.cjs';
 import { functionsFor } from '../infra/functions.cjs';
 
 /** The name of bench/sdk-floor.ts's bundle in tables. */
@@ -19,6 +19,8 @@ export interface BundleInfo {
   gzipBytes: number;
   /** Bytes of the linked source map, when built with one. */
   mapBytes: number | undefined;
+  /** Bytes of the tracing file written beside it (esbuild.config.cjs, required when tracing starts), if any. */
+  xrayBytes: number | undefined;
   /** Output bytes by package (`service` for the code of this repository), largest first. */
   packages: Array<{ name: string; bytes: number }>;
 }
@@ -47,6 +49,14 @@ export function packageBytes(metafile: Metafile): Array<{ name: string; bytes: n
     }
   }
   return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+function sizeIfAny(file: string): number | undefined {
+  try {
+    return statSync(file).size;
+  } catch {
+    return undefined;
+  }
 }
 
 export class Bundles {
@@ -86,13 +96,15 @@ export class Bundles {
     const file = join(outdir, 'index.js');
     const result = await build({ ...esbuildOptions, ...extra, entryPoints: [entry], outfile: file, metafile: true, logLevel: 'silent' });
     const code = readFileSync(file);
-    let mapBytes: number | undefined;
-    try {
-      mapBytes = statSync(`${file}.map`).size;
-    } catch {
-      mapBytes = undefined;
-    }
-    return { name, file, bytes: code.byteLength, gzipBytes: gzipSync(code).byteLength, mapBytes, packages: packageBytes(result.metafile) };
+    return {
+      name,
+      file,
+      bytes: code.byteLength,
+      gzipBytes: gzipSync(code).byteLength,
+      mapBytes: sizeIfAny(`${file}.map`),
+      xrayBytes: sizeIfAny(join(outdir, XRAY_FILE)),
+      packages: packageBytes(result.metafile),
+    };
   }
 
   remove(): void {

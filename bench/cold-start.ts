@@ -12,6 +12,7 @@ import { httpEvent } from '../tests/kit/invoke';
 import { Phones } from '../tests/kit/phones';
 import type { InProcessService } from '../tests/kit/service';
 import { freshRegistration, openSession, PASSWORD } from '../tests/kit/users';
+import { XRAY_FILE } from '../esbuild.config.cjs';
 import { Bundles, SDK_FLOOR, serverlessFunctions, type BundleInfo } from './bundles';
 import { authorized, benchService, median, progress, timeHandler } from './lib';
 import { coldRun, deployedSettingsNote, functionEnv, type ColdResult } from './processes';
@@ -164,12 +165,21 @@ function report(variants: Variant[], skipped: string[], runs: number, environmen
 
   const sizes: Table = {
     title: `Bundles (esbuildOptions of esbuild.config.cjs; target ≤ ${kib(BUNDLE_TARGET_BYTES)} KiB minified)`,
-    headers: ['bundle', 'minified KiB', 'gzip KiB', 'source map KiB', 'within target', 'largest packages (KiB in bundle)'],
+    headers: [
+      'bundle',
+      'minified KiB',
+      'gzip KiB',
+      'source map KiB',
+      `${XRAY_FILE} KiB`,
+      'within target',
+      'largest packages (KiB in bundle)',
+    ],
     rows: variants.map((v) => [
       v.name,
       kib(v.bundle.bytes),
       kib(v.bundle.gzipBytes),
       v.bundle.mapBytes === undefined ? '-' : kib(v.bundle.mapBytes),
+      v.bundle.xrayBytes === undefined ? '-' : kib(v.bundle.xrayBytes),
       references.has(v.name) ? '-' : v.bundle.bytes <= BUNDLE_TARGET_BYTES ? 'yes' : 'no',
       v.bundle.packages
         .slice(0, 7)
@@ -255,7 +265,8 @@ function report(variants: Variant[], skipped: string[], runs: number, environmen
       `Each process: \`node bench/fn-runner.cjs cold <bundle> <event>\` reads the event, requires the bundle, calls handler(event, context) once (a fresh captcha token, code or session per process, prepared by the parent), checks the answer is 200 (the authorizer's: isAuthorized) and exits. Environment: ${environment}.`,
       `"${SDK_FLOOR}" (bench/sdk-floor.ts): a function that only builds the DynamoDB document client as lib/store/client.ts does and makes one consistent GetItem, bundled the same way: what any function of this service costs with the packages chosen for it (AWS SDK v3 client-dynamodb and lib-dynamodb), before its own code, validation, tokens, logging, metrics, tracing and signing key.`,
       `"÷ hello, start pooled": Node's start-up (node start → require, ${fmt(start)} ms) is the same work in every process but its median moves by many ms from row to row; this ratio takes its median over all ${variants.reduce((n, v) => n + v.runs.length, 0)} processes and adds each bundle's own require. It estimates the same ratio as "÷ hello", with less noise; the verdict is on "÷ hello".`,
-      '"first request" includes what the container loads on its first use (config, signing key, DynamoDB client and its first connection) and, for register and login, one bcrypt at the default cost.',
+      `"first request" includes what the container loads on its first use (config, signing key, DynamoDB client and its first connection), what loads when first used (${XRAY_FILE}, the tracer beside the bundle, where tracing is on; register's common-password list) and, for register and login, one bcrypt at the default cost.`,
+      `"${XRAY_FILE} KiB": Powertools Tracer and the X-Ray SDK, a file of their own beside each bundle (esbuild.config.cjs), required when tracing starts, after init; the bundle target is on the function's own file.`,
       `"${REGISTER_WITH_MAP}": the register bundle with its linked source map and NODE_OPTIONS=--enable-source-maps: what Node's source-map support would cost at load. The deployed functions ship the map (sourcemap: 'linked') but leave the option off.`,
       `Largest contributors, register: ${top(variants.find((v) => v.name === 'register'))}.`,
       ...(skipped.length > 0 ? [`No first-request event for: ${skipped.join(', ')} (new functions?): bundled, not run.`] : []),

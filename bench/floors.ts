@@ -8,8 +8,9 @@
 //   register  one bcrypt.hash at the cost + one TransactWriteItems of registerUser's 5 items
 //             (token update, phone put, user put, session put, refresh put). Nothing else is
 //             needed to answer: this is the physical minimum, whatever the code looks like.
-//   validate  one consistent GetItem (the code) + one 2-item TransactWriteItems (redeem the code,
-//             put the captcha token): the storage calls validateCode makes; the HMAC is left out.
+//   validate  one consistent GetItem (the code) + one 3-item TransactWriteItems (redeem the code,
+//             put the captcha token, check the phone's wrong-code budget): the storage calls
+//             validateCode makes; the HMAC is left out.
 //   login     the calls a password login makes, in its order: UpdateItem (spend an attempt),
 //             GetItem phone claim, GetItem user (both consistent), bcrypt.compare, then a 3-item
 //             TransactWriteItems (session put, refresh put, quota delete). The ES256 signature of
@@ -21,7 +22,8 @@ import { performance } from 'node:perf_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { importJWK, jwtVerify } from 'jose';
 import type { Deps } from '../lib/container';
-import { failureQuota } from '../lib/domain/login';
+import { passwordBudgets } from '../lib/domain/password-check';
+import { codeFailuresQuota } from '../lib/domain/verification-limits';
 import { nextId } from '../lib/ids';
 import { randomToken, sha256 } from '../lib/secrets';
 import { createDocumentClient } from '../lib/store/client';
@@ -106,7 +108,9 @@ export class Floors {
       const now = Date.now();
       const expiresAt = now + captchaTokenTtlSeconds * 1000;
       const token = { tokenHash, phone, codeType: '1' as const, expiresAt };
-      mustSucceed('validate', await time('db', () => this.verifications.redeemCode(requestId, codeMaxAttempts, token, now)));
+      const failures = codeFailuresQuota(this.deps.config.limits, phone);
+      const redemption = { maxAttempts: codeMaxAttempts, token, failures, now };
+      mustSucceed('validate', await time('db', () => this.verifications.redeemCode(requestId, redemption)));
       return parts;
     };
   }
@@ -114,17 +118,22 @@ export class Floors {
   /** A password login's storage calls and bcrypt.compare, for a user registered with `password`. */
   login(phone: string, password: string): Operation {
     const { limits } = this.deps.config;
-    const quota = failureQuota(this.deps, phone);
+    // As the handler is timed: an event without a source IP spends the pair's and the phone's budgets.
+    const { pair, account } = passwordBudgets(limits, { phone, sourceIp: undefined });
     const sessionId = nextId();
     const refreshHash = sha256(randomToken());
     return async () => {
       const { parts, time } = partTimer();
       const now = Date.now();
-      mustSucceed('login', await time('db', () => this.accounts.spendLoginAttempt(quota, now)));
-      const user = await time('db', () => this.accounts.findUserByPhone(phone));
+      mustSucceed('login', await time('db', () => this.accounts.spendLoginAttempt([pair], now)));
+      const [spent, user] = await time('db', () =>
+        Promise.all([this.accounts.spendLoginAttempt([account], now), this.accounts.findUserByPhone(phone)]),
+      );
+      mustSucceed('login', spent);
       if (!user) throw new Error('login floor: no user');
       const matches = await time('bcrypt', () => bcrypt.compare(password, user.passwordHash));
       if (!matches) throw new Error('login floor: password mismatch');
+      await time('db', () => this.accounts.returnLoginAttempt({ reset: [pair], refund: [account], now }));
       const session = {
         sessionId,
         userId: user.userId,
@@ -133,7 +142,7 @@ export class Floors {
         expiresAt: now + limits.refreshTokenTtlSeconds * 1000,
         endsAt: now + limits.sessionMaxLifetimeSeconds * 1000,
       };
-      mustSucceed('login', await time('db', () => this.accounts.openSession({ session, user, ending: [], now, resetQuota: quota })));
+      mustSucceed('login', await time('db', () => this.accounts.openSession({ session, user, ending: [], now })));
       return parts;
     };
   }

@@ -42,6 +42,73 @@ export const stats = (values: number[]): Stats => ({
   max: Math.max(...values),
 });
 
+/** Ranks 1..n of `values`, ties given their average rank, and the size of each group of ties. */
+function ranks(values: number[]): { ranks: number[]; tieSizes: number[] } {
+  const sorted = values.map((value, index) => ({ value, index })).sort((a, b) => a.value - b.value);
+  const result = new Array<number>(values.length).fill(0);
+  const tieSizes: number[] = [];
+  let group: typeof sorted = [];
+  const close = (end: number) => {
+    const rank = end - (group.length - 1) / 2; // the average of ranks end-len+1 .. end
+    for (const { index } of group) result[index] = rank;
+    tieSizes.push(group.length);
+    group = [];
+  };
+  sorted.forEach((entry, i) => {
+    if (group.length > 0 && group[0]?.value !== entry.value) close(i);
+    group.push(entry);
+  });
+  if (group.length > 0) close(sorted.length);
+  return { ranks: result, tieSizes };
+}
+
+/** The standard normal CDF (Abramowitz & Stegun 7.1.26, error < 1.5e-7). */
+function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-x * x);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+/**
+ * Two-sided Mann-Whitney U test of "a and b come from one distribution": the normal approximation
+ * with the tie correction and a continuity correction, good for samples of 20 or more each.
+ */
+export function mannWhitney(a: number[], b: number[]): { u: number; z: number; p: number } {
+  const n1 = a.length;
+  const n2 = b.length;
+  const n = n1 + n2;
+  const { ranks: r, tieSizes } = ranks([...a, ...b]);
+  const rankSumA = r.slice(0, n1).reduce((sum, x) => sum + x, 0);
+  const u = rankSumA - (n1 * (n1 + 1)) / 2;
+  const ties = tieSizes.reduce((sum, t) => sum + t ** 3 - t, 0);
+  const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - ties / (n * (n - 1))));
+  const deviation = Math.abs(u - (n1 * n2) / 2);
+  const z = sigma === 0 ? 0 : Math.max(0, deviation - 0.5) / sigma;
+  return { u, z, p: Math.min(1, 2 * (1 - normalCdf(z))) };
+}
+
+/**
+ * Two-sided permutation test of the difference of medians: the share of `rounds` random
+ * relabellings of the pooled samples whose difference is at least the observed one.
+ */
+export function permutationP(a: number[], b: number[], rounds = 10_000): number {
+  const observed = Math.abs(median(a) - median(b));
+  const pooled = [...a, ...b];
+  let asExtreme = 0;
+  for (let round = 0; round < rounds; round++) {
+    for (let i = pooled.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      const swapped = pooled[i] ?? 0;
+      pooled[i] = pooled[j] ?? 0;
+      pooled[j] = swapped;
+    }
+    if (Math.abs(median(pooled.slice(0, a.length)) - median(pooled.slice(a.length))) >= observed) asExtreme++;
+  }
+  return (asExtreme + 1) / (rounds + 1);
+}
+
 // ---- the machine ------------------------------------------------------------------------------
 
 export interface Machine {

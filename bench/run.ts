@@ -63,6 +63,12 @@ async function waitForQuiet(seconds: number): Promise<number | undefined> {
 }
 
 const chosen = new Set((process.env['BENCH_SECTIONS'] ?? SECTIONS.join(',')).split(',').map((s) => s.trim()) as Section[]);
+// A misspelt section would otherwise run nothing and write an empty bench/results/latest.md.
+const unknown = [...chosen].filter((s) => !(SECTIONS as readonly string[]).includes(s));
+if (unknown.length > 0) {
+  console.error(`BENCH_SECTIONS: no section ${unknown.join(', ')}; the sections are ${SECTIONS.join(', ')}`);
+  process.exit(2);
+}
 
 async function main() {
   const busyBefore = await waitForQuiet(Number(process.env['BENCH_WAIT_QUIET'] ?? 0));

@@ -11,8 +11,8 @@ import { createTables } from '../scripts/lib/create-tables';
 import { captchaToken, sentCode } from '../tests/kit/codes';
 import { Phones } from '../tests/kit/phones';
 import type { InProcessService } from '../tests/kit/service';
-import { freshRegistration, openSession, PASSWORD } from '../tests/kit/users';
-import { isRead, startCountingProxy } from './counting-proxy';
+import { freshRegistration, openSession, PASSWORD, registeredUser } from '../tests/kit/users';
+import { isRead, startCountingProxy } from '../tests/kit/counting-proxy';
 import { authorized, benchService, median, pool, progress, timeHandler, type Handler } from './lib';
 import { fmt, type SectionResult, type Table, type Target } from './report-model';
 
@@ -187,6 +187,25 @@ export async function scale(options: { users: number; rounds: number; cost: numb
         proxy,
       ),
     );
+    // The profile: a user of its own, its session live; the revocation read, then the user's item.
+    const reader = await registeredUser(minter);
+    const asReader = authorized(reader.session.accessToken);
+    trips.push(
+      await countTrips(
+        'user info (read)',
+        COUNT_ROUNDS,
+        () => ok(h.userInfo, { method: 'GET', query: { userId: reader.userId }, headers: asReader }),
+        proxy,
+      ),
+    );
+    trips.push(
+      await countTrips(
+        'user info (update)',
+        COUNT_ROUNDS,
+        () => ok(h.updateUserInfo, { method: 'PUT', body: { userId: reader.userId, firstname: 'Bench' }, headers: asReader }),
+        proxy,
+      ),
+    );
     trips.push(
       await countTrips(
         'password reset',
@@ -270,7 +289,7 @@ function report(
     notes: [
       `Each size has its own users table (USERS_TABLE-bench-1k / -bench-${Math.round(options.users / 1000)}k), seeded with BatchWriteItem (phone claim + user item per user) in ${fmt(seeding.small)} s and ${fmt(seeding.big)} s; the other tables are shared. The cost-4 row makes the database's share of a registration visible.`,
       'DynamoDB Local keeps items in SQLite (B-tree on the key): lookups grow with log(n). DynamoDB hashes keys to partitions, so its latency does not depend on the table size.',
-      'Round trips: the handlers run on deps whose DynamoDB endpoint is a counting proxy (bench/counting-proxy.ts) in front of DynamoDB Local; every HTTP request is counted by its X-Amz-Target, SDK retries included. Tokens, codes and sessions are minted beforehand through a client that bypasses the proxy.',
+      'Round trips: the handlers run on deps whose DynamoDB endpoint is a counting proxy (tests/kit/counting-proxy.ts) in front of DynamoDB Local; every HTTP request is counted by its X-Amz-Target, SDK retries included. Tokens, codes and sessions are minted beforehand through a client that bypasses the proxy.',
     ],
     panels: [
       {

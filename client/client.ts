@@ -1,4 +1,4 @@
-// createClient: one method per endpoint of the API (docs/API.md §1-§3) over any WHATWG fetch. A method
+// createClient: one method per endpoint of the API (docs/API.md §1-§3, §6) over any WHATWG fetch. A method
 // resolves with the envelope's `data` and throws KooDriveError for an error answer, or
 // KooDriveTransportError when no usable answer came back.
 import { KooDriveError, KooDriveTransportError } from './errors';
@@ -10,14 +10,20 @@ import type {
   LoginData,
   LoginRequest,
   LogoutRequest,
+  PasswordModifyRequest,
   PasswordResetRequest,
+  PhoneModifyData,
+  PhoneModifyRequest,
   RefreshData,
   RefreshRequest,
   RegisterData,
   RegisterRequest,
   SendCodeData,
   SendCodeRequest,
+  UpdateUserInfoRequest,
   UserDeleteRequest,
+  UserInfoData,
+  UserInfoRequest,
   ValidateCodeData,
   ValidateCodeRequest,
 } from './types';
@@ -48,12 +54,20 @@ export interface KooDriveClient extends Record<RouteName, (...args: never[]) => 
   refreshToken(request: RefreshRequest, options?: CallOptions): Promise<RefreshData>;
   /** docs/API.md §3.3: ends the session of `accessToken`. */
   logout(request: LogoutRequest, options?: CallOptions): Promise<void>;
+  /** docs/API.md §6.3: the caller's profile. Naming another user by `userId` or `phone` is `accessDenied`. */
+  userInfo(request: UserInfoRequest, options?: CallOptions): Promise<UserInfoData>;
+  /** docs/API.md §6.4: sets the caller's `firstname`, `surname` or `email` (at least one); the phone is not changed here. */
+  updateUserInfo(request: UpdateUserInfoRequest, options?: CallOptions): Promise<void>;
   /** docs/API.md §6.2: sets a new password with a password-reset captcha token; every session of the account ends. */
   passwordReset(request: PasswordResetRequest, options?: CallOptions): Promise<void>;
   /** docs/API.md §6.6: deletes the account of `accessToken`, named by `userId`; every session of it ends. */
   userDelete(request: UserDeleteRequest, options?: CallOptions): Promise<void>;
   /** docs/API.md §3.4: the public keys that verify access tokens. */
   jwks(options?: CallOptions): Promise<JwksData>;
+  /** docs/API.md §6.1: changes the password; every other session of the user ends, this one stays. */
+  passwordModify(request: PasswordModifyRequest, options?: CallOptions): Promise<void>;
+  /** docs/API.md §6.5: moves the account to `newPhone`; every other session of the user ends, this one stays. */
+  phoneModify(request: PhoneModifyRequest, options?: CallOptions): Promise<PhoneModifyData>;
 }
 
 interface Envelope {
@@ -158,6 +172,10 @@ export function createClient(options: ClientOptions): KooDriveClient {
     logout: async (request, callOptions) => {
       await call('logout', { body: request, authorization: request.accessToken }, callOptions);
     },
+    userInfo: ({ accessToken, ...query }, callOptions) => call('userInfo', { query, authorization: accessToken }, callOptions),
+    updateUserInfo: async ({ accessToken, ...body }, callOptions) => {
+      await call('updateUserInfo', { body, authorization: accessToken }, callOptions);
+    },
     passwordReset: async (request, callOptions) => {
       await call('passwordReset', { body: request }, callOptions);
     },
@@ -165,5 +183,10 @@ export function createClient(options: ClientOptions): KooDriveClient {
       await call('userDelete', { query, authorization: accessToken }, callOptions);
     },
     jwks: (callOptions) => call('jwks', { bare: true }, callOptions),
+    // The access token goes in the header only.
+    passwordModify: async ({ accessToken, ...body }, callOptions) => {
+      await call('passwordModify', { body, authorization: accessToken }, callOptions);
+    },
+    phoneModify: ({ accessToken, ...body }, callOptions) => call('phoneModify', { body, authorization: accessToken }, callOptions),
   };
 }

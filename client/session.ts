@@ -3,7 +3,7 @@
 // would count as reuse once the grace window has passed, and end the session).
 import type { KooDriveClient } from './client';
 import { KooDriveError } from './errors';
-import type { CallOptions, PasswordResetRequest, SessionInfo } from './types';
+import type { CallOptions, PasswordModifyRequest, PasswordResetRequest, PhoneModifyData, PhoneModifyRequest, SessionInfo } from './types';
 
 export interface SessionState {
   userId: string;
@@ -55,6 +55,24 @@ export class Session {
     } finally {
       this.end();
     }
+  }
+
+  /**
+   * Changes the password (docs/API.md §6.1). This session stays, its tokens as they are; every other
+   * session of the user ends. An expired access token is refused (13001010): refresh first.
+   */
+  async changePassword(request: Omit<PasswordModifyRequest, 'userId' | 'accessToken'>, options?: CallOptions): Promise<void> {
+    const { userId, sessionInfo } = this.live();
+    await this.client.passwordModify({ ...request, userId, accessToken: sessionInfo.accessToken }, options);
+  }
+
+  /**
+   * Moves the account to a new phone number (docs/API.md §6.5), with a phone-change captcha token
+   * for it and the password. This session stays, its tokens as they are; every other session ends.
+   */
+  changePhone(request: Omit<PhoneModifyRequest, 'userId' | 'accessToken'>, options?: CallOptions): Promise<PhoneModifyData> {
+    const { userId, sessionInfo } = this.live();
+    return this.client.phoneModify({ ...request, userId, accessToken: sessionInfo.accessToken }, options);
   }
 
   /**

@@ -22,6 +22,15 @@ export type LoginRequest = RequestOf<'login'>;
 export type RefreshRequest = RequestOf<'refreshToken'> & { accessToken: string };
 /** `accessToken` goes in the body and, as `Authorization`, in the header. */
 export type LogoutRequest = RequestOf<'logout'>;
+/** `{oldPassword, newPassword, userId}`, and the caller's access token, sent as `Authorization`. */
+export type PasswordModifyRequest = RequestOf<'passwordModify'> & { accessToken: string };
+/** `{userId, newPhone, captchaToken, password}`, and the caller's access token, sent as `Authorization`. */
+export type PhoneModifyRequest = RequestOf<'phoneModify'> & { accessToken: string };
+
+/** `userId` or `phone` may name the caller (or neither); the access token goes as `Authorization`. */
+export type UserInfoRequest = QueryOf<'userInfo'> & { accessToken: string };
+/** `userId` and at least one of `firstname`, `surname`, `email`; the access token goes as `Authorization`. */
+export type UpdateUserInfoRequest = RequestOf<'updateUserInfo'> & { accessToken: string };
 /** The new password for the phone, paid with a captcha token of `codeType` "3" for it. */
 export type PasswordResetRequest = RequestOf<'passwordReset'>;
 /** The account's `userId` (the query), and its access token, sent as `Authorization`. */
@@ -32,6 +41,9 @@ export type ValidateCodeData = DataOf<'validateCode'>;
 export type RegisterData = DataOf<'register'>;
 export type LoginData = DataOf<'login'>;
 export type RefreshData = DataOf<'refreshToken'>;
+/** The caller's profile: userId, firstname, surname, phone, email. */
+export type UserInfoData = DataOf<'userInfo'>;
+export type PhoneModifyData = DataOf<'phoneModify'>;
 /** The JWK Set that verifies access tokens. */
 export type JwksData = DataOf<'jwks'>;
 

@@ -4,6 +4,7 @@ import { warmContainer, type DepsProvider } from '../lib/container';
 import { login } from '../lib/domain/login';
 import { httpEndpoint } from '../lib/http/endpoint';
 
-export const createHandler = (deps: DepsProvider) => httpEndpoint(endpoint, { handle: async ({ body }) => login(await deps(), body) });
+export const createHandler = (deps: DepsProvider) =>
+  httpEndpoint(endpoint, { deps, handle: async ({ body, sourceIp }) => login(await deps(), body, sourceIp) });
 
 export const handler = createHandler(warmContainer({ keys: 'signing' }));

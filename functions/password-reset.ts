@@ -5,7 +5,7 @@ import { resetPassword } from '../lib/domain/account-life';
 import { httpEndpoint } from '../lib/http/endpoint';
 
 export const createHandler = (deps: DepsProvider) =>
-  httpEndpoint(endpoint, { handle: async ({ body, sourceIp }) => resetPassword(await deps(), body, sourceIp) });
+  httpEndpoint(endpoint, { deps, handle: async ({ body, sourceIp }) => resetPassword(await deps(), body, sourceIp) });
 
 // No key: a reset neither signs nor verifies a token, and opens no session.
 export const handler = createHandler(warmContainer({ keys: 'none' }));

@@ -5,6 +5,6 @@ import { register } from '../lib/domain/registration';
 import { httpEndpoint } from '../lib/http/endpoint';
 
 export const createHandler = (deps: DepsProvider) =>
-  httpEndpoint(endpoint, { metric: 'SignUps', handle: async ({ body }) => register(await deps(), body) });
+  httpEndpoint(endpoint, { deps, metric: 'SignUps', handle: async ({ body, sourceIp }) => register(await deps(), body, sourceIp) });
 
 export const handler = createHandler(warmContainer({ keys: 'signing' }));

@@ -5,6 +5,6 @@ import { validateCode } from '../lib/domain/verification';
 import { httpEndpoint } from '../lib/http/endpoint';
 
 export const createHandler = (deps: DepsProvider) =>
-  httpEndpoint(endpoint, { handle: async ({ body }) => validateCode(await deps(), body) });
+  httpEndpoint(endpoint, { deps, handle: async ({ body }) => validateCode(await deps(), body) });
 
 export const handler = createHandler(warmContainer({ keys: 'codes' }));

@@ -12,7 +12,7 @@
 const { stageSettings } = require('./stages.cjs');
 const { tables } = require('./tables.cjs');
 const { functionsFor, lambdaLogicalId } = require('./functions.cjs');
-const { metricNames, metricsNamespace, SERVICE_DIMENSION } = require('./metrics.cjs');
+const { metricNames, metricsNamespace, BUDGET_DIMENSION, SERVICE_DIMENSION } = require('./metrics.cjs');
 
 /** Alarm thresholds, each with why it is where it is. Counts are per 5-minute period. */
 const thresholds = Object.freeze({
@@ -36,6 +36,10 @@ const thresholds = Object.freeze({
   // in 5 minutes (1,200 an hour) is far above the sign-ups of a young service and costs little if
   // an attack stops there; set it to about three times your busiest 5 minutes once you know them.
   ALARM_SMS_PER_5_MIN: 100,
+  // Sends refused because the SMS budget of a country or of the whole service was spent
+  // (SMS_MAX_PER_COUNTRY_PER_HOUR, SMS_MAX_PER_HOUR). One is enough: either budget spent stops every
+  // sender in its scope, honest ones too, until the hour ends, and is what pumping runs into.
+  ALARM_SMS_BUDGET_SPENT: 1,
 });
 
 const PERIOD_SECONDS = 300;
@@ -236,6 +240,32 @@ function smsSpikeAlarm(prefix, service, stage, threshold) {
 }
 
 /**
+ * Sends refused by a spent SMS budget, of a country or of the whole service (lib/domain/verification.ts).
+ * @param {string} prefix @param {string} service @param {string} stage @param {Thresholds} threshold
+ */
+function smsBudgetAlarm(prefix, service, stage, threshold) {
+  const spent = ['country', 'service'].map((budget) =>
+    metric(budget, metricsNamespace(service, stage), metricNames.smsBudgetSpent, {
+      [SERVICE_DIMENSION]: service,
+      [BUDGET_DIMENSION]: budget,
+    }),
+  );
+  return alarm(
+    `${prefix}-sms-budget-spent`,
+    'An SMS budget is spent (SMS_MAX_PER_COUNTRY_PER_HOUR or SMS_MAX_PER_HOUR): sends in its scope are refused until the hour ends. Likely SMS pumping: see the "SMS budget spent" warnings for the country, and docs/SECURITY.md.',
+    {
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: threshold.ALARM_SMS_BUDGET_SPENT,
+      EvaluationPeriods: 1,
+      Metrics: [
+        ...spent,
+        { Id: 'spent', Label: 'sends refused by a spent SMS budget', ReturnData: true, Expression: 'FILL(country, 0) + FILL(service, 0)' },
+      ],
+    },
+  );
+}
+
+/**
  * The alarms, their topic and its optional e-mail subscription.
  * @param {{ service: string, stage: string, email?: string, env?: NodeJS.ProcessEnv }} options
  */
@@ -249,6 +279,7 @@ function alarmResources({ service, stage, email, env }) {
       ...lambdaThrottlesAlarms(prefix, stage, threshold),
       ...dynamoDbThrottlesAlarms(prefix, threshold),
       SmsSpikeAlarm: smsSpikeAlarm(prefix, service, stage, threshold),
+      SmsBudgetAlarm: smsBudgetAlarm(prefix, service, stage, threshold),
     },
     Outputs: {
       AlarmTopicArn: { Description: 'SNS topic of the CloudWatch alarms: subscribe to be told', Value: { Ref: 'AlarmTopic' } },

@@ -10,6 +10,10 @@ const metricNames = Object.freeze({
   signUps: 'SignUps',
   /** A verification code handed to the SMS sender: one SMS, paid for. */
   codesSent: 'CodesSent',
+  /** A send answered like one, but texted to nobody: the flow it is for cannot succeed (docs/API.md §2.1). */
+  codesSuppressed: 'CodesSuppressed',
+  /** A send refused because a budget for many phones is spent (dimension `Budget`: country or service). */
+  smsBudgetSpent: 'SmsBudgetSpent',
   /** An answer with a non-zero code, by its API error code (dimension `ErrorCode`). */
   failures: 'Failures',
   /** A 429 (the service's own limits) or a 503 because DynamoDB throttled a request or a transaction's item; by `ErrorCode` too. */
@@ -18,6 +22,9 @@ const metricNames = Object.freeze({
 
 /** The docs/API.md §5 error code of a failure: a bounded set, never anything per request. */
 const ERROR_CODE_DIMENSION = 'ErrorCode';
+
+/** Which SMS budget a `SmsBudgetSpent` is of: `country` or `service`, never which country. */
+const BUDGET_DIMENSION = 'Budget';
 
 /** Powertools adds this dimension to every metric, valued POWERTOOLS_SERVICE_NAME. */
 const SERVICE_DIMENSION = 'service';
@@ -28,4 +35,4 @@ const SERVICE_DIMENSION = 'service';
  */
 const metricsNamespace = (service, stage) => `${service}/${stage}`;
 
-module.exports = { metricNames, ERROR_CODE_DIMENSION, SERVICE_DIMENSION, metricsNamespace };
+module.exports = { metricNames, ERROR_CODE_DIMENSION, BUDGET_DIMENSION, SERVICE_DIMENSION, metricsNamespace };

@@ -27,14 +27,26 @@ const { functionsFor, roleLogicalId } = require('./functions.cjs');
 // signing key, the ones that only verify read the public keys, the code functions the code key.
 /** @type {Readonly<Record<string, Readonly<Grants>>>} */
 const grants = Object.freeze({
-  // Cooldown put, quota updates, code put; a refused send lifts its cooldown (delete).
+  // Cooldown put, quota updates, the wrong-code budget checked, code put; a refused send lifts its
+  // cooldown (delete). A login, reset or phone-change code reads whether the phone has an account;
+  // a phone-change code checks its session (the public keys, the revocation read). The human
+  // check's secret, read only where SEND_CODE_CHALLENGE is on.
   sendCode: {
-    tables: { rateLimits: ['PutItem', 'UpdateItem', 'DeleteItem'], verifications: ['PutItem'] },
-    parameters: ['codeKey'],
+    tables: {
+      rateLimits: ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+      verifications: ['PutItem'],
+      users: ['GetItem'],
+      sessions: ['GetItem'],
+    },
+    parameters: ['codeKey', 'publicKeys', 'challengeSecret'],
     sms: true,
   },
-  // Code read, a wrong guess counted, the code redeemed and its captcha token put.
-  validateCode: { tables: { verifications: ['GetItem', 'UpdateItem', 'PutItem'] }, parameters: ['codeKey'] },
+  // Code read, a wrong guess counted (with the phone's wrong-code budget), the code redeemed and
+  // its captcha token put (with that budget checked).
+  validateCode: {
+    tables: { verifications: ['GetItem', 'UpdateItem', 'PutItem'], rateLimits: ['UpdateItem', 'ConditionCheckItem'] },
+    parameters: ['codeKey'],
+  },
   // Token spent, phone claim and user put, session put; a retried registration reads the user,
   // spends (then resets) a login try, and adds its session to the user's index (update), ending
   // sessions it pushes out (delete).
@@ -68,6 +80,27 @@ const grants = Object.freeze({
   // The session read; it ends (deleted, out of the index), or with allSessions every session of
   // the user (the user read, its index rewritten).
   logout: { tables: { sessions: ['GetItem', 'DeleteItem'], users: ['GetItem', 'UpdateItem'] }, parameters: ['publicKeys'] },
+  // The token's session read, then the caller's user read.
+  userInfo: { tables: { sessions: ['GetItem'], users: ['GetItem'] }, parameters: ['publicKeys'] },
+  // The token's session read, then the caller's user updated (conditionally: never created).
+  updateUserInfo: { tables: { sessions: ['GetItem'], users: ['UpdateItem'] }, parameters: ['publicKeys'] },
+  // The token's session and the user read, a password try spent; one transaction writes the user
+  // (update) and ends the other sessions (delete).
+  passwordModify: {
+    tables: { sessions: ['GetItem', 'DeleteItem'], users: ['GetItem', 'UpdateItem'], rateLimits: ['UpdateItem', 'DeleteItem'] },
+    parameters: ['publicKeys'],
+  },
+  // As passwordModify, and in the same transaction the token spent, the new phone's claim put and
+  // the old one's deleted.
+  phoneModify: {
+    tables: {
+      sessions: ['GetItem', 'DeleteItem'],
+      users: ['GetItem', 'PutItem', 'DeleteItem', 'UpdateItem'],
+      rateLimits: ['UpdateItem', 'DeleteItem'],
+      verifications: ['UpdateItem'],
+    },
+    parameters: ['publicKeys'],
+  },
   // The captcha token read, then spent; the phone's claim and user read, the user's password hash
   // and session index rewritten, its sessions ended (deleted), the phone's login counter cleared
   // (deleted). No key: it signs and verifies nothing.

@@ -66,6 +66,9 @@ function cliCommand() {
   return first === undefined || first.startsWith('-') ? undefined : first;
 }
 
+/** Whether this run of the CLI builds what ships to AWS (`deploy`, `package`). */
+const isShipping = () => SHIPPING_COMMANDS.has(cliCommand() ?? '');
+
 /** @param {string} stage @returns {Readonly<StageSettings>} */
 function stageSettings(stage) {
   return stages[/** @type {keyof typeof stages} */ (stage)] ?? stages.dev;
@@ -84,6 +87,8 @@ function keyParameters(service, stage) {
     publicKeys: `/${service}/${stage}/public-keys`,
     /** SecureString: the HMAC key of stored SMS codes, an octet JWK. */
     codeKey: `/${service}/${stage}/code-key`,
+    /** SecureString: the human-check provider's secret, as the provider gave it (SEND_CODE_CHALLENGE). */
+    challengeSecret: `/${service}/${stage}/challenge-secret`,
   };
 }
 
@@ -102,7 +107,7 @@ async function forServerless({ resolveVariable }) {
   // and settings (outbox, key file, DynamoDB Local) that cannot run in AWS. A package is refused
   // too: `deploy --package` would ship it under any stage name. Every command's variables resolve
   // before it acts, so this stops it before anything is built or reaches AWS.
-  if (stage === LOCAL_STAGE && SHIPPING_COMMANDS.has(cliCommand() ?? '')) {
+  if (stage === LOCAL_STAGE && isShipping()) {
     throw new Error(`stage "${LOCAL_STAGE}" runs on this machine only (npm start); use --stage dev or --stage prod`);
   }
   return stageSettings(stage);
@@ -113,3 +118,4 @@ module.exports.stages = stages;
 module.exports.stageSettings = stageSettings;
 module.exports.keyParameters = keyParameters;
 module.exports.LOCAL_STAGE = LOCAL_STAGE;
+module.exports.isShipping = isShipping;

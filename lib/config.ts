@@ -3,6 +3,7 @@
 // validation here and its place in `Config` are built from that row, not written per setting.
 import * as z from 'zod/mini';
 import infra from '../infra/tables.cjs';
+import { isCallingCode } from './phone';
 import { allowed, MIN_DEPLOYED_BCRYPT_COST, settings } from './settings.cjs';
 
 type Rows = typeof settings;
@@ -39,7 +40,9 @@ function valueSchema(kind: Row['kind']): z.ZodMiniType {
     case 'enum':
       return z.enum(kind.values, message);
     case 'text':
-      return z.string(message).check(z.minLength(1, message));
+      return 'pattern' in kind
+        ? z.string(message).check(z.minLength(1, message), z.regex(new RegExp(kind.pattern), message))
+        : z.string(message).check(z.minLength(1, message));
     case 'url':
       return z.url(message);
   }
@@ -87,6 +90,29 @@ function crossFieldRules(env: SettingValues & { AWS_EXECUTION_ENV?: string | und
   }
   if (inAws && env.CODE_KEY_FILE) {
     ctx.addIssue({ code: 'custom', path: ['CODE_KEY_FILE'], message: 'a deployed stage reads its key from SSM' });
+  }
+  smsRules(env, inAws, ctx);
+}
+
+// Where codes may go, and where the human check is asked (docs/SECURITY.md, "SMS").
+function smsRules(env: SettingValues, inAws: boolean, ctx: z.core.$RefinementCtx): void {
+  const countries = env.SMS_ALLOWED_COUNTRY_CODES;
+  if (inAws && !countries) {
+    ctx.addIssue({ code: 'custom', path: ['SMS_ALLOWED_COUNTRY_CODES'], message: 'a deployed stage names where codes may go (or *)' });
+  }
+  const unknown = (countries ?? '*')
+    .split(',')
+    .map((code) => code.trim())
+    .filter((code) => code !== '*' && !isCallingCode(code));
+  if (unknown.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SMS_ALLOWED_COUNTRY_CODES'],
+      message: `${unknown.join(', ')} ${unknown.length === 1 ? 'is no' : 'are no'} country calling code (ITU-T E.164)`,
+    });
+  }
+  if (inAws && env.CHALLENGE_VERIFY_URL) {
+    ctx.addIssue({ code: 'custom', path: ['CHALLENGE_VERIFY_URL'], message: "a deployed stage asks the provider's own siteverify" });
   }
 }
 

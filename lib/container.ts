@@ -13,6 +13,7 @@ import type { AccountStore } from './domain/account-store';
 import type { SessionStore } from './domain/session-store';
 import type { VerificationStore } from './domain/verification-store';
 import type { SmsSender } from './sms/sender';
+import { NO_HUMAN_CHECK, type HumanCheck } from './challenge/human-check';
 import { loadCodeKey, type CodeKey } from './tokens/code-key';
 import { loadPublicKeys } from './tokens/public-keys';
 import { loadSigningKey, type PublicJwk, type SigningKey } from './tokens/signing-key';
@@ -32,6 +33,8 @@ export interface Deps {
   codeKey: CodeKey;
   /** Checks access tokens against the published keys and this service's revocations. */
   verifyAccessToken: AccessTokenVerifier;
+  /** The human check before a code is sent (SEND_CODE_CHALLENGE); held only by the function that sends codes. */
+  humanCheck: HumanCheck;
   /** Epoch milliseconds; injectable so tests can move time. */
   now: () => number;
 }
@@ -51,9 +54,11 @@ export interface DepsParts {
   /** The SMS sender (lib/sms/create.ts); without it, sending fails. */
   sms?: (config: Config) => SmsSender;
   /** The keys it holds; every key when not said (in-process tools that serve every function). */
-  keys?: KeyNeed;
+  keys?: KeyNeed | readonly KeyNeed[];
   /** The access-token verifier (lib/tokens/local-verifier.ts); without it, every token is refused. */
   verifier?: (keys: PublicJwk[], options: Omit<VerifierOptions, 'keys'>) => AccessTokenVerifier;
+  /** The human check (lib/challenge/create.ts); without it, none (a send refuses to run when SEND_CODE_CHALLENGE is on). */
+  humanCheck?: (config: Config) => Promise<HumanCheck>;
 }
 
 const NO_SMS: SmsSender = {
@@ -79,12 +84,13 @@ interface Keys {
   codeKey: CodeKey;
 }
 
-async function loadKeys(config: Config, need: KeyNeed | undefined): Promise<Keys> {
+async function loadKeys(config: Config, need: KeyNeed | readonly KeyNeed[] | undefined): Promise<Keys> {
   const all = need === undefined;
+  const needs = new Set<KeyNeed>(typeof need === 'string' ? [need] : need);
   const [signing, codeKey, verifying] = await Promise.all([
-    all || need === 'signing' ? loadSigningKey(config) : undefined,
-    all || need === 'codes' ? loadCodeKey(config) : notHeld('code key'),
-    need === 'verifying' ? loadPublicKeys(config) : undefined,
+    all || needs.has('signing') ? loadSigningKey(config) : undefined,
+    all || needs.has('codes') ? loadCodeKey(config) : notHeld('code key'),
+    needs.has('verifying') && !needs.has('signing') ? loadPublicKeys(config) : undefined,
   ]);
   return {
     signingKey: signing ?? notHeld('signing key'),
@@ -97,10 +103,13 @@ export async function createDeps(config: Config = getConfig(), parts: DepsParts 
   // Read while the storage client is built; awaited below, where a failure rejects createDeps.
   const keys = loadKeys(config, parts.keys);
   keys.catch(() => undefined);
+  const humanCheck = parts.humanCheck ? parts.humanCheck(config) : Promise.resolve(NO_HUMAN_CHECK);
+  humanCheck.catch(() => undefined);
   const db = createDocumentClient(config, await traced(createDynamoClient(config)));
   const sms = parts.sms ? parts.sms(config) : NO_SMS;
   const sessions = new DynamoSessionStore(db, config.tables);
   const { signingKey, publicKeys, codeKey } = await keys;
+  const check = await humanCheck;
   return {
     config,
     verifications: new DynamoVerificationStore(db, config.tables),
@@ -111,6 +120,7 @@ export async function createDeps(config: Config = getConfig(), parts: DepsParts 
     publicKeys,
     codeKey,
     verifyAccessToken: parts.verifier ? parts.verifier(publicKeys, { jwt: config.jwt, revocations: sessions }) : NO_VERIFIER,
+    humanCheck: check,
     now: Date.now,
   };
 }

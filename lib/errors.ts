@@ -13,6 +13,8 @@ export const ERRORS = {
   invalidRefreshToken: { status: 401, code: 13001009, msg: 'Invalid refresh token.' },
   invalidAccessToken: { status: 401, code: 13001010, msg: 'Invalid access token.' },
   accessDenied: { status: 403, code: 13001011, msg: 'Access denied.' },
+  destinationNotAllowed: { status: 403, code: 13001013, msg: 'SMS to this destination is not supported.' },
+  humanCheckFailed: { status: 400, code: 13001014, msg: 'Human verification failed.' },
   serviceBusy: { status: 503, code: 13000500, msg: 'Service busy. Try again later.' },
   internal: { status: 500, code: 13000501, msg: 'Internal error.' },
 } as const;

@@ -18,6 +18,12 @@ export const REQUEST_ID_HEX_CHARS = 32;
 export const randomRequestId = (): string => randomBytes(REQUEST_ID_HEX_CHARS / 2).toString('hex');
 
 /**
+ * What logs carry instead of a request id: the id is the only handle validate takes, so a log
+ * reader must not be able to use it. 48 bits of its SHA-256 tell one request from another.
+ */
+export const requestRef = (requestId: string): string => sha256(requestId).slice(0, 12);
+
+/**
  * The refresh token that replaces `token` on rotation: derived, not drawn, so that a client
  * repeating a refresh (a retry, a second tab) within the grace window gets the same successor
  * back although only hashes are stored. 192 bits, like the first token of a session.

@@ -10,7 +10,9 @@
  * What a value may be. Every value arrives as text; a whole number is parsed.
  * @typedef {{ type: 'int', min: number, max?: number }} WholeNumber  min..max, both included
  * @typedef {{ type: 'enum', values: readonly [string, ...string[]] }} OneOf
- * @typedef {{ type: 'text' }} Text  any text but the empty one
+ * @typedef {{ type: 'text', pattern?: string, rule?: string, example?: string }} Text  any text but
+ *   the empty one; with a `pattern`, only text it matches (a regular expression), which `rule` says
+ *   in words and `example` shows
  * @typedef {{ type: 'url' }} Url
  * @typedef {WholeNumber | OneOf | Text | Url} Kind
  */
@@ -32,6 +34,9 @@
  * @property {string | number} [default]  when unset or empty; without one the setting is optional
  * @property {string} [localDefault]  what the local stage hands the functions when the shell sets
  *   none (infra/environment.cjs), where the functions themselves have no default
+ * @property {boolean} [requiredToDeploy]  a deployed stage refuses to deploy (`serverless deploy` or
+ *   `package`) unless the shell sets it: a choice nobody may make by default (infra/environment.cjs);
+ *   the local stage gets its `localDefault`
  * @property {SetBy} setBy
  * @property {string} field  where `Config` keeps the value: `limits.codeTtlSeconds` is
  *   `config.limits.codeTtlSeconds`, `bcryptCost` is `config.bcryptCost`
@@ -40,6 +45,11 @@
 
 // Cheaper hashes are for tests and laptops only (lib/config.ts refuses them in AWS).
 const MIN_DEPLOYED_BCRYPT_COST = 10;
+
+// `*`, or calling codes (1-3 digits, never starting with 0) separated by commas.
+const COUNTRY_CODE_LIST = '^\\s*(\\*|[1-9][0-9]{0,2}(\\s*,\\s*[1-9][0-9]{0,2})*)\\s*$';
+// `*`, or agent names (docs/API.md §0: printable ASCII) separated by commas.
+const AGENT_NAME_LIST = '^(\\*|[\\x20-\\x2b\\x2d-\\x7e]+(,[\\x20-\\x2b\\x2d-\\x7e]+)*)$';
 
 const positive = /** @type {const} */ ({ type: 'int', min: 1 });
 const nonNegative = /** @type {const} */ ({ type: 'int', min: 0 });
@@ -77,6 +87,71 @@ const settings = defineSettings({
     setBy: 'deployer',
     field: 'limits.smsMaxPerIpPerHour',
     description: 'codes per source IP per clock hour',
+  },
+  // Where codes may go and how many may go: docs/SECURITY.md, "SMS".
+  SMS_ALLOWED_COUNTRY_CODES: {
+    kind: {
+      type: 'text',
+      pattern: COUNTRY_CODE_LIST,
+      rule: '`*`, or country calling codes separated by commas',
+      example: '27,62',
+    },
+    localDefault: '*',
+    requiredToDeploy: true,
+    setBy: 'deployer',
+    field: 'sms.allowedCountryCodes',
+    description:
+      'where codes may be texted: the country calling codes (`27,62`), or `*` for any destination; required to deploy (locally `*`), since a destination not needed is only a cost',
+  },
+  SMS_MAX_PER_COUNTRY_PER_HOUR: {
+    kind: positive,
+    default: 300,
+    setBy: 'deployer',
+    field: 'limits.smsMaxPerCountryPerHour',
+    description: 'codes per country calling code per clock hour, all phones together',
+  },
+  SMS_MAX_PER_HOUR: {
+    kind: positive,
+    default: 1000,
+    setBy: 'deployer',
+    field: 'limits.smsMaxPerHour',
+    description: 'codes per clock hour, the whole service (a sharded counter: docs/SECURITY.md)',
+  },
+  CODE_MAX_FAILURES_PER_PHONE_PER_DAY: {
+    kind: positive,
+    default: 20,
+    setBy: 'deployer',
+    field: 'limits.codeMaxFailuresPerPhonePerDay',
+    description:
+      "wrong codes per phone per UTC day over all its codes; past it the phone's sends and validations wait for the next day (429)",
+  },
+  // Who may call, and whether a person must be behind a send.
+  AGENT_NAMES: {
+    kind: {
+      type: 'text',
+      pattern: AGENT_NAME_LIST,
+      rule: '`*`, or agent names (printable, no comma) separated by commas',
+      example: 'demo-app,other-app',
+    },
+    default: '*',
+    setBy: 'deployer',
+    field: 'agentNames',
+    description: '`x-hw-agentName` values accepted, separated by commas; `*` (or empty) accepts any',
+  },
+  SEND_CODE_CHALLENGE: {
+    kind: { type: 'enum', values: ['off', 'turnstile', 'recaptcha'] },
+    default: 'off',
+    setBy: 'deployer',
+    field: 'challenge.provider',
+    description:
+      'human check before a code is sent: `turnstile` (Cloudflare) or `recaptcha` (Google) verify the `X-Challenge-Token` header with the secret of `CHALLENGE_SECRET_PARAMETER` (`CHALLENGE_SECRET_FILE` locally)',
+  },
+  SEND_CODE_CHALLENGE_TIMEOUT_MS: {
+    kind: { type: 'int', min: 100, max: 8000 },
+    default: 3000,
+    setBy: 'deployer',
+    field: 'challenge.timeoutMs',
+    description: 'how long the human-check provider may take to answer; slower or down, sends fail closed (503)',
   },
   CODE_TTL_SECONDS: {
     kind: positive,
@@ -128,19 +203,34 @@ const settings = defineSettings({
     field: 'bcryptCost',
     description: `bcrypt cost for passwords (a deployed stage refuses less than ${MIN_DEPLOYED_BCRYPT_COST})`,
   },
+  // Wrong passwords, counted three ways (docs/API.md §7.7): per phone and source IP, per phone, per source IP.
   LOGIN_MAX_FAILURES: {
     kind: positive,
     default: 10,
     setBy: 'deployer',
     field: 'limits.loginMaxFailures',
-    description: 'password attempts per phone per window before 429',
+    description: 'wrong passwords per phone from one source IP per window before 429',
   },
   LOGIN_FAILURE_WINDOW_SECONDS: {
     kind: positive,
     default: 900,
     setBy: 'deployer',
     field: 'limits.loginFailureWindowSeconds',
-    description: 'window for `LOGIN_MAX_FAILURES` (a successful login resets it)',
+    description: 'window for `LOGIN_MAX_FAILURES` (a right password from that source IP clears it)',
+  },
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY: {
+    kind: positive,
+    default: 100,
+    setBy: 'deployer',
+    field: 'limits.loginMaxFailuresPerAccountPerDay',
+    description: 'wrong passwords per phone from all source IPs per UTC day before 429',
+  },
+  LOGIN_MAX_FAILURES_PER_IP_PER_HOUR: {
+    kind: positive,
+    default: 100,
+    setBy: 'deployer',
+    field: 'limits.loginMaxFailuresPerIpPerHour',
+    description: 'wrong passwords per source IP for all phones per clock hour before 429',
   },
   // 0 turns the grace off: any second use of a rotated refresh token ends the session.
   REFRESH_REUSE_GRACE_SECONDS: {
@@ -182,6 +272,23 @@ const settings = defineSettings({
     description: 'local HMAC key of SMS codes (created if missing); a deployed stage refuses a key file',
   },
 
+  // The human-check provider's secret, locally (CHALLENGE_SECRET_PARAMETER when deployed). The
+  // provider issues it: nothing creates it.
+  CHALLENGE_SECRET_FILE: {
+    kind: text,
+    localDefault: '.local/keys/challenge-secret',
+    setBy: 'local',
+    field: 'challenge.secretFile',
+    description: "local human-check secret (the provider's, as plain text; read only when `SEND_CODE_CHALLENGE` is on)",
+  },
+  // Tests and local stand-ins only: a deployed stage talks to the provider's own siteverify.
+  CHALLENGE_VERIFY_URL: {
+    kind: { type: 'url' },
+    setBy: 'local',
+    field: 'challenge.verifyUrl',
+    description: "a siteverify URL instead of the provider's (a local stand-in); a deployed stage refuses it",
+  },
+
   // The stage's, the runtime's, or fixed.
   STAGE: { kind: text, default: 'local', setBy: 'stage', field: 'stage', description: 'the stage the functions run in (`--stage`)' },
   SMS_SENDER: {
@@ -209,6 +316,12 @@ const settings = defineSettings({
     field: 'codeKey.parameter',
     description: "deployed: the SSM SecureString holding the SMS codes' HMAC key, `/koodrive-signup/<stage>/code-key`",
   },
+  CHALLENGE_SECRET_PARAMETER: {
+    kind: text,
+    setBy: 'stage',
+    field: 'challenge.secretParameter',
+    description: "deployed: the SSM SecureString holding the human-check provider's secret, `/koodrive-signup/<stage>/challenge-secret`",
+  },
   JWT_ISSUER: { kind: text, default: 'koodrive-signup', setBy: 'fixed', field: 'jwt.issuer', description: '`iss` of access tokens' },
   JWT_AUDIENCE: { kind: text, default: 'koodrive', setBy: 'fixed', field: 'jwt.audience', description: '`aud` of access tokens' },
   AWS_REGION: {
@@ -231,7 +344,7 @@ function allowed(kind) {
     case 'enum':
       return kind.values.length === 1 ? kind.values[0] : `${kind.values.slice(0, -1).join(', ')} or ${kind.values.at(-1)}`;
     case 'text':
-      return 'any text';
+      return kind.rule ?? 'any text';
     case 'url':
       return 'a URL';
   }

@@ -27,7 +27,7 @@ describe('Cache-Control', () => {
     expect([answer.status, answer.body.code, answer.headers['Cache-Control']]).toEqual([500, 13000501, 'no-store']);
   });
 
-  it.each(['sendCode', 'validateCode', 'register', 'login', 'refreshToken', 'logout'] as const)(
+  it.each(['sendCode', 'validateCode', 'register', 'login', 'refreshToken', 'logout', 'userInfo', 'updateUserInfo'] as const)(
     '%s: a refused request is not cacheable',
     async (name) => {
       const refused = await call(svc[name], { headers: { ...BAD_TRACE_ID, 'x-hw-agentName': 'test-agent' }, body: {} });

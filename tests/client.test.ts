@@ -139,6 +139,19 @@ describe.each(transports)('the client %s', (_, start) => {
     expect(payload.sub).toBe(userId);
   });
 
+  it("reads and updates the caller's profile, naming the caller by userId, by phone (in the query string) or not at all", async () => {
+    const { userId, phone, sessionInfo } = await signUp(client);
+    const { accessToken } = sessionInfo;
+    const profile = { userId, firstname: 'Ann', surname: 'Lee', phone, email: '' };
+    await expect(client.userInfo({ accessToken })).resolves.toEqual(profile);
+    await expect(client.userInfo({ accessToken, userId })).resolves.toEqual(profile);
+    // A `+` must reach the service as a plus, not a space: the query string is encoded.
+    await expect(client.userInfo({ accessToken, phone: `+${phone.slice(2)}` })).resolves.toEqual(profile);
+
+    await expect(client.updateUserInfo({ accessToken, userId, firstname: 'Anna', email: 'Anna@Example.com' })).resolves.toBeUndefined();
+    await expect(client.userInfo({ accessToken, phone })).resolves.toEqual({ ...profile, firstname: 'Anna', email: 'anna@example.com' });
+  });
+
   // Each API error an app branches on, as the KooDriveError it gets: kind, code and status from
   // docs/API.md §5, the msg, and what comes with it.
   it.each<[string, (client: KooDriveClient) => Promise<unknown>, Record<string, unknown>]>([
@@ -199,6 +212,14 @@ describe.each(transports)('the client %s', (_, start) => {
         return c.logout({ userId, accessToken: forged });
       },
       { kind: 'invalidAccessToken', code: 13001010, status: 401 },
+    ],
+    [
+      "another user's profile: accessDenied",
+      async (c) => {
+        const [caller, other] = await Promise.all([signUp(c), signUp(c)]);
+        return c.userInfo({ accessToken: caller.sessionInfo.accessToken, userId: other.userId });
+      },
+      { kind: 'accessDenied', code: 13001011, status: 403, message: 'Access denied.' },
     ],
   ])('throws for %s', async (_, act, expected) => {
     const error = await failure(act(client));

@@ -133,15 +133,15 @@ describe('validate', () => {
   });
 
   it('refuses the right code for another scenario, and an unknown request', async () => {
-    const { requestId } = await send(svc, randomPhone(), '2');
+    const { requestId } = await send(svc, randomPhone(), '1');
     const code = codeFromOutbox(requestId);
-    const otherType = await call(svc.validateCode, { body: { requestId, code, codeType: '1' } });
+    const otherType = await call(svc.validateCode, { body: { requestId, code, codeType: '2' } });
     expect(otherType.status).toBe(400);
     expect(otherType.body.code).toBe(13001005);
-    const unknown = await call(svc.validateCode, { body: { requestId: '0123456789abcdef0123456789abcdef', code, codeType: '2' } });
+    const unknown = await call(svc.validateCode, { body: { requestId: '0123456789abcdef0123456789abcdef', code, codeType: '1' } });
     expect(unknown.body.code).toBe(13001005);
     // Neither spent the request: the right answer still works.
-    expect((await call(svc.validateCode, { body: { requestId, code, codeType: '2' } })).status).toBe(200);
+    expect((await call(svc.validateCode, { body: { requestId, code, codeType: '1' } })).status).toBe(200);
   });
 
   it('refuses an expired code', async () => {

@@ -64,15 +64,54 @@ it('reaches the DynamoDB Local that `npm start` runs on DYNAMODB_LOCAL_PORT', as
   expect(await storedHere(body.data.requestId)).toBe(true);
 }, 120_000);
 
-/** Runs an example event of events/ through `invoke local`, its placeholders replaced; returns the Lambda result. */
-function invokeEvent(functionName: string, file: string, replace: Record<string, string>): any {
+/** Runs `events/<file>` through `invoke local` as function `name`, its placeholders replaced; returns the Lambda result. */
+function invokeEvent(name: string, file: string, values: Record<string, string>): { statusCode: number; body: string } {
   let text = readFileSync(`events/${file}`, 'utf8');
-  for (const [placeholder, value] of Object.entries(replace)) text = text.replaceAll(placeholder, value);
-  expect(text).not.toContain('REPLACE_WITH_');
-  const eventFile = join(scratch, `${functionName}-${randomUUID()}.json`);
+  for (const [placeholder, value] of Object.entries(values)) text = text.replaceAll(placeholder, value);
+  const eventFile = join(scratch, `${name}-${randomUUID()}.json`);
   writeFileSync(eventFile, text);
-  return lastJsonDocument(runServerless(['invoke', 'local', '-f', functionName, '--path', eventFile, '--stage', 'local']));
+  return lastJsonDocument(runServerless(['invoke', 'local', '-f', name, '--path', eventFile, '--stage', 'local']));
 }
+
+it('invokes updateUserInfo and userInfo locally with their events, for a user of this run', async () => {
+  const user = await registeredUser(await service());
+  const values = { REPLACE_WITH_ACCESS_TOKEN: user.session.accessToken, REPLACE_WITH_USER_ID: user.userId };
+
+  const updated = invokeEvent('updateUserInfo', 'update-user-info.json', values);
+  expect([updated.statusCode, JSON.parse(updated.body)]).toEqual([200, { code: 0, msg: 'Success.' }]);
+
+  const read = invokeEvent('userInfo', 'user-info.json', values);
+  expect(read.statusCode).toBe(200);
+  expect(JSON.parse(read.body).data).toEqual({
+    userId: user.userId,
+    firstname: 'Johnny',
+    surname: 'Lee',
+    phone: user.phone,
+    email: 'john@example.com',
+  });
+}, 240_000);
+// The account events hold placeholders for the caller's tokens: filled with a real user's, the
+// function answers as over HTTP.
+it.each([
+  ['passwordModify', 'events/password-modify.json'],
+  ['phoneModify', 'events/phone-modify.json'],
+])(
+  'invokes %s locally with %s, its placeholders filled in',
+  async (name, path) => {
+    const user = await registeredUser(await service());
+    const event = JSON.parse(readFileSync(path, 'utf8'));
+    event.headers.authorization = user.session.accessToken;
+    // The phone change's token is left as it is: a refused token proves the event reached the write.
+    event.body = String(event.body).replace('REPLACE_WITH_USER_ID', user.userId);
+    const eventFile = join(scratch, `${name}-${randomUUID()}.json`);
+    writeFileSync(eventFile, JSON.stringify(event));
+
+    const result = lastJsonDocument(runServerless(['invoke', 'local', '-f', name, '--path', eventFile, '--stage', 'local']));
+    const expected = name === 'passwordModify' ? { code: 0, msg: 'Success.' } : { code: 13001002, msg: 'Invalid verification token.' };
+    expect(JSON.parse(result.body)).toEqual(expected);
+  },
+  120_000,
+);
 
 it('invokes passwordReset and userDelete locally with their example events, placeholders filled in', async () => {
   const svc = await service();

@@ -9,7 +9,7 @@ import { routes } from '../infra/routes.cjs';
 import { MAX_BODY_BYTES } from '../lib/api/fields';
 import { captchaToken, codeFromOutbox, sentCode, wrongCode, type Minter } from './kit/codes';
 import { randomPhone } from './kit/phones';
-import { registeredUser } from './kit/users';
+import { registeredUser, registration } from './kit/users';
 import type { LivePointer, LiveValue } from './openapi/live-table';
 import type { ReplayCase } from './openapi/replay';
 
@@ -126,6 +126,26 @@ class Flow {
     return this.once('user', () => registeredUser(this.minter));
   }
 
+  /** A user whose password tries are used up. */
+  lockedUser(): ReturnType<typeof registeredUser> {
+    return this.once('lockedUser', async () => {
+      const user = await registeredUser(this.minter);
+      const wrongPassword = { account: user.phone, authType: '1', password: 'Not-the-1-password' };
+      await until429(() => this.api.post(routes.login.path, wrongPassword), 'wrong passwords');
+      return user;
+    });
+  }
+
+  /** A phone that got a phone-change token while free, then was registered by another user. */
+  takenNumber(): Promise<{ phone: string; token: string }> {
+    return this.once('takenNumber', async () => {
+      const phone = randomPhone();
+      const token = await captchaToken(this.minter, phone, '4');
+      await this.minter.client.register(registration(phone, await captchaToken(this.minter, phone, '1')));
+      return { phone, token };
+    });
+  }
+
   /** A user deleted through the API after a password-reset code was sent to its phone: the user, and the token of that code. */
   deletedUser(): Promise<Awaited<ReturnType<typeof registeredUser>> & { resetToken: string }> {
     return this.once('deletedUser', async () => {
@@ -167,12 +187,12 @@ export const LIVE: Readonly<Record<LiveValue, (flow: Flow) => Promise<string>>> 
   refreshToken: async (f) => (await f.user()).session.refreshToken,
   userCaptchaToken: async (f) => captchaToken(f.minter, (await f.user()).phone, '1'),
   loginCaptchaToken: async (f) => captchaToken(f.minter, (await f.user()).phone, '2'),
-  lockedPhone: async ({ api, minter }) => {
-    const { phone } = await registeredUser(minter);
-    const wrongPassword = { account: phone, authType: '1', password: 'Not-the-1-password' };
-    await until429(() => api.post(routes.login.path, wrongPassword), 'wrong passwords');
-    return phone;
-  },
+  lockedPhone: async (f) => (await f.lockedUser()).phone,
+  lockedUserId: async (f) => (await f.lockedUser()).userId,
+  lockedAccessToken: async (f) => (await f.lockedUser()).session.accessToken,
+  phoneChangeToken: async (f) => captchaToken(f.minter, await f.get('phone'), '4'),
+  takenPhone: async (f) => (await f.takenNumber()).phone,
+  takenPhoneToken: async (f) => (await f.takenNumber()).token,
   resetCaptchaToken: async (f) => captchaToken(f.minter, (await f.user()).phone, '3'),
   deletedPhone: async (f) => (await f.deletedUser()).phone,
   deletedResetToken: async (f) => (await f.deletedUser()).resetToken,

@@ -43,7 +43,8 @@ it('a full sign-up logs no password, code, token or raw phone', async () => {
     expect(registered.status).toBe(200);
     // Codes are short: look for them as whole numbers, not inside longer digit runs (ids, ARNs).
     digitSecrets.push(code, wrongCode);
-    secrets.push(phone, phone.slice(2), token, '01ASDAa1', session.refreshToken, session.accessToken.slice(3));
+    // The request id too: it is the handle validate takes; logs carry its hash (requestRef).
+    secrets.push(phone, phone.slice(2), requestId, token, '01ASDAa1', session.refreshToken, session.accessToken.slice(3));
   } finally {
     text = capture.text();
     capture.restore();
@@ -58,5 +59,6 @@ it('a full sign-up logs no password, code, token or raw phone', async () => {
     expect(entry['traceId']).toBe('log-test-trace');
   }
   expect(text).toContain('user registered');
+  expect(text).toMatch(/"requestRef":"[0-9a-f]{12}"/);
   expect(text).toMatch(/"phone":"0099\*+\d\d"/);
 });

@@ -79,7 +79,7 @@ describe('a password reset (docs/API.md §6.2)', () => {
     const after = await userItem(user.userId);
     expect(after?.['passwordHash']).not.toBe(before?.['passwordHash']);
     expect(Number(after?.['rev'])).toBeGreaterThan(Number(before?.['rev']));
-    // The spent token names no one: no user, and no longer the phone (docs/adr/0015).
+    // The spent token names no one: no user, and no longer the phone (docs/adr/0016).
     const spent = await tokenItem(user.token);
     expect(spent).toMatchObject({ codeType: '3', usedAt: expect.any(Number) });
     expect(spent).not.toHaveProperty('phone');

@@ -3,7 +3,7 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { createDocumentClient } from '../lib/store/client';
 import { sha256 } from '../lib/secrets';
-import { call, captchaToken, configWith, randomPhone, registration, service, type Service } from './helpers';
+import { call, captchaToken, configWith, randomPhone, registration, service, unsentCaptchaToken, type Service } from './helpers';
 
 let svc: Service;
 const db = createDocumentClient(configWith());
@@ -118,7 +118,7 @@ describe('refusals', () => {
       'issued for login (codeType 2)',
       async () => {
         const phone = randomPhone();
-        return { phone, token: await captchaToken(phone, '2') };
+        return { phone, token: await unsentCaptchaToken(phone, '2') };
       },
     ],
   ])('a token %s is invalid, and nothing is written', async (_why, make) => {

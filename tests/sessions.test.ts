@@ -3,7 +3,17 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { sha256 } from '../lib/secrets';
 import { createDocumentClient } from '../lib/store/client';
-import { call, captchaToken, configWith, randomPhone, registeredUser, service, type Service, type SessionInfo } from './helpers';
+import {
+  call,
+  captchaToken,
+  configWith,
+  randomPhone,
+  registeredUser,
+  service,
+  unsentCaptchaToken,
+  type Service,
+  type SessionInfo,
+} from './helpers';
 
 const db = createDocumentClient(configWith());
 
@@ -15,8 +25,8 @@ beforeAll(async () => {
 const agent = { 'x-hw-agentName': 'app', 'Content-Type': 'application/json' };
 const withAuth = (accessToken: string) => ({ Authorization: accessToken, 'Content-Type': 'application/json' });
 
-const loginWithPassword = (s: Service, account: string, password: string) =>
-  call(s.login, { body: { account, authType: '1', password }, headers: agent });
+const loginWithPassword = (s: Service, account: string, password: string, sourceIp?: string) =>
+  call(s.login, { body: { account, authType: '1', password }, headers: agent, ...(sourceIp ? { sourceIp } : {}) });
 const refresh = (s: Service, session: Pick<SessionInfo, 'accessToken' | 'refreshToken'>) =>
   call(s.refreshToken, { body: { refreshToken: session.refreshToken }, headers: withAuth(session.accessToken) });
 const logout = (s: Service, userId: string, accessToken: string) =>
@@ -56,7 +66,7 @@ describe('login', () => {
     expect(wrongScenario.body.code).toBe(13001002);
 
     const stranger = randomPhone();
-    const token = await captchaToken(stranger, '2');
+    const token = await unsentCaptchaToken(stranger, '2');
     const answer = await call(svc.login, { body: { account: stranger, authType: '2', captchaToken: token }, headers: agent });
     expect(answer.status).toBe(401);
     expect(answer.body.code).toBe(13001008);
@@ -83,21 +93,23 @@ describe('login', () => {
     }
   });
 
-  it('locks an account after 10 failed passwords in the window with 429 and Retry-After, even for the right one', async () => {
+  it('locks a phone for a source IP after 10 wrong passwords from it in the window with 429 and Retry-After, even for the right one', async () => {
     const user = await registeredUser(svc);
-    for (let i = 0; i < 10; i++) expect((await loginWithPassword(svc, user.phone, `Wrong-${i}-pass`)).status).toBe(401);
-    const locked = await loginWithPassword(svc, user.phone, user.password);
+    const ip = '192.0.2.10';
+    for (let i = 0; i < 10; i++) expect((await loginWithPassword(svc, user.phone, `Wrong-${i}-pass`, ip)).status).toBe(401);
+    const locked = await loginWithPassword(svc, user.phone, user.password, ip);
     expect(locked.status).toBe(429);
     expect(locked.body.code).toBe(13001006);
     expect(Number(locked.headers['Retry-After'])).toBeGreaterThan(0);
     expect(Number(locked.headers['Retry-After'])).toBeLessThanOrEqual(900);
   });
 
-  it('forgets failed attempts after a successful login, and counts concurrent guesses exactly', async () => {
+  it("forgets a source IP's wrong passwords after a right one from it, and counts concurrent guesses exactly", async () => {
     const user = await registeredUser(svc);
-    for (let i = 0; i < 9; i++) await loginWithPassword(svc, user.phone, `Wrong-${i}-pass`);
-    expect((await loginWithPassword(svc, user.phone, user.password)).status).toBe(200);
-    const guesses = await Promise.all(Array.from({ length: 15 }, (_, i) => loginWithPassword(svc, user.phone, `Guess-${i}-pass`)));
+    const ip = '192.0.2.11';
+    for (let i = 0; i < 9; i++) await loginWithPassword(svc, user.phone, `Wrong-${i}-pass`, ip);
+    expect((await loginWithPassword(svc, user.phone, user.password, ip)).status).toBe(200);
+    const guesses = await Promise.all(Array.from({ length: 15 }, (_, i) => loginWithPassword(svc, user.phone, `Guess-${i}-pass`, ip)));
     expect(guesses.filter((g) => g.status === 401)).toHaveLength(10);
     expect(guesses.filter((g) => g.status === 429)).toHaveLength(5);
   });

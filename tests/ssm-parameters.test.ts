@@ -32,6 +32,7 @@ beforeAll(async () => {
       [names.signingKey]: { type: 'SecureString', value: JSON.stringify(signing) },
       [names.publicKeys]: { type: 'String', value: JSON.stringify(await publicKeySet(signing)) },
       [names.codeKey]: { type: 'SecureString', value: JSON.stringify(generateCodeJwk()) },
+      [names.challengeSecret]: { type: 'SecureString', value: 'the-provider-s-secret' },
     },
     Object.fromEntries(
       [...functions, 'tester'].map((fn) => [
@@ -60,9 +61,13 @@ function deployedEnv(fn: string) {
     SIGNING_KEY_PARAMETER: names.signingKey,
     PUBLIC_KEYS_PARAMETER: names.publicKeys,
     CODE_KEY_PARAMETER: names.codeKey,
+    // With the human check on, the function that sends codes reads its secret too.
+    SEND_CODE_CHALLENGE: 'turnstile',
+    CHALLENGE_SECRET_PARAMETER: names.challengeSecret,
   };
   delete env['SIGNING_KEY_FILE'];
   delete env['CODE_KEY_FILE'];
+  delete env['CHALLENGE_SECRET_FILE'];
   return env;
 }
 

@@ -1,7 +1,9 @@
 // Storage faults: DynamoDB slow, unreachable, throttling or failing. The service answers within the
 // function's timeout, says 503 when it gave up, and leaves the tables holding whole registrations
-// or nothing, whatever failed where; a password reset and an account deletion likewise.
+// or nothing, and each account exactly as before a password or phone change, a password reset
+// or a deletion, or exactly as after, whatever failed where.
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import bcrypt from 'bcryptjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +13,19 @@ import { stageEnvironment } from '../scripts/lib/local-env';
 import { createDocumentClient } from '../lib/store/client';
 import { keys } from '../lib/store/dynamo/shared';
 import { sha256 } from '../lib/secrets';
-import bcrypt from 'bcryptjs';
-import { NO_SEND_LIMITS } from './kit/env';
-import { call, captchaToken, configWith, randomPhone, registeredUser, registration, service, type Answer, type Service } from './helpers';
+import {
+  call,
+  captchaToken,
+  configWith,
+  randomPhone,
+  registeredUser,
+  registration,
+  service,
+  type Answer,
+  type Service,
+  type SessionInfo,
+} from './helpers';
+import { NO_LOGIN_LOCKOUT, NO_SEND_LIMITS } from './kit/env';
 import { startFaultProxy, type FaultProxy, type InjectedCancellation, type InjectedError } from './tools/fault-proxy';
 
 const FUNCTION_TIMEOUT_MS = 10_000; // serverless.yml provider.timeout
@@ -165,33 +177,194 @@ describe('nothing half-written', () => {
   }, 60_000);
 });
 
+// ---- The credential changes (docs/API.md §6.1, §6.5) ----
+
+const NEW_PASSWORD = 'Changed-pw-42';
+const agent = { 'x-hw-agentName': 'app', 'Content-Type': 'application/json' };
+const withAuth = (accessToken: string) => ({ Authorization: accessToken, 'Content-Type': 'application/json' });
+/** The session id an access token names (its `sid` claim). */
+const sessionIdOf = (accessToken: string): string =>
+  (JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8')) as { sid: string }).sid;
+
+/** A user signed in on two devices (`caller` makes the change), and a phone-change token for a free number. */
+interface Account {
+  userId: string;
+  phone: string;
+  password: string;
+  caller: SessionInfo;
+  other: SessionInfo;
+  newPhone: string;
+  phoneToken: string;
+}
+
+async function account(via: Service, mintVia?: Service): Promise<Account> {
+  const phone = randomPhone();
+  const registered = await call(via.register, { body: registration(phone, await captchaToken(phone, '1', mintVia)), headers: agent });
+  const { userId, sessionInfo: caller } = registered.body.data as { userId: string; sessionInfo: SessionInfo };
+  const password = registration(phone, '').password;
+  const login = await call(via.login, { body: { account: phone, authType: '1', password }, headers: agent });
+  const other = login.body.data?.['sessionInfo'] as SessionInfo;
+  const newPhone = randomPhone();
+  return { userId, phone, password, caller, other, newPhone, phoneToken: await captchaToken(newPhone, '4', mintVia) };
+}
+
+const passwordChange = (s: Service, a: Account) =>
+  call(s.passwordModify, {
+    body: { oldPassword: a.password, newPassword: NEW_PASSWORD, userId: a.userId },
+    headers: withAuth(a.caller.accessToken),
+  });
+const phoneChange = (s: Service, a: Account) =>
+  call(s.phoneModify, {
+    body: { userId: a.userId, newPhone: a.newPhone, captchaToken: a.phoneToken, password: a.password },
+    headers: withAuth(a.caller.accessToken),
+  });
+const CHANGES = { passwordModify: passwordChange, phoneModify: phoneChange } as const;
+type Change = keyof typeof CHANGES;
+
+/**
+ * What a change touches of an account, read straight from DynamoDB (past any proxy): the password,
+ * the phone and both numbers' claims, the phone-change token, the session index and whether each
+ * device's session lives.
+ */
+async function accountState(a: Account, endpoint = String(process.env['DYNAMODB_ENDPOINT'])) {
+  const db = createDocumentClient(configWith({ DYNAMODB_ENDPOINT: endpoint }));
+  const { tables } = faulty.deps.config;
+  const get = async (TableName: string, pk: string) =>
+    (await db.send(new GetCommand({ TableName, Key: { pk }, ConsistentRead: true }))).Item;
+  try {
+    const user = await get(tables.users, keys.user(a.userId));
+    const hash = String(user?.['passwordHash']);
+    const password = (await bcrypt.compare(a.password, hash)) ? 'old' : (await bcrypt.compare(NEW_PASSWORD, hash)) ? 'new' : 'neither';
+    const claim = async (phone: string) => (await get(tables.users, keys.phone(phone)))?.['userId'] ?? null;
+    const live = async (s: SessionInfo) => (await get(tables.sessions, keys.session(sessionIdOf(s.accessToken)))) !== undefined;
+    return {
+      password,
+      phone: user?.['phone'],
+      claims: { old: await claim(a.phone), new: await claim(a.newPhone) },
+      tokenUsedBy: (await get(tables.verifications, keys.token(sha256(a.phoneToken))))?.['usedBy'] ?? null,
+      index: Object.keys((user?.['sessions'] ?? {}) as object).sort(),
+      live: { caller: await live(a.caller), other: await live(a.other) },
+    };
+  } finally {
+    db.destroy();
+  }
+}
+
+/** The account as it was, and as each change leaves it: nothing else may be found afterwards. */
+function expectedStates(a: Account) {
+  const both = [sessionIdOf(a.caller.accessToken), sessionIdOf(a.other.accessToken)].sort();
+  const before = {
+    password: 'old',
+    phone: a.phone,
+    claims: { old: a.userId, new: null },
+    tokenUsedBy: null,
+    index: both,
+    live: { caller: true, other: true },
+  };
+  const signedOutElsewhere = { index: [sessionIdOf(a.caller.accessToken)], live: { caller: true, other: false } };
+  return {
+    before,
+    after: {
+      passwordModify: { ...before, ...signedOutElsewhere, password: 'new' },
+      phoneModify: { ...before, ...signedOutElsewhere, phone: a.newPhone, claims: { old: null, new: a.userId }, tokenUsedBy: a.userId },
+    },
+  };
+}
+
+describe('a credential change, whatever failed where', () => {
+  let healthy: Service;
+  // Through the proxy; retried requests spend login tries, so none are counted here.
+  let changing: Service;
+  beforeAll(async () => {
+    healthy = await service();
+    changing = await service({ env: { DYNAMODB_ENDPOINT: proxy.endpoint, ...NO_LOGIN_LOCKOUT } });
+  });
+
+  it.each<[Change, InjectedCancellation]>([
+    ['passwordModify', 'ThrottlingError'],
+    ['passwordModify', 'TransactionConflict'],
+    ['phoneModify', 'ThrottlingError'],
+    ['phoneModify', 'TransactionConflict'],
+  ])('%s cancelled with %s answers 503, changes nothing, and may be retried', async (change, reason) => {
+    const a = await account(healthy);
+    const { before, after } = expectedStates(a);
+    proxy.setPlan({ cancel: { share: 1, reason } });
+    const answer = await CHANGES[change](changing, a);
+    expect([answer.status, answer.body.code]).toEqual([503, 13000500]);
+    expect(Number(answer.headers['Retry-After'])).toBeGreaterThan(0);
+    expect(await accountState(a)).toEqual(before);
+
+    proxy.setPlan({});
+    expect((await CHANGES[change](changing, a)).status).toBe(200);
+    expect(await accountState(a)).toEqual(after[change]);
+  });
+
+  it.each<Change>(['passwordModify', 'phoneModify'])(
+    'after faults at every point of %s, each account is exactly as before or exactly as after, and every 200 is after',
+    async (change) => {
+      const accounts = await Promise.all(Array.from({ length: 10 }, () => account(healthy)));
+      /** A client that retries 503s, as the README tells clients to. */
+      const changeRetrying = async (a: Account) => {
+        let answer: Answer | undefined;
+        for (let attempt = 0; attempt < 6 && (answer === undefined || answer.status === 503); attempt++) {
+          answer = await CHANGES[change](changing, a);
+        }
+        return answer!;
+      };
+      proxy.setPlan({
+        error: { share: 0.15, type: 'InternalServerError' },
+        dropBefore: 0.1,
+        dropAfter: 0.15,
+        delay: { share: 0.1, ms: 2_500 },
+      });
+      const before = { ...proxy.counts };
+      const answers = await Promise.all(accounts.map(changeRetrying));
+      proxy.setPlan({});
+      expect(proxy.counts.dropAfter - before.dropAfter + proxy.counts.dropBefore - before.dropBefore).toBeGreaterThan(0);
+
+      for (const [i, a] of accounts.entries()) {
+        const answer = answers[i]!;
+        const states = expectedStates(a);
+        const state = await accountState(a);
+        expect([states.before, states.after[change]]).toContainEqual(state);
+        if (answer.status === 200) expect(state).toEqual(states.after[change]);
+        // A retry after a 503 whose change had been written finds the old password no longer right.
+        if (answer.status === 401) expect([change, state]).toEqual(['passwordModify', states.after.passwordModify]);
+        expect([200, 401, 503]).toContain(answer.status);
+      }
+      expect(answers.filter((a) => a.status === 200).length).toBeGreaterThan(accounts.length / 2);
+    },
+    60_000,
+  );
+});
+
 describe('a password reset and a deletion under faults (docs/API.md §6.2, §6.6)', () => {
-  const NEW_PASSWORD = 'N3w-Passw0rd';
+  const RESET_PASSWORD = 'N3w-Passw0rd';
   const direct = createDocumentClient(configWith()); // past the proxy
   const item = async (table: string, pk: string) =>
     (await direct.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item;
 
   /** A user with two sessions, its session ids, and a password-reset token for its phone. */
-  async function account() {
+  async function endingAccount() {
     const user = await registeredUser(healthy);
     await call(healthy.login, { body: { account: user.phone, authType: '1', password: user.password } });
     const sessionIds = Object.keys((await item(healthy.deps.config.tables.users, keys.user(user.userId)))?.['sessions'] as object);
     expect(sessionIds).toHaveLength(2);
     return { ...user, sessionIds, token: await captchaToken(user.phone, '3') };
   }
-  type Account = Awaited<ReturnType<typeof account>>;
+  type Ending = Awaited<ReturnType<typeof endingAccount>>;
   let healthy: Service;
   beforeAll(async () => {
     healthy = await service();
   });
 
   /** What a reset writes, as read back: each part either as before it or as after it. */
-  async function resetState(a: Account) {
+  async function resetState(a: Ending) {
     const tables = healthy.deps.config.tables;
     const user = await item(tables.users, keys.user(a.userId));
     const sessions = await Promise.all(a.sessionIds.map((id) => item(tables.sessions, keys.session(id))));
     return {
-      newPassword: await bcrypt.compare(NEW_PASSWORD, String(user?.['passwordHash'])),
+      newPassword: await bcrypt.compare(RESET_PASSWORD, String(user?.['passwordHash'])),
       indexed: Object.keys(user?.['sessions'] as object).length,
       sessions: sessions.filter(Boolean).length,
       tokenSpent: (await item(tables.verifications, keys.token(sha256(a.token))))?.['usedAt'] !== undefined,
@@ -201,7 +374,7 @@ describe('a password reset and a deletion under faults (docs/API.md §6.2, §6.6
   const RESET_AFTER = { newPassword: true, indexed: 0, sessions: 0, tokenSpent: true };
 
   /** What a deletion removes, as read back. */
-  async function deletionState(a: Account) {
+  async function deletionState(a: Ending) {
     const tables = healthy.deps.config.tables;
     const sessions = await Promise.all(a.sessionIds.map((id) => item(tables.sessions, keys.session(id))));
     return {
@@ -213,16 +386,16 @@ describe('a password reset and a deletion under faults (docs/API.md §6.2, §6.6
   const DELETION_BEFORE = { user: true, claim: true, sessions: 2 };
   const DELETION_AFTER = { user: false, claim: false, sessions: 0 };
 
-  const reset = (s: Service, a: Account) =>
-    call(s.passwordReset, { body: { phoneNumber: a.phone, captchaToken: a.token, newPwd: NEW_PASSWORD } });
-  const remove = (s: Service, a: Account) =>
+  const reset = (s: Service, a: Ending) =>
+    call(s.passwordReset, { body: { phoneNumber: a.phone, captchaToken: a.token, newPwd: RESET_PASSWORD } });
+  const remove = (s: Service, a: Ending) =>
     call(s.userDelete, { method: 'DELETE', query: { userId: a.userId }, headers: { Authorization: a.session.accessToken } });
 
   it.each<[InjectedCancellation, string]>([
     ['ThrottlingError', 'throttled'],
     ['TransactionConflict', 'in conflict past its retries'],
   ])('cancelled with %s (%s), each answers 503, changes nothing, and may be retried', async (reason) => {
-    const a = await account();
+    const a = await endingAccount();
     proxy.setPlan({ cancel: { share: 1, reason } });
     for (const act of [reset, remove]) {
       const answer = await act(faulty, a);
@@ -236,7 +409,7 @@ describe('a password reset and a deletion under faults (docs/API.md §6.2, §6.6
     expect((await reset(faulty, a)).status).toBe(200);
     expect(await resetState(a)).toEqual(RESET_AFTER);
     // The reset ended the session the deletion would have used: log in again, as a client would.
-    const session = (await call(healthy.login, { body: { account: a.phone, authType: '1', password: NEW_PASSWORD } })).body.data?.[
+    const session = (await call(healthy.login, { body: { account: a.phone, authType: '1', password: RESET_PASSWORD } })).body.data?.[
       'sessionInfo'
     ] as { accessToken: string };
     const relogged = { ...a, session: { ...a.session, accessToken: session.accessToken } };
@@ -246,8 +419,8 @@ describe('a password reset and a deletion under faults (docs/API.md §6.2, §6.6
   });
 
   it('after faults at every point of their writes, every account is exactly as before or as after, and every 200 is after', async () => {
-    const accounts: Account[] = [];
-    for (let i = 0; i < 16; i++) accounts.push(await account()); // on the healthy path, one at a time
+    const accounts: Ending[] = [];
+    for (let i = 0; i < 16; i++) accounts.push(await endingAccount()); // on the healthy path, one at a time
     const [resetting, deleting] = [accounts.slice(0, 8), accounts.slice(8)];
     proxy.setPlan({
       error: { share: 0.15, type: 'InternalServerError' },
@@ -341,4 +514,30 @@ describe('DynamoDB going away', () => {
       rmSync(dbPath, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('leaves an account whole when DynamoDB Local goes away under a password and a phone change, which then succeed', async () => {
+    const dbPath = mkdtempSync(join(tmpdir(), 'koodrive-restart-'));
+    const port = await freePort();
+    let dynamo = await startDynamoDbLocal({ port, dbPath });
+    try {
+      const endpoint = dynamo.endpoint;
+      await createTables(endpoint, await stageEnvironment());
+      const svc = await service({ env: { DYNAMODB_ENDPOINT: endpoint } });
+      const a = await account(svc, svc);
+      const { before } = expectedStates(a);
+
+      await dynamo.stop();
+      for (const change of [passwordChange, phoneChange]) expect((await change(svc, a)).status).toBe(503);
+
+      dynamo = await startDynamoDbLocal({ port, dbPath });
+      expect(await accountState(a, endpoint)).toEqual(before);
+      expect((await passwordChange(svc, a)).status).toBe(200);
+      expect((await phoneChange(svc, { ...a, password: NEW_PASSWORD })).status).toBe(200);
+      const { after } = expectedStates(a);
+      expect(await accountState(a, endpoint)).toEqual({ ...after.phoneModify, password: 'new' });
+    } finally {
+      await dynamo.stop();
+      rmSync(dbPath, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { XRAY_FILE } from '../esbuild.config.cjs';
 import { functionsFor } from '../infra/functions.cjs';
 import { docsRoutes, routes } from '../infra/routes.cjs';
 import infra from '../infra/tables.cjs';
@@ -52,12 +53,19 @@ const granted = (fn: string, ...rest: object[]) => [LOGS(fn), XRAY, ...rest];
 const expectedGrants: Record<string, object[]> = {
   sendCode: granted(
     'sendCode',
-    items('RateLimitsTable', 'PutItem', 'UpdateItem', 'DeleteItem'),
+    items('RateLimitsTable', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'),
     items('VerificationsTable', 'PutItem'),
-    parameters('code-key'),
+    items('UsersTable', 'GetItem'),
+    items('SessionsTable', 'GetItem'),
+    parameters('code-key', 'public-keys', 'challenge-secret'),
     ...SMS,
   ),
-  validateCode: granted('validateCode', items('VerificationsTable', 'GetItem', 'UpdateItem', 'PutItem'), parameters('code-key')),
+  validateCode: granted(
+    'validateCode',
+    items('VerificationsTable', 'GetItem', 'UpdateItem', 'PutItem'),
+    items('RateLimitsTable', 'UpdateItem', 'ConditionCheckItem'),
+    parameters('code-key'),
+  ),
   register: granted(
     'register',
     items('VerificationsTable', 'UpdateItem'),
@@ -84,6 +92,28 @@ const expectedGrants: Record<string, object[]> = {
     'logout',
     items('SessionsTable', 'GetItem', 'DeleteItem'),
     items('UsersTable', 'GetItem', 'UpdateItem'),
+    parameters('public-keys'),
+  ),
+  userInfo: granted('userInfo', items('SessionsTable', 'GetItem'), items('UsersTable', 'GetItem'), parameters('public-keys')),
+  updateUserInfo: granted(
+    'updateUserInfo',
+    items('SessionsTable', 'GetItem'),
+    items('UsersTable', 'UpdateItem'),
+    parameters('public-keys'),
+  ),
+  passwordModify: granted(
+    'passwordModify',
+    items('SessionsTable', 'GetItem', 'DeleteItem'),
+    items('UsersTable', 'GetItem', 'UpdateItem'),
+    items('RateLimitsTable', 'UpdateItem', 'DeleteItem'),
+    parameters('public-keys'),
+  ),
+  phoneModify: granted(
+    'phoneModify',
+    items('SessionsTable', 'GetItem', 'DeleteItem'),
+    items('UsersTable', 'GetItem', 'PutItem', 'DeleteItem', 'UpdateItem'),
+    items('RateLimitsTable', 'UpdateItem', 'DeleteItem'),
+    items('VerificationsTable', 'UpdateItem'),
     parameters('public-keys'),
   ),
   passwordReset: granted(
@@ -116,7 +146,12 @@ beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'koodrive-package-'));
   // The inherited environment carries the test run's local-stage settings (outbox, key file):
   // the prod stage must not pick them up. The test run's cheap bcrypt cost is not a deployer's.
-  runServerless(['package', '--stage', 'prod', '--package', out], { BCRYPT_COST: '', ESBUILD_WORK_FOLDER: workFolders });
+  // A deployed stage is told where codes may go (it refuses to package without).
+  runServerless(['package', '--stage', 'prod', '--package', out], {
+    BCRYPT_COST: '',
+    SMS_ALLOWED_COUNTRY_CODES: '27,62',
+    ESBUILD_WORK_FOLDER: workFolders,
+  });
   resources = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
 }, 240_000);
 
@@ -168,6 +203,8 @@ describe('prod CloudFormation template', () => {
         SIGNING_KEY_PARAMETER: '/koodrive-signup/prod/signing-key',
         PUBLIC_KEYS_PARAMETER: '/koodrive-signup/prod/public-keys',
         CODE_KEY_PARAMETER: '/koodrive-signup/prod/code-key',
+        CHALLENGE_SECRET_PARAMETER: '/koodrive-signup/prod/challenge-secret',
+        SMS_ALLOWED_COUNTRY_CODES: '27,62',
       });
       expect(env).toMatchObject({
         BCRYPT_COST: String(settings.BCRYPT_COST.default),
@@ -176,13 +213,17 @@ describe('prod CloudFormation template', () => {
       expect(env).not.toHaveProperty('SMS_OUTBOX_FILE');
       expect(env).not.toHaveProperty('SIGNING_KEY_FILE');
       expect(env).not.toHaveProperty('CODE_KEY_FILE');
+      expect(env).not.toHaveProperty('CHALLENGE_SECRET_FILE');
+      expect(env).not.toHaveProperty('CHALLENGE_VERIFY_URL');
       expect(env).not.toHaveProperty('DYNAMODB_ENDPOINT');
       const artifact = String(fn.Properties['Code'].S3Key).split('/').pop()!;
       expect(existsSync(join(out, artifact))).toBe(true);
-      // Only its own bundle ships: no other function's (the local stage's docs one included), and
-      // no local keys, outbox or data a local run may have left behind.
+      // Only its own bundle ships, with the tracing file it requires where tracing is on
+      // (esbuild.config.cjs): no other function's (the local stage's docs one included), and no
+      // local keys, outbox or data a local run may have left behind.
       const bundle = `functions/${basename(String(fn.Properties['Handler']).replace(/\.handler$/, ''))}.js`;
-      expect(zipEntries(join(out, artifact)).sort()).toEqual([bundle, `${bundle}.map`]);
+      const xray = `functions/${XRAY_FILE}`;
+      expect(zipEntries(join(out, artifact)).sort()).toEqual([bundle, `${bundle}.map`, xray, `${xray}.map`].sort());
     }
   });
 
@@ -382,7 +423,7 @@ describe('prod observability', () => {
 
   it('alarms on the HTTP API 5xx rate, throttles and SMS sends, each notifying the alarm topic', () => {
     expect(resources['AlarmTopic']?.Type).toBe('AWS::SNS::Topic');
-    expect(alarms().length).toBeGreaterThanOrEqual(4);
+    expect(alarms().length).toBeGreaterThanOrEqual(5);
     for (const alarm of alarms()) {
       expect(alarm['AlarmActions']).toEqual([{ Ref: 'AlarmTopic' }]);
       expect(alarm['TreatMissingData']).toBe('notBreaching');
@@ -406,6 +447,28 @@ describe('prod observability', () => {
     for (const kind of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
       expect(watched('AWS/DynamoDB', kind).map(dimension)).toEqual(Object.values(infra.tables).map((t) => ({ Ref: t.logicalId })));
     }
+  });
+
+  it('raises the SMS budget alarm at the first send a spent budget refuses, of a country or of the service', () => {
+    const [fn] = ofType('AWS::Lambda::Function');
+    const env = fn![1].Properties['Environment'].Variables;
+    const spent = watched(env.POWERTOOLS_METRICS_NAMESPACE, infraMetrics.metricNames.smsBudgetSpent);
+    expect(spent.map((m) => m.MetricStat.Metric.Dimensions)).toEqual(
+      ['country', 'service'].map((budget) => [
+        { Name: infraMetrics.SERVICE_DIMENSION, Value: env.POWERTOOLS_SERVICE_NAME },
+        { Name: infraMetrics.BUDGET_DIMENSION, Value: budget },
+      ]),
+    );
+    const alarm = resources['SmsBudgetAlarm']!.Properties;
+    expect(alarm).toMatchObject({
+      AlarmName: 'koodrive-signup-prod-sms-budget-spent',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+    const returned = (alarm['Metrics'] as any[]).filter((m) => m.ReturnData);
+    expect(returned).toEqual([expect.objectContaining({ Expression: 'FILL(country, 0) + FILL(service, 0)' })]);
   });
 
   it('watches the CodesSent metric where the functions write it', () => {
@@ -455,27 +518,27 @@ function zipEntries(file: string): string[] {
   return names;
 }
 
-describe('the local stage', () => {
-  // Credentials that work nowhere: should the refusal ever break, the command fails at AWS's door.
-  const NO_AWS = {
-    AWS_ACCESS_KEY_ID: 'invalid',
-    AWS_SECRET_ACCESS_KEY: 'invalid',
-    AWS_SESSION_TOKEN: '',
-    AWS_PROFILE: '',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  const refusal = (args: string[]) => {
-    try {
-      runServerless(args, NO_AWS);
-      return 'ran';
-    } catch (error) {
-      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-      return `${stdout ?? ''}${stderr ?? ''}`;
-    }
-  };
+// Credentials that work nowhere: should the refusal ever break, the command fails at AWS's door.
+const NO_AWS = {
+  AWS_ACCESS_KEY_ID: 'invalid',
+  AWS_SECRET_ACCESS_KEY: 'invalid',
+  AWS_SESSION_TOKEN: '',
+  AWS_PROFILE: '',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+const refusal = (args: string[], env: Record<string, string> = {}) => {
+  try {
+    runServerless(args, { ...NO_AWS, ...env });
+    return 'ran';
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    return `${stdout ?? ''}${stderr ?? ''}`;
+  }
+};
 
+describe('the local stage', () => {
   it.each([[['deploy']], [['deploy', 'function', '-f', 'jwks']], [['package']]])(
     'refuses %j (it is the default stage): nothing is built or sent to AWS',
     (args) => {
@@ -486,5 +549,21 @@ describe('the local stage', () => {
 
   it('lets other commands through, even with "deploy" among their arguments', () => {
     expect(refusal(['print', '--format', 'json', '--path', 'provider.stage', '--param', 'x=deploy'])).toBe('ran');
+  }, 60_000);
+});
+
+describe('a deployed stage', () => {
+  it.each([[['package', '--stage', 'prod']], [['deploy', '--stage', 'dev']]])(
+    'refuses %j unless told where codes may go (SMS_ALLOWED_COUNTRY_CODES): nothing is built or sent to AWS',
+    (args) => {
+      expect(refusal(args, { SMS_ALLOWED_COUNTRY_CODES: '' })).toMatch(/set SMS_ALLOWED_COUNTRY_CODES to deploy/);
+    },
+    60_000,
+  );
+
+  it('prints its settings without it', () => {
+    expect(refusal(['print', '--stage', 'prod', '--format', 'json', '--path', 'provider.stage'], { SMS_ALLOWED_COUNTRY_CODES: '' })).toBe(
+      'ran',
+    );
   }, 60_000);
 });

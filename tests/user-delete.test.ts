@@ -1,6 +1,6 @@
 // docs/API.md §6.6: deleting an account. One transaction: the user, its phone claim and every
 // session; afterwards nothing in storage names the user but rate-limit counters that expire, and
-// pending codes and tokens for the number (docs/adr/0015-what-names-a-user.md). Through the real
+// pending codes and tokens for the number (docs/adr/0016-what-names-a-user.md). Through the real
 // handlers against DynamoDB Local, checked in the tables themselves, with real concurrency.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -155,7 +155,7 @@ describe('deleting the account (docs/API.md §6.6)', () => {
   });
 });
 
-describe('what is left of a deleted user (docs/adr/0015-what-names-a-user.md)', () => {
+describe('what is left of a deleted user (docs/adr/0016-what-names-a-user.md)', () => {
   it('nothing in any table names it but counters that expire, and a code still pending for the number', async () => {
     const tag = sha256(randomPhone()).slice(0, 10);
     const names = { firstname: `Zoë${tag}`, surname: `Lee${tag}`, email: `zoe.${tag}@example.com` };

@@ -14,7 +14,11 @@ export const BODY_LIMIT = `${MAX_BODY_BYTES / 1024} KiB`;
 export const TRACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Request headers as the API spells them; the schemas hold them lower-cased, as middy hands them over. */
-export const HEADER_SPELLING: Readonly<Record<string, string>> = { 'x-hw-agentname': 'x-hw-agentName', authorization: 'Authorization' };
+export const HEADER_SPELLING: Readonly<Record<string, string>> = {
+  'x-hw-agentname': 'x-hw-agentName',
+  authorization: 'Authorization',
+  'x-challenge-token': 'X-Challenge-Token',
+};
 
 /** Any endpoint may refuse its input or be unable to answer. */
 export const COMMON_ERRORS = ['parameter', 'serviceBusy', 'internal'] as const satisfies readonly ErrorKind[];
@@ -49,7 +53,15 @@ export const noHeaders = z.object({});
 
 /** What the API document says of each request header the schemas hold (lower-cased; spelled as HEADER_SPELLING has it). */
 export const HEADER_NOTES: Readonly<Record<string, { description: string; example: string }>> = {
-  'x-hw-agentname': { description: 'The calling carrier or agent app.', example: 'demo-app' },
+  'x-hw-agentname': {
+    description: 'The calling carrier or agent app; a deployment may accept only the names it lists (`AGENT_NAMES`).',
+    example: 'demo-app',
+  },
+  'x-challenge-token': {
+    description:
+      "The human check's token (Cloudflare Turnstile or Google reCAPTCHA), required when the deployment turns the check on (`SEND_CODE_CHALLENGE`). Verified with the provider before anything is spent.",
+    example: '0.zAlJ4T5bZ4G8ko1Iv6HhTXu3cVv0cGoS',
+  },
 };
 
 // ---- Request fields ----
@@ -123,6 +135,9 @@ export const sessionInfo = z.object({
   refreshToken: z.string().check(z.regex(new RegExp(`^[0-9a-f]{${TOKEN_HEX_CHARS}}$`), `must be ${TOKEN_HEX_CHARS} hex digits`)),
 });
 
+/** A user as answers show it: login's `userInfo` and the profile read's data (docs/API.md §3.1, §6.3). */
+export const userInfo = z.object({ userId, firstname: z.string(), surname: z.string(), phone: z.string(), email: z.string() });
+
 /** `data` of a wrong-code answer (docs/API.md §2.2): `failCount` only when the request exists. */
 export const wrongCodeData = z.object({ verified: z.literal(false), failCount: z.optional(digits('1,3', 'a count')) });
 
@@ -131,6 +146,7 @@ export const ERROR_DATA: Partial<Record<ErrorKind, z.ZodMiniType>> = { wrongCode
 
 export type CodeType = z.output<typeof codeType>;
 export type SessionInfo = z.output<typeof sessionInfo>;
+export type UserInfo = z.output<typeof userInfo>;
 export type WrongCodeData = z.output<typeof wrongCodeData>;
 
 // ---- What each field means, wherever it appears (requests and answers alike) ----

@@ -9,14 +9,32 @@ import type { Endpoint } from './endpoint';
 import { jwks } from './jwks';
 import { login } from './login';
 import { logout } from './logout';
+import { passwordModify } from './password-modify';
 import { passwordReset } from './password-reset';
+import { phoneModify } from './phone-modify';
 import { refreshToken } from './refresh-token';
 import { register } from './register';
 import { sendCode } from './send-code';
+import { updateUserInfo } from './update-user-info';
 import { userDelete } from './user-delete';
+import { userInfo } from './user-info';
 import { validateCode } from './validate-code';
 
-export const ENDPOINTS = { sendCode, validateCode, register, login, refreshToken, logout, passwordReset, userDelete, jwks } as const;
+export const ENDPOINTS = {
+  sendCode,
+  validateCode,
+  register,
+  login,
+  refreshToken,
+  logout,
+  userInfo,
+  updateUserInfo,
+  passwordModify,
+  passwordReset,
+  phoneModify,
+  userDelete,
+  jwks,
+} as const;
 
 /** An endpoint's name: the key of its route in the route table (infra/routes.cjs). */
 export type { RouteName };

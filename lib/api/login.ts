@@ -30,7 +30,7 @@ export const login = defineEndpoint({
     tag: 'Sessions',
     summary: 'Log in',
     description:
-      'With the password (`authType` "1") or with a captcha token of `codeType` "2" (`authType` "2"). A wrong phone and a wrong password give the same answer.',
+      'With the password (`authType` "1") or with a captcha token of `codeType` "2" (`authType` "2"). A wrong phone and a wrong password give the same answer, in the same time. Wrong passwords are counted per phone and source IP, per phone and per source IP; once any of these budgets is used up, password logins it covers answer 429 until its window ends.',
   }),
   fieldNotes: () => ({
     account: "The user's phone number, written as `phone` is.",
@@ -63,7 +63,7 @@ export const login = defineEndpoint({
     },
     {
       name: 'passwordAttemptsUsedUp',
-      summary: 'Too many wrong passwords for this phone',
+      summary: 'Too many wrong passwords for this phone from this address',
       body: { account: PHONE, authType: '1', password: PASSWORD },
       answer: { error: 'tooManyAttempts' },
     },

@@ -10,26 +10,26 @@ import { sha256 } from '../secrets';
 import type { Deps } from '../container';
 import type { PasswordResetInput } from '../api/password-reset';
 import { authenticate } from './authenticated';
-import { failureQuota } from './login';
+import { passwordBudgets } from './password-check';
 import type { Quota, StoredToken, TokenSpend } from './records';
 import { judgeToken, tokenError } from './refusals';
 
 const RESET_CODE_TYPE = '3';
 
 /**
- * The login-failure counters of the phone that a reset clears, in the reset's own write: the
- * owner has just proved they hold the phone, so their next login must not be refused for the
- * guesses that made them reset. The one place that knows which counters those are.
+ * The login-failure counters that a reset clears, in the reset's own write: the owner has just
+ * proved they hold the phone, so their next login must not be refused for the guesses that made
+ * them reset. The one place that knows which counters those are.
  *
- * Today there is one counter per phone (login.ts `failureQuota`): its current window is cleared.
- * With the counts per (phone, source IP), per phone and per source IP, a reset clears the phone's
- * own count and the pair of the address the reset came from, the owner's. The pairs of other
- * addresses stay, so an attacker's address that guessed at this phone stays held off it, and no
- * source's count over all phones is touched: a reset of one's own account wipes out no count of
- * guesses at others.
+ * Wrong passwords are counted three ways (password-check.ts `passwordBudgets`): per (phone, source
+ * address), per phone, per source address. A reset clears the phone's own count and the pair of
+ * the address it came from, the owner's. The pairs of other addresses stay, so an address that
+ * guessed at this phone stays held off it, and no address's count over all phones is touched: a
+ * reset of one's own account wipes out no count of guesses at others.
  */
-export function loginCountersClearedByReset(deps: Deps, { phone }: { phone: string; sourceIp: string | undefined }): Quota[] {
-  return [failureQuota(deps, phone)];
+export function loginCountersClearedByReset(deps: Deps, attempt: { phone: string; sourceIp: string | undefined }): Quota[] {
+  const { pair, account } = passwordBudgets(deps.config.limits, attempt);
+  return [pair, account];
 }
 
 /** Whether a captcha token as stored can pay for `spend` now: issued for it, unspent, unexpired. */

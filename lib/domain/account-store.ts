@@ -1,4 +1,4 @@
-// What registration (registration.ts) and login (login.ts) need from storage. A refused write
+// What registration (registration.ts), login (login.ts) and the profile (profile.ts) need from storage. A refused write
 // reports every condition that failed; the flows decide which refusal the client is told.
 import type { Limited, Quota, Session, StoredToken, StoredUser, TokenRefused, TokenSpend, User } from './records';
 
@@ -44,6 +44,42 @@ export interface UserChanged {
   kind: 'userChanged';
 }
 
+/** The profile fields a profile update sets; the ones left out keep their value. */
+export type ProfileChanges = Partial<Pick<User, 'firstname' | 'surname' | 'email'>>;
+/** A password change (docs/API.md §6.1) over the user as read. */
+export interface PasswordChange {
+  /** The user as read: the write is refused if it changed since (`rev`) or its hash is not the one checked. */
+  user: StoredUser;
+  /** The new bcrypt hash. */
+  passwordHash: string;
+  /** The calling session: it stays; every other session of the user ends in the same write. */
+  keep: string;
+}
+
+/** A phone change (docs/API.md §6.5) over the user as read. */
+export interface PhoneChange {
+  /** The user as read: the write is refused if it changed since (`rev`), its phone or hash included. */
+  user: StoredUser;
+  /** Canonical; claimed by a conditional write, so that no two users ever hold it. */
+  newPhone: string;
+  /** A phone-change captcha token issued for `newPhone`, spent in the same write. */
+  token: TokenSpend;
+  /** The calling session: it stays; every other session of the user ends in the same write. */
+  keep: string;
+  now: number;
+}
+
+/** A phone change that wrote nothing: at least one of these failed. */
+export interface PhoneChangeRefused {
+  kind: 'refused';
+  /** The token could not be spent (issued for something else, expired, used, unknown). */
+  token: TokenRefused | undefined;
+  /** The new phone is claimed by a user already (this one included: nothing is moved then). */
+  phoneTaken: boolean;
+  /** The user changed or went since it was read (or its old phone's claim is not its own). */
+  userChanged: boolean;
+}
+
 /** A password reset (account-life.ts): the new hash, written over the phone's user as read. */
 export interface PasswordReset {
   /** The phone's user as read; the write is conditioned on it (`rev`), and re-read and retried when it changed. */
@@ -72,22 +108,51 @@ export interface AccountStore {
    */
   registerUser(input: Registration): Promise<{ kind: 'ok' } | RegistrationRefused>;
 
+  /**
+   * The phone's user. Reads the phone's claim, then a user item whether or not the claim exists
+   * (an unknown phone reads one no user can have): a registered and an unknown phone cost the same
+   * reads, so their answer times do not tell them apart (docs/API.md §7.7).
+   */
   findUserByPhone(phone: string): Promise<StoredUser | undefined>;
   findUser(userId: string): Promise<StoredUser | undefined>;
 
-  /** Spends one login attempt of the quota; `limited` when none is left. */
-  spendLoginAttempt(quota: Quota, now: number): Promise<{ kind: 'ok' } | Limited>;
+  /**
+   * Sets the profile fields of a user that exists, in one conditional write that also bumps its
+   * `rev` (docs/adr/0014-session-index-on-the-user.md: the writes that rewrite a user condition on it); `gone` when there is no
+   * such user, and then nothing is written: never a user recreated.
+   */
+  updateProfile(input: { userId: string; changes: ProfileChanges; now: number }): Promise<{ kind: 'ok' } | { kind: 'gone' }>;
 
   /**
-   * Stores a session opened by a password and adds it to the user's session index, in one write
-   * with the reset of the account's failed-attempt quota, if given.
+   * Spends one login attempt of each quota, all or none: `limited`, with how long each exhausted
+   * quota still holds, when any has none left; then what was spent of the others is given back.
+   * Each quota's count is exact under concurrency (a conditional write per quota).
    */
-  openSession(input: SessionOpening & { resetQuota?: Quota }): Promise<{ kind: 'ok' } | UserChanged>;
+  spendLoginAttempt(quotas: readonly Quota[], now: number): Promise<{ kind: 'ok' } | Limited>;
+
+  /**
+   * Undoes what `spendLoginAttempt(…, now)` counted, for an attempt that turned out right: each
+   * `reset` quota forgets its whole count in that window, each `refund` quota gets back the one
+   * attempt (never more than it counted).
+   */
+  returnLoginAttempt(input: { reset: readonly Quota[]; refund: readonly Quota[]; now: number }): Promise<void>;
+
+  /** Stores a session opened by a password and adds it to the user's session index, in one write. */
+  openSession(input: SessionOpening): Promise<{ kind: 'ok' } | UserChanged>;
 
   /** Stores a session opened by a captcha token, in one write with spending the token, issued for the user's phone. */
   openSessionWithToken(
     input: Omit<SessionOpening, 'user'> & { user: StoredUser | undefined; token: TokenSpend },
   ): Promise<{ kind: 'ok' } | TokenLoginRefused>;
+
+  /** Replaces the password hash and ends every other session of the user, in one atomic write. */
+  changePassword(input: PasswordChange): Promise<{ kind: 'ok' } | UserChanged>;
+
+  /**
+   * Moves the user to a new phone in one atomic write: spends the token, claims the new phone,
+   * releases the old one's claim, updates the user and ends every other session of the user.
+   */
+  changePhone(input: PhoneChange): Promise<{ kind: 'ok' } | PhoneChangeRefused>;
 
   /** A captcha token's item as stored, by its hash; undefined when there is none. */
   findCaptchaToken(tokenHash: string): Promise<StoredToken | undefined>;

@@ -9,7 +9,7 @@ import { sha256 } from '../secrets';
 import type { Deps } from '../container';
 import type { RegisterInput } from '../api/register';
 import type { RegistrationRefused } from './account-store';
-import { failureQuota, spendPasswordTry } from './login';
+import { checkPassword } from './password-check';
 import type { TokenSpend, User } from './records';
 import { judgeToken, tokenError } from './refusals';
 import { newSession, sessionsPushedOut } from './sessions';
@@ -26,7 +26,8 @@ const profile = (input: RegisterInput): Profile => ({
   email: input.email ?? '',
 });
 
-export async function register(deps: Deps, input: RegisterInput) {
+/** `sourceIp`: the client's address, which a retry's password check is counted by (password-check.ts). */
+export async function register(deps: Deps, input: RegisterInput, sourceIp: string | undefined) {
   // Checked before anything is written, so a refused password leaves the token usable.
   const problem = passwordProblem(input.password, input.phone);
   if (problem) throw new ApiError('weakPassword', { detail: problem });
@@ -46,7 +47,7 @@ export async function register(deps: Deps, input: RegisterInput) {
   });
   if (written.kind === 'refused') {
     const refusal = registrationRefusal(written, token, now);
-    if (refusal.kind === 'retryOf') return replay(deps, input, refusal.userId, now);
+    if (refusal.kind === 'retryOf') return replay(deps, input, refusal.userId, sourceIp, now);
     throw refusal.error;
   }
   logger.info('user registered', { userId, phone: maskPhone(input.phone) });
@@ -75,17 +76,18 @@ export function registrationRefusal(
  * When the stored user matches it field for field (the password by its bcrypt hash, so nothing
  * new is stored), the client gets that user with a fresh session; any other body is refused.
  */
-async function replay(deps: Deps, input: RegisterInput, userId: string, now: number) {
+async function replay(deps: Deps, input: RegisterInput, userId: string, sourceIp: string | undefined, now: number) {
   const user = await deps.accounts.findUser(userId);
   const asked = profile(input);
   const sameFields = user !== undefined && (Object.keys(asked) as Array<keyof Profile>).every((k) => user[k] === asked[k]);
   if (!sameFields) throw new ApiError('tokenInvalid');
-  // Checking the password is a login in all but name: it spends one of the account's tries.
-  const quota = failureQuota(deps, input.phone);
-  await spendPasswordTry(deps, quota, now);
-  if (!(await bcrypt.compare(input.password, user.passwordHash))) throw new ApiError('tokenInvalid');
+  // Checking the password is a login in all but name: it spends the same tries.
+  const checked = await checkPassword(deps, { phone: input.phone, sourceIp, password: input.password }, now).catch((error: unknown) => {
+    throw error instanceof ApiError && error.kind === 'badCredentials' ? new ApiError('tokenInvalid') : error;
+  });
+  if (checked.userId !== userId) throw new ApiError('tokenInvalid'); // the phone is another user's by now
   const { session, info } = await newSession(deps, userId, now);
-  const opened = await deps.accounts.openSession({ session, user, ending: sessionsPushedOut(user, now), now, resetQuota: quota });
+  const opened = await deps.accounts.openSession({ session, user, ending: sessionsPushedOut(user, now), now });
   if (opened.kind === 'userChanged') throw new ApiError('tokenInvalid');
   logger.info('registration retried', { userId, phone: maskPhone(input.phone) });
   return { userId, phone: input.phone, sessionInfo: info };

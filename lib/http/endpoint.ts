@@ -1,6 +1,7 @@
 // Every HTTP endpoint is the same middy chain around a plain async function:
 //   normalise headers → logger context → X-Ray subsegment → metrics flush → trace id
-//   → (error envelope) → size/media-type guard → JSON parse → schema validation → handler.
+//   → (error envelope) → size/media-type guard → JSON parse → headers, agent name (AGENT_NAMES),
+//   query, body → handler.
 // The body guard and the JSON parser are there only for an endpoint that takes a body: a GET or
 // DELETE is served whatever body or Content-Type it arrives with (neither is read).
 // Only ApiErrors carry their message to the client; anything else becomes a generic 5xx.
@@ -14,6 +15,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod/mini';
+import type { DepsProvider } from '../container';
 import { ApiError, parameterError } from '../errors';
 import { logger } from '../logger';
 import { countFailure, countSuccess, flushMetrics, type SuccessMetric } from '../observability/metrics';
@@ -22,6 +24,7 @@ import { SmsSendError } from '../sms/sender';
 import { isStorageThrottling, isTransientStorageError } from '../store/errors';
 import type { Endpoint, EndpointData, EndpointInput, EndpointQuery, EndpointSchema } from '../api/endpoint';
 import { HEADER_SPELLING, MAX_BODY_BYTES, TRACE_ID } from '../api/fields';
+import { checkAgentName } from './agent-names';
 import { failure, json, successBody, type HttpResponse } from './envelope';
 
 export interface EndpointRequest<S extends EndpointSchema> {
@@ -31,13 +34,21 @@ export interface EndpointRequest<S extends EndpointSchema> {
   sourceIp: string | undefined;
 }
 
+/**
+ * An endpoint that takes `x-hw-agentName` hands the chain its container, whose AGENT_NAMES the
+ * chain checks the header against (docs/API.md §7): a new such endpoint cannot forget to.
+ */
+type AgentCheck<S extends EndpointSchema> = S['headers'] extends { shape: { 'x-hw-agentname': unknown } }
+  ? { deps: DepsProvider }
+  : { deps?: DepsProvider };
+
 /** What an endpoint's function adds to its module (lib/api/<endpoint>.ts). */
-export interface EndpointOptions<S extends EndpointSchema> {
+export type EndpointOptions<S extends EndpointSchema> = AgentCheck<S> & {
   /** Returns the envelope's `data`, as the schema documents it; throws ApiError for any other answer. */
   handle: (request: EndpointRequest<S>) => Promise<EndpointData<S>>;
   /** Counted once per 200 answer (infra/metrics.cjs). */
   metric?: SuccessMetric;
-}
+};
 
 // What the chain can be handed: API Gateway always sends headers and a request context, but a
 // hand-made event (`invoke local`, tests, fuzzing) may lack them; the JSON parser swaps the body
@@ -123,12 +134,16 @@ function firstIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; messag
   return parameterError(HEADER_SPELLING[path] ?? path, issue?.message ?? 'invalid');
 }
 
-type Validated<S extends EndpointSchema> = Pick<EndpointRequest<S>, 'body' | 'headers' | 'query'>;
+type Validated<S extends EndpointSchema> = Pick<EndpointRequest<S>, 'body' | 'query'>;
 
-/** Headers, then query parameters, then the body: the first problem found is the answer (docs/API.md §0). */
-function validate<S extends EndpointSchema>(schema: S, event: Event): Validated<S> {
+function validateHeaders<S extends EndpointSchema>(schema: S, event: Event): EndpointRequest<S>['headers'] {
   const headers = schema.headers.safeParse(event.headers ?? {});
   if (!headers.success) throw firstIssue(headers.error, 'headers');
+  return headers.data as EndpointRequest<S>['headers'];
+}
+
+/** After the headers: query parameters, then the body; the first problem found is the answer (docs/API.md §0). */
+function validateRest<S extends EndpointSchema>(schema: S, event: Event): Validated<S> {
   let query: unknown;
   if (schema.query) {
     // API Gateway hands them decoded, a repeated name's values joined by commas; no query string, no object.
@@ -145,7 +160,7 @@ function validate<S extends EndpointSchema>(schema: S, event: Event): Validated<
     if (!parsed.success) throw firstIssue(parsed.error, 'body');
     body = parsed.data;
   }
-  return { headers: headers.data, query, body } as Validated<S>;
+  return { query, body } as Validated<S>;
 }
 
 /**
@@ -161,7 +176,10 @@ function sourceIpOf(event: Event): string | undefined {
 export function httpEndpoint<S extends EndpointSchema>(endpoint: Endpoint<S>, options: EndpointOptions<S>) {
   const successHeaders = { 'Cache-Control': endpoint.cacheControl };
   const core = async (event: Event): Promise<HttpResponse> => {
-    const { body, headers, query } = validate(endpoint.schema, event);
+    const headers = validateHeaders(endpoint.schema, event);
+    const agentName = (headers as Record<string, unknown>)['x-hw-agentname'];
+    if (options.deps && typeof agentName === 'string') checkAgentName((await options.deps()).config.agentNames, agentName);
+    const { body, query } = validateRest(endpoint.schema, event);
     const data = await options.handle({ body, headers, query, sourceIp: sourceIpOf(event) });
     if (options.metric) countSuccess(options.metric);
     return json(successBody(data, endpoint.bare), successHeaders);

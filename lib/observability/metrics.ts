@@ -12,13 +12,24 @@ import { logger } from '../logger';
 const { metricNames } = infra;
 
 /** What an endpoint counts when it answers 200. */
-export type SuccessMetric = (typeof metricNames)['signUps' | 'codesSent'];
+export type SuccessMetric = (typeof metricNames)['signUps' | 'codesSent' | 'codesSuppressed'];
 
 // Its own warnings (a bad dimension, say) go to the structured log, with the request's trace id.
 export const metrics = new Metrics({ logger });
 
 export function countSuccess(metric: SuccessMetric): void {
   metrics.addMetric(metric, MetricUnit.Count, 1);
+}
+
+/**
+ * A send refused because the SMS budget of a country or of the service is spent: what the SMS
+ * budget alarm watches (infra/alarms.cjs). A metric of its own, flushed at once, so that the
+ * refusal's ErrorCode dimension (countFailure) does not join it.
+ */
+export function countBudgetSpent(budget: 'country' | 'service'): void {
+  const single = metrics.singleMetric();
+  single.addDimension(infra.BUDGET_DIMENSION, budget);
+  single.addMetric(metricNames.smsBudgetSpent, MetricUnit.Count, 1);
 }
 
 /**

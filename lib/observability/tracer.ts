@@ -1,9 +1,10 @@
 // X-Ray traces through Powertools Tracer, where the stage turns tracing on (infra/stages.cjs, as
 // POWERTOOLS_TRACE_ENABLED): a subsegment per invocation and one per AWS SDK call.
 //
-// Loaded only there: the tracer brings the X-Ray SDK (about 100 KiB), which on load installs a
-// process-wide async hook that every promise then pays for. Where tracing is off (the local stage,
-// the tests, the benchmarks) none of it is evaluated.
+// Loaded only there (lib/observability/xray.ts, a file of its own in the bundles): the tracer brings
+// the X-Ray SDK (about 80 KiB), which on load installs a process-wide async hook that every promise
+// then pays for. Where tracing is off (the local stage, the tests, the in-process benchmarks) none
+// of it is read.
 //
 // What a trace may hold: no answers (they carry tokens; response capture is off), and the error of
 // an invocation only when it is the service's fault (5xx). Refusals (4xx) flag the trace as an
@@ -15,20 +16,30 @@
 // can repeat the destination number: its client is not traced (lib/sms/create.ts), and its
 // failures reach the invocation's error without that message (SmsSendError, lib/sms/sender.ts).
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type middy from '@middy/core';
 
-let loading: Promise<Tracer | undefined> | undefined;
+interface Tracing {
+  tracer: Tracer;
+  captureLambdaHandler: typeof import('./xray').captureLambdaHandler;
+}
 
-/** The container's tracer; undefined where tracing is off. Loaded once, from the first call on. */
-export function loadTracer(): Promise<Tracer | undefined> {
+let loading: Promise<Tracing | undefined> | undefined;
+
+/** The container's tracer and its middleware; undefined where tracing is off. Loaded once, from the first call on. */
+function loadTracing(): Promise<Tracing | undefined> {
   loading ??=
     process.env['POWERTOOLS_TRACE_ENABLED'] === 'true'
-      ? // The service makes no HTTP calls but AWS SDK ones, captured per client below.
-        import('@aws-lambda-powertools/tracer').then(({ Tracer }) => new Tracer({ captureHTTPsRequests: false }))
+      ? import('./xray').then(({ Tracer, captureLambdaHandler }) => ({
+          // The service makes no HTTP calls but AWS SDK ones, captured per client below.
+          tracer: new Tracer({ captureHTTPsRequests: false }),
+          captureLambdaHandler,
+        }))
       : Promise.resolve(undefined);
   return loading;
 }
+
+/** The container's tracer; undefined where tracing is off. */
+const loadTracer = async (): Promise<Tracer | undefined> => (await loadTracing())?.tracer;
 
 /** `client` with each of its calls recorded as a subsegment, where tracing is on. */
 export async function traced<Client>(client: Client): Promise<Client> {
@@ -47,9 +58,9 @@ type Phase = 'before' | 'after' | 'onError';
 
 /** Powertools' captureLambdaHandler once the tracer is loaded, without the answer; nothing where tracing is off. */
 export function traceInvocation(): middy.MiddlewareObj {
-  let capture: Promise<ReturnType<typeof captureLambdaHandler> | undefined> | undefined;
+  let capture: Promise<ReturnType<Tracing['captureLambdaHandler']> | undefined> | undefined;
   const phase = (name: Phase) => async (request: middy.Request) => {
-    capture ??= loadTracer().then((tracer) => tracer && captureLambdaHandler(tracer, { captureResponse: false }));
+    capture ??= loadTracing().then((tracing) => tracing && tracing.captureLambdaHandler(tracing.tracer, { captureResponse: false }));
     await (await capture)?.[name]?.(request);
   };
   return { before: phase('before'), after: phase('after'), onError: phase('onError') };

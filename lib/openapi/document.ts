@@ -120,7 +120,8 @@ function operation(name: RouteName, endpoint: Endpoint, text: EndpointDoc, notes
     summary: text.summary,
     description: text.description,
     parameters,
-    ...(authorized ? { security: [{ [ACCESS_TOKEN_SCHEME]: [] }] } : {}),
+    // An optional Authorization (send-code's, for a phone-change code only): no scheme, or the token.
+    ...(authorized ? { security: authorized === 'optional' ? [{}, { [ACCESS_TOKEN_SCHEME]: [] }] : [{ [ACCESS_TOKEN_SCHEME]: [] }] } : {}),
     ...(schema.body
       ? {
           requestBody: {
@@ -137,14 +138,17 @@ function operation(name: RouteName, endpoint: Endpoint, text: EndpointDoc, notes
 }
 
 /** The schema's headers as parameters, but `Authorization`, which OpenAPI wants as a security scheme. */
-function headerParameters(name: RouteName, schema: z.ZodMiniType): { parameters: Parameter[]; authorized: boolean } {
+function headerParameters(
+  name: RouteName,
+  schema: z.ZodMiniType,
+): { parameters: Parameter[]; authorized: 'required' | 'optional' | false } {
   const headers = toJsonSchema(schema, 'input');
   const required = new Set((headers['required'] as string[] | undefined) ?? []);
   const parameters: Parameter[] = [];
-  let authorized = false;
+  let authorized: 'required' | 'optional' | false = false;
   for (const [header, headerSchema] of Object.entries((headers['properties'] ?? {}) as Record<string, JsonSchema>)) {
     if (header === 'authorization') {
-      authorized = true;
+      authorized = required.has(header) ? 'required' : 'optional';
       continue;
     }
     const doc = HEADER_NOTES[header];

@@ -33,12 +33,16 @@ export const ERROR_WHEN: Readonly<Record<ErrorKind, string>> = {
   weakPassword: 'The password breaks the policy. `msg` says which rule.',
   wrongCode: 'The code is wrong. `data.failCount` counts the wrong attempts on this request.',
   tooManyAttempts:
-    'Too many attempts or codes: a resend too soon, a send cap per phone or IP, a code whose attempts are used up, or too many wrong passwords. `Retry-After` says when to retry, where waiting helps.',
+    'Too many attempts or codes: a resend too soon, a send cap per phone, IP, country or for the whole service, a code whose attempts are used up, a phone past its wrong codes for the day, or too many wrong passwords. `Retry-After` says when to retry, where waiting helps.',
   badCredentials: 'Unknown phone or wrong password: the same answer, in the same time.',
   invalidRefreshToken: 'The refresh token is unknown, expired, rotated or revoked.',
   invalidAccessToken: "The access token is malformed, not signed by this service, not this user's, or its session has ended.",
   accessDenied:
     "The access token is live, but the request names another user: a `userId` or phone that is not the token's own, whether or not that user exists.",
+  destinationNotAllowed:
+    "The phone's country calling code is not one codes may be texted to (`SMS_ALLOWED_COUNTRY_CODES`): nothing is sent and no limit is spent.",
+  humanCheckFailed:
+    'The human check is on and `X-Challenge-Token` is missing, or the provider refused it (expired, used, or not a token). Nothing is spent.',
   serviceBusy: 'Storage is throttled or unreachable. Safe to retry after `Retry-After`.',
   internal: 'Anything unexpected.',
 };

@@ -3,6 +3,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { logger } from '../logger';
 import { maskPhone } from '../phone';
+import { requestRef } from '../secrets';
 import type { SmsMessage, SmsSender } from './sender';
 
 export class OutboxSmsSender implements SmsSender {
@@ -12,7 +13,8 @@ export class OutboxSmsSender implements SmsSender {
     const line = JSON.stringify({ ...message, sentAt: new Date().toISOString() });
     await mkdir(dirname(this.file), { recursive: true });
     await appendFile(this.file, line + '\n', { mode: 0o600 });
-    // The console is a log like any other: the masked phone and where to look, never the code.
-    logger.info(`SMS for ${maskPhone(message.phone)} written to ${this.file}`, { requestId: message.requestId });
+    // The console is a log like any other: the masked phone and where to look, never the code or
+    // the request id (only the reference logs carry, lib/secrets.ts).
+    logger.info(`SMS for ${maskPhone(message.phone)} written to ${this.file}`, { requestRef: requestRef(message.requestId) });
   }
 }

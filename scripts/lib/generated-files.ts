@@ -1,12 +1,13 @@
 // The files `npm run generate` writes, as they must read: derived from the endpoint modules
 // (lib/api/) and, for the API document and the README's configuration tables, the settings
-// (lib/settings.cjs).
+// (lib/settings.cjs); the country calling codes from libphonenumber-js's metadata.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableEnvironment } from '../../infra/tables.cjs';
 import { ALL_ENDPOINTS } from '../../lib/api/index';
 import { parseConfig } from '../../lib/config';
 import { buildOpenApiDocument } from '../../lib/openapi/document';
+import { callingCodesModule } from './calling-codes';
 import { withSettingsSection } from './settings-doc';
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -28,4 +29,5 @@ export const generatedFiles = (): Record<string, string> => ({
   'infra/routes.json': json(routeTable()),
   'docs/openapi.json': json(defaultDocument()),
   'README.md': withSettingsSection(readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8')),
+  'lib/calling-codes.ts': callingCodesModule(),
 });

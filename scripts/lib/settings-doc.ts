@@ -21,6 +21,7 @@ const names = Object.keys(settings) as Name[];
 /** What the functions get when the shell sets nothing; for a local row, what the local stage hands them. */
 function defaultOf(name: Name): string {
   const row = settings[name];
+  if ('requiredToDeploy' in row) return `none: required to deploy (locally \`${row.localDefault}\`)`;
   const value = 'localDefault' in row ? row.localDefault : 'default' in row ? row.default : undefined;
   if (value === undefined) return '—';
   return typeof value === 'number' ? String(value) : `\`${value}\``;

@@ -9,7 +9,21 @@ const scratch = () => process.env['TEST_SCRATCH_DIR'];
 export const logFile = () => join(String(scratch()), 'logs.jsonl');
 const secretsFile = () => join(String(scratch()), 'secrets.txt');
 
-const SECRET_FIELDS = ['password', 'captchaToken', 'code', 'refreshToken', 'accessToken', 'token', 'newPwd'];
+// A request id is the only handle validate takes (docs/API.md §2.1): logs carry its hash (lib/secrets.ts requestRef).
+const SECRET_FIELDS = [
+  'password',
+  'captchaToken',
+  'code',
+  'refreshToken',
+  'accessToken',
+  'token',
+  'requestId',
+  // The password change (docs/API.md §6.1).
+  'oldPassword',
+  'newPassword',
+  // The password reset (docs/API.md §6.2).
+  'newPwd',
+];
 
 /** The secrets in a request body or an answer's data (sessionInfo included), access tokens without "AT ". */
 function secretsIn(value: unknown): string[] {

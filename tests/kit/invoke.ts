@@ -1,6 +1,6 @@
 // Invokes a handler the way API Gateway (HTTP API, payload 2.0) and Lambda would: used by the
 // tests and the benchmarks.
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import lambdaRuntime from './lambda-context.cjs';
 
@@ -56,6 +56,41 @@ export function httpEvent(options: EventOptions = {}): APIGatewayProxyEventV2 {
     body,
     isBase64Encoded: false,
   };
+}
+
+/**
+ * A POST as an API Gateway REST API (Lambda proxy, payload 1.0) hands it over, where the source
+ * address is under `requestContext.identity`; typed as the HTTP API event the handlers take.
+ */
+export function restEvent(path: string, body: object, sourceIp: string): APIGatewayProxyEventV2 {
+  const event: APIGatewayProxyEvent = {
+    resource: path,
+    path,
+    httpMethod: 'POST',
+    headers: { 'x-hw-agentName': 'test-agent', 'Content-Type': 'application/json' },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'test',
+      authorizer: undefined,
+      httpMethod: 'POST',
+      identity: { sourceIp, userAgent: 'jest' } as APIGatewayProxyEvent['requestContext']['identity'],
+      path: `/prod${path}`,
+      protocol: 'HTTP/1.1',
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'test',
+      resourcePath: path,
+      stage: 'prod',
+    },
+  };
+  return event as unknown as APIGatewayProxyEventV2;
 }
 
 export async function call(handler: Handler, options: EventOptions = {}): Promise<Answer> {

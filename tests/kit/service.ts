@@ -4,6 +4,7 @@
 import { createClient, type ClientOptions, type KooDriveClient } from '../../client';
 import { createDeps, type Deps, type DepsProvider } from '../../lib/container';
 import { localVerifier } from '../../lib/tokens/local-verifier';
+import { createHumanCheck } from '../../lib/challenge/create';
 import { createSmsSender } from '../../lib/sms/create';
 import { createHandlers, type Handlers } from './handlers';
 import { capturingSender, codeFromOutbox, type CodeOf, type Minter } from './codes';
@@ -33,6 +34,7 @@ export async function serviceDeps(options: ServiceOptions = {}): Promise<Service
   const deps = await createDeps(configWith(options.env), {
     sms: captured ? () => captured.sender : createSmsSender,
     verifier: localVerifier,
+    humanCheck: createHumanCheck,
   });
   return { deps: options.now ? { ...deps, now: options.now } : deps, codeOf: captured?.codeOf ?? codeFromOutbox };
 }

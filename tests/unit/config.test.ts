@@ -9,6 +9,9 @@ describe('configuration', () => {
       smsResendCooldownSeconds: 60,
       smsMaxPerPhonePerHour: 5,
       smsMaxPerIpPerHour: 30,
+      smsMaxPerCountryPerHour: 300,
+      smsMaxPerHour: 1000,
+      codeMaxFailuresPerPhonePerDay: 20,
       codeTtlSeconds: 300,
       codeMaxAttempts: 5,
       captchaTokenTtlSeconds: 600,
@@ -16,6 +19,8 @@ describe('configuration', () => {
       sessionMaxLifetimeSeconds: 7776000,
       loginMaxFailures: 10,
       loginFailureWindowSeconds: 900,
+      loginMaxFailuresPerAccountPerDay: 100,
+      loginMaxFailuresPerIpPerHour: 100,
       refreshReuseGraceSeconds: 10,
     });
     expect(config.jwt.accessTokenTtlSeconds).toBe(1800);
@@ -58,7 +63,31 @@ describe('configuration', () => {
     expect(() => parseConfig({ ...base, ...inLambda, SMS_SENDER: 'outbox' })).toThrow(/SMS_SENDER/);
     expect(() => parseConfig({ ...base, ...inLambda })).toThrow(/SIGNING_KEY_FILE/);
     expect(() => parseConfig({ ...base, ...inLambda, BCRYPT_COST: '4' })).toThrow(/BCRYPT_COST/);
-    const deployed = { ...base, SIGNING_KEY_FILE: undefined, SIGNING_KEY_PARAMETER: '/x/signing-key', ...inLambda };
+    const deployed = {
+      ...base,
+      SIGNING_KEY_FILE: undefined,
+      SIGNING_KEY_PARAMETER: '/x/signing-key',
+      SMS_ALLOWED_COUNTRY_CODES: '27',
+      ...inLambda,
+    };
     expect(parseConfig(deployed).sms.sender).toBe('sns');
+  });
+
+  it('sends codes anywhere locally unless told otherwise; a deployed function must be told, and only real calling codes', () => {
+    expect(parseConfig(base).sms.allowedCountryCodes).toBeUndefined();
+    const deployed = {
+      ...base,
+      SIGNING_KEY_FILE: undefined,
+      SIGNING_KEY_PARAMETER: '/x/signing-key',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    };
+    expect(() => parseConfig(deployed)).toThrow(/SMS_ALLOWED_COUNTRY_CODES: a deployed stage names where codes may go/);
+    expect(parseConfig({ ...deployed, SMS_ALLOWED_COUNTRY_CODES: '*' }).sms.allowedCountryCodes).toBe('*');
+    expect(parseConfig({ ...base, SMS_ALLOWED_COUNTRY_CODES: ' 27, 62,1 ' }).sms.allowedCountryCodes).toBe(' 27, 62,1 ');
+    expect(() => parseConfig({ ...base, SMS_ALLOWED_COUNTRY_CODES: '27,28' })).toThrow(/28 is no country calling code/);
+    expect(() => parseConfig({ ...base, SMS_ALLOWED_COUNTRY_CODES: '+27' })).toThrow(/SMS_ALLOWED_COUNTRY_CODES: must be/);
+    expect(() => parseConfig({ ...deployed, SMS_ALLOWED_COUNTRY_CODES: '27', CHALLENGE_VERIFY_URL: 'http://127.0.0.1:1/' })).toThrow(
+      /CHALLENGE_VERIFY_URL/,
+    );
   });
 });

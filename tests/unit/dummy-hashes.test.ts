@@ -1,5 +1,5 @@
 import bcrypt from 'bcryptjs';
-import { DUMMY_HASHES } from '../../lib/domain/login';
+import { DUMMY_HASHES } from '../../lib/domain/password-check';
 
 it('holds a dummy hash at every cost the configuration accepts, each of its own cost', () => {
   for (let cost = 4; cost <= 14; cost++) {

@@ -58,7 +58,7 @@ describe('settings table', () => {
       case 'url':
         return 'http://127.0.0.1:1';
       case 'text':
-        return `${name}-value`;
+        return 'example' in kind ? kind.example : `${name}-value`;
     }
   }
 
@@ -78,14 +78,22 @@ describe('settings table', () => {
 
   it('lets a deployer override only rows that have a default; local defaults only where the functions have none', () => {
     for (const [name, row] of rows) {
+      if ('requiredToDeploy' in row) continue;
       if (row.setBy === 'deployer') expect([name, defaultOf(row)]).not.toEqual([name, undefined]);
       if ('localDefault' in row) expect([name, row.setBy, defaultOf(row)]).toEqual([name, 'local', undefined]);
     }
   });
+
+  it('leaves a setting required to deploy without a default: a deployer chooses it; the local stage has one', () => {
+    const required = rows.filter(([, row]) => 'requiredToDeploy' in row);
+    expect(required.map(([name]) => name)).toEqual(['SMS_ALLOWED_COUNTRY_CODES']);
+    for (const [name, row] of required)
+      expect([name, row.setBy, defaultOf(row), 'localDefault' in row]).toEqual([name, 'deployer', undefined, true]);
+  });
 });
 
 describe("the functions' environment (infra/environment.cjs)", () => {
-  const deployer = names.filter((name) => settings[name].setBy === 'deployer');
+  const deployer = names.filter((name) => settings[name].setBy === 'deployer' && !('requiredToDeploy' in settings[name]));
   const saved = process.env;
   /** The test run's shell, without `unset`, with `set`. */
   const shell = (unset: string[], set: Record<string, string> = {}) => {
@@ -100,6 +108,14 @@ describe("the functions' environment (infra/environment.cjs)", () => {
     const env = await stageEnvironment(stage);
     const expected = Object.fromEntries(deployer.map((name) => [name, String(defaultOf(settings[name]))]));
     expect(env).toMatchObject({ ...expected, CODE_MAX_ATTEMPTS: '3' });
+  });
+
+  it('hands a setting required to deploy as the shell sets it; locally its local default, deployed nothing without it', async () => {
+    shell(['SMS_ALLOWED_COUNTRY_CODES']);
+    expect((await stageEnvironment('local'))['SMS_ALLOWED_COUNTRY_CODES']).toBe(settings.SMS_ALLOWED_COUNTRY_CODES.localDefault);
+    expect(await stageEnvironment('prod')).not.toHaveProperty('SMS_ALLOWED_COUNTRY_CODES');
+    shell([], { SMS_ALLOWED_COUNTRY_CODES: '27,62' });
+    expect((await stageEnvironment('prod'))['SMS_ALLOWED_COUNTRY_CODES']).toBe('27,62');
   });
 
   it('hands the local rows to the local stage only', async () => {

@@ -1,10 +1,14 @@
 // Users, the phone claims that keep phones unique (users table), and the writes that open a session.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   AccountStore,
+  ProfileChanges,
+  PasswordChange,
   PasswordReset,
   PasswordResetRefused,
+  PhoneChange,
+  PhoneChangeRefused,
   Registration,
   RegistrationRefused,
   SessionOpening,
@@ -16,6 +20,7 @@ import {
   anonymousTokenSpend,
   collision,
   keys,
+  quotaRefund,
   quotaReset,
   quotaSpend,
   sessionDeletes,
@@ -85,28 +90,101 @@ export class DynamoAccountStore implements AccountStore {
 
   async findUserByPhone(phone: string): Promise<StoredUser | undefined> {
     const claim = await this.get(keys.phone(phone));
-    return claim ? this.findUser(String(claim['userId'])) : undefined;
+    // No claim: still one user read, of an id no user has (user ids are digits), one per phone so
+    // that a flood of unknown phones has no single hot item to throttle.
+    const user = await this.findUser(claim ? String(claim['userId']) : `unregistered#${phone}`);
+    return claim ? user : undefined;
   }
 
   findUser(userId: string): Promise<StoredUser | undefined> {
     return readUser(this.db, this.tables, userId);
   }
 
-  async spendLoginAttempt(quota: Quota, now: number): Promise<{ kind: 'ok' } | Limited> {
-    const { item, retryAfterMs } = quotaSpend(this.tables.rateLimits, quota, now);
+  async updateProfile({
+    userId,
+    changes,
+    now,
+  }: {
+    userId: string;
+    changes: ProfileChanges;
+    now: number;
+  }): Promise<{ kind: 'ok' } | { kind: 'gone' }> {
+    // A field given as undefined is one left out (the type allows it), not one to clear.
+    const fields = Object.entries(changes as Record<string, string | undefined>).filter(([, value]) => value !== undefined);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':updatedAt': now, ':one': 1 };
+    const sets = fields.map(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:f${i}`] = value;
+      return `#f${i} = :f${i}`;
+    });
     try {
-      await this.db.send(new UpdateCommand(item.Update as ConstructorParameters<typeof UpdateCommand>[0]));
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.users,
+          Key: { pk: keys.user(userId) },
+          // An update of a user deleted meanwhile must not write a fresh item of a few attributes.
+          ConditionExpression: 'attribute_exists(pk)',
+          // `rev` counts every change of the user: a deletion or phone change conditioned on the
+          // value it read fails on a concurrent update (docs/adr/0014-session-index-on-the-user.md).
+          UpdateExpression: `SET ${[...sets, 'updatedAt = :updatedAt'].join(', ')} ADD rev :one`,
+          ...(fields.length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+        }),
+      );
       return { kind: 'ok' };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { kind: 'limited', waitsMs: [retryAfterMs] };
+      return { kind: 'gone' };
     }
   }
 
-  async openSession(input: SessionOpening & { resetQuota?: Quota }): Promise<{ kind: 'ok' } | UserChanged> {
-    const items = [...openingItems(this.tables, input)];
-    if (input.resetQuota) items.push(quotaReset(this.tables.rateLimits, input.resetQuota, input.now));
-    const failures = await transact(this.db, items);
+  async spendLoginAttempt(quotas: readonly Quota[], now: number): Promise<{ kind: 'ok' } | Limited> {
+    // One conditional update per quota, side by side, rather than one transaction: concurrent
+    // attempts from one address or at one phone (a spray, a retry storm) then queue on single
+    // items, which DynamoDB serialises, instead of cancelling each other's transactions.
+    const spends = await Promise.allSettled(quotas.map((quota) => this.spendOne(quota, now)));
+    const spent = quotas.filter((_, i) => spends[i]?.status === 'fulfilled' && spends[i].value === undefined);
+    if (spent.length === quotas.length) return { kind: 'ok' };
+    // All or none: an attempt that is not made keeps nothing of what it spent.
+    await Promise.all(spent.map((quota) => this.refundOne(quota, now)));
+    const failed = spends.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return { kind: 'limited', waitsMs: spends.flatMap((s) => (s.status === 'fulfilled' && s.value !== undefined ? [s.value] : [])) };
+  }
+
+  async returnLoginAttempt({ reset, refund, now }: { reset: readonly Quota[]; refund: readonly Quota[]; now: number }): Promise<void> {
+    const deletes = reset.map((quota) => quotaReset(this.tables.rateLimits, quota, now).Delete);
+    await Promise.all([
+      ...deletes.map((item) => this.db.send(new DeleteCommand(item as ConstructorParameters<typeof DeleteCommand>[0]))),
+      ...refund.map((quota) => this.refundOne(quota, now)),
+    ]);
+  }
+
+  /** Spends one event of the quota: undefined when spent, else how long the quota still holds (ms). */
+  private async spendOne(quota: Quota, now: number): Promise<number | undefined> {
+    const { item, retryAfterMs } = quotaSpend(this.tables.rateLimits, quota, now);
+    try {
+      await this.db.send(new UpdateCommand(item.Update as ConstructorParameters<typeof UpdateCommand>[0]));
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return retryAfterMs;
+    }
+  }
+
+  /** Gives back one event spendOne counted at `now`; nothing when the count was reset meanwhile. */
+  private async refundOne(quota: Quota, now: number): Promise<void> {
+    const { Update } = quotaRefund(this.tables.rateLimits, quota, now);
+    try {
+      await this.db.send(new UpdateCommand(Update as ConstructorParameters<typeof UpdateCommand>[0]));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async openSession(input: SessionOpening): Promise<{ kind: 'ok' } | UserChanged> {
+    const failures = await transact(this.db, openingItems(this.tables, input));
     if (failures.length === 0) return { kind: 'ok' };
     if (!failures.some((f) => f.index === 0)) throw collision('session id');
     return { kind: 'userChanged' };
@@ -146,6 +224,20 @@ export class DynamoAccountStore implements AccountStore {
     const userChanged = failures.some((f) => f.index === 2);
     if (!spent && !notTheirs && !userChanged) throw collision('session id');
     return { kind: 'refused', token: spent && tokenRefused(spent.item), notTheirs, userChanged };
+  }
+
+  async changePassword(input: PasswordChange): Promise<{ kind: 'ok' } | UserChanged> {
+    const failures = await transact(this.db, passwordChangeItems(this.tables, input));
+    return failures.length === 0 ? { kind: 'ok' } : { kind: 'userChanged' };
+  }
+
+  async changePhone(input: PhoneChange): Promise<{ kind: 'ok' } | PhoneChangeRefused> {
+    const failures = await transact(this.db, phoneChangeItems(this.tables, input));
+    if (failures.length === 0) return { kind: 'ok' };
+    const token = failures.find((f) => f.index === 0);
+    const phoneTaken = failures.some((f) => f.index === 1);
+    const userChanged = failures.some((f) => f.index === 2 || f.index === 3);
+    return { kind: 'refused', token: token && tokenRefused(token.item), phoneTaken, userChanged };
   }
 
   async findCaptchaToken(tokenHash: string): Promise<StoredToken | undefined> {
@@ -190,6 +282,81 @@ export class DynamoAccountStore implements AccountStore {
 }
 
 /**
+ * The user item's update of a credential change (docs/API.md §6): `set` written, the session index
+ * cut down to the kept session, on condition that the user is as read (`rev`) with the phone and
+ * password hash the flow checked.
+ */
+function credentialUpdate(
+  table: string,
+  user: StoredUser,
+  kept: Record<string, number>,
+  set: { expression: string; names?: Record<string, string>; values: Record<string, unknown> },
+): TransactItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: { pk: keys.user(user.userId) },
+      UpdateExpression: `SET ${set.expression}, #sessions = :kept ADD rev :one`,
+      ConditionExpression: `${userUnchanged(user)} AND phone = :checkedPhone AND passwordHash = :checkedHash`,
+      ExpressionAttributeNames: { '#sessions': 'sessions', ...set.names },
+      ExpressionAttributeValues: {
+        ...set.values,
+        ':kept': kept,
+        ':one': 1,
+        ':rev': user.rev,
+        ':checkedPhone': user.phone,
+        ':checkedHash': user.passwordHash,
+      },
+    },
+  };
+}
+
+/** A password change's transaction: the user item (item 0), then the deletes of the other sessions. */
+function passwordChangeItems(tables: Tables, { user, passwordHash, keep }: PasswordChange): TransactItem[] {
+  const { deletes, kept } = sessionEndings(tables.sessions, user, keep);
+  return [
+    credentialUpdate(tables.users, user, kept, { expression: 'passwordHash = :hash', values: { ':hash': passwordHash } }),
+    ...deletes,
+  ];
+}
+
+/**
+ * A phone change's transaction: the token spent (item 0), the new phone claimed (item 1), the old
+ * one's claim released (item 2, on condition that it is this user's), the user moved (item 3), and
+ * the other sessions ended. Refused as a whole, it leaves the token usable and both claims as they were.
+ */
+function phoneChangeItems(tables: Tables, { user, newPhone, token, keep, now }: PhoneChange): TransactItem[] {
+  const spend = tokenSpend(tables.verifications, token, user.userId, now);
+  if (newPhone === user.phone) {
+    // Nothing to move: a claim condition that cannot hold, so that nothing is written and the
+    // refusal says what the token is (a retry of this user's own change, or the number taken).
+    const claimed = { TableName: tables.users, Key: { pk: keys.phone(newPhone) }, ConditionExpression: 'attribute_not_exists(pk)' };
+    return [spend, { ConditionCheck: claimed }];
+  }
+  const { deletes, kept } = sessionEndings(tables.sessions, user, keep);
+  return [
+    spend,
+    {
+      Put: {
+        TableName: tables.users,
+        Item: { pk: keys.phone(newPhone), userId: user.userId, createdAt: now },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Delete: {
+        TableName: tables.users,
+        Key: { pk: keys.phone(user.phone) },
+        ConditionExpression: 'userId = :userId',
+        ExpressionAttributeValues: { ':userId': user.userId },
+      },
+    },
+    credentialUpdate(tables.users, user, kept, { expression: 'phone = :phone', values: { ':phone': newPhone } }),
+    ...deletes,
+  ];
+}
+
+/**
  * One reset's transaction: the token spent (item 0), the password hash replaced and the session
  * index emptied on condition that the user is as read (item 1), every indexed session deleted, the
  * counters cleared.
@@ -216,7 +383,7 @@ function resetItems(tables: Tables, { user, token, passwordHash, clears, now }: 
 /**
  * One deletion's transaction: the user item on condition that it is as read (item 0), its phone
  * claim unless another user's (item 1), every indexed session, and the token the registration
- * spent (the one verification item that names the user; docs/adr/0015-what-names-a-user.md).
+ * spent (the one verification item that names the user; docs/adr/0016-what-names-a-user.md).
  */
 function deletionItems(tables: Tables, user: StoredUser): TransactItem[] {
   const { deletes } = sessionEndings(tables.sessions, user);

@@ -34,8 +34,10 @@ export const ttlFor = (expiresAtMs: number) => epochSeconds(expiresAtMs) + LINGE
 // conditions make a retry safe, and the retry then sees the winner's write. The waits grow
 // exponentially with full jitter (capped), so a crowd on one item spreads out instead of
 // colliding again in step; all of them together stay well inside a function's timeout.
-const CONFLICT_RETRIES = 10;
-const CONFLICT_WAIT_MS = { base: 5, cap: 400 };
+// Every session opened writes its user's item, so a crowd of logins (or retries) of one user meets
+// there: up to about 4 s of waits in all, inside the 10 s function timeout.
+const CONFLICT_RETRIES = 14;
+const CONFLICT_WAIT_MS = { base: 5, cap: 500 };
 const conflictWait = (attempt: number) => Math.random() * Math.min(CONFLICT_WAIT_MS.cap, CONFLICT_WAIT_MS.base * 2 ** attempt);
 
 /** Item i of a cancelled transaction whose condition failed, with its old item when asked for. */
@@ -71,7 +73,7 @@ export async function transact(db: DynamoDBDocumentClient, items: TransactItems)
   }
 }
 
-const windowEnd = (quota: Quota, now: number) => {
+export const windowEnd = (quota: Quota, now: number) => {
   const windowMs = quota.windowSeconds * 1000;
   return (Math.floor(now / windowMs) + 1) * windowMs;
 };
@@ -99,6 +101,20 @@ export const quotaReset = (table: string, quota: Quota, now: number): TransactIt
   Delete: { TableName: table, Key: { pk: keys.quota(quota.key, windowEnd(quota, now)) } },
 });
 
+/**
+ * Gives back one event `quotaSpend` counted at `now`, in the same window. The condition fails when
+ * nothing is left to give back (the count was reset meanwhile): a refund never adds a try.
+ */
+export const quotaRefund = (table: string, quota: Quota, now: number): TransactItem => ({
+  Update: {
+    TableName: table,
+    Key: { pk: keys.quota(quota.key, windowEnd(quota, now)) },
+    UpdateExpression: 'ADD hits :minusOne',
+    ConditionExpression: 'hits > :zero',
+    ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+  },
+});
+
 /** Marks a captcha token used, on condition that it may be: issued for this phone and scenario, unexpired, unused. */
 export const tokenSpend = (table: string, token: TokenSpend, usedBy: string, now: number): TransactItem => ({
   Update: {
@@ -117,7 +133,7 @@ const SPENDABLE = 'attribute_exists(pk) AND attribute_not_exists(usedAt) AND pho
 /**
  * Spends a captcha token that no retry will ask about again (a login, a password reset), on the
  * same conditions as `tokenSpend`, and drops its phone: a token spent so names no one, and nothing
- * of a deleted user is left in it (docs/adr/0015-what-names-a-user.md). Presented again, it is as
+ * of a deleted user is left in it (docs/adr/0016-what-names-a-user.md). Presented again, it is as
  * invalid as any spent token.
  */
 export const anonymousTokenSpend = (table: string, token: TokenSpend, now: number): TransactItem => ({
