@@ -2,6 +2,7 @@
 // requests per endpoint (default 10,000) through the real handlers, on a throwaway stack of its own.
 // Prints per endpoint the cases run, the status histogram and the failures (0 expected), the first
 // few failing cases in full, and exits non-zero on any failure. FUZZ_SEED replays a run.
+import { NO_SEND_LIMITS } from '../tests/kit/env';
 import { inProcessService } from '../tests/kit/service';
 import { startTestStack } from '../tests/kit/stack';
 import { ENDPOINTS, assertNoPollution, formatReport, fuzzEndpoint, prepareContext, type FuzzReport } from '../tests/fuzz-cases';
@@ -17,9 +18,11 @@ async function main(): Promise<number> {
   const stack = await startTestStack();
   try {
     // The deployed limits (cooldown, hourly caps, lockout): valid-shaped cases may meet them, and 429 is an answer like any 4xx.
-    const { deps, handlers, codeOf } = await inProcessService({ sms: 'captured' });
-    const ctx = await prepareContext(handlers, codeOf, { users: 5, tokens: 5, codes: 5 });
-
+    const { deps, handlers } = await inProcessService({ sms: 'captured' });
+    // Material minted without send limits (a user's phone gets two codes), a context per endpoint:
+    // a deletion or a reset that gets through ends only that endpoint's users.
+    const minter = await inProcessService({ sms: 'captured', env: NO_SEND_LIMITS });
+    const material = () => prepareContext(minter.handlers, minter.codeOf, { users: 5, tokens: 5, codes: 5 });
     console.log(`${machineLine()}, bcrypt cost ${deps.config.bcryptCost}`);
     console.log(
       `fuzzing ${ENDPOINTS.length} endpoints, ${RUNS} cases each, seed ${BASE_SEED} (endpoint i uses seed + i), endpoints in parallel`,
@@ -28,7 +31,7 @@ async function main(): Promise<number> {
     // The endpoints run side by side: each is a sequential fast-check run, their waits on DynamoDB overlap.
     const reports: FuzzReport[] = await Promise.all(
       ENDPOINTS.map(async (endpoint, i) => {
-        const report = await fuzzEndpoint(endpoint, handlers[endpoint], ctx, {
+        const report = await fuzzEndpoint(endpoint, handlers[endpoint], await material(), {
           runs: RUNS,
           seed: BASE_SEED + i,
           stopOnFailure: false,

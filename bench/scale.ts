@@ -236,6 +236,30 @@ export async function scale(options: { users: number; rounds: number; cost: numb
         proxy,
       ),
     );
+    trips.push(
+      await countTrips(
+        'password reset',
+        COUNT_ROUNDS,
+        async () => {
+          const user = await freshRegistration(minter, phones.next());
+          await timeHandler(minter.handlers.register, { body: user });
+          const token = await captchaToken(minter, user.phone, '3');
+          return ok(h.passwordReset, { body: { phoneNumber: user.phone, captchaToken: token, newPwd: 'N3w-Passw0rd' } });
+        },
+        proxy,
+      ),
+    );
+    trips.push(
+      await countTrips(
+        'user delete',
+        COUNT_ROUNDS,
+        async () => {
+          const session = await openSession(minter.deps);
+          return ok(h.userDelete, { method: 'DELETE', query: { userId: session.userId }, headers: { Authorization: session.accessToken } });
+        },
+        proxy,
+      ),
+    );
   } finally {
     await proxy.stop();
   }

@@ -11,6 +11,7 @@ import type {
   LoginRequest,
   LogoutRequest,
   PasswordModifyRequest,
+  PasswordResetRequest,
   PhoneModifyData,
   PhoneModifyRequest,
   RefreshData,
@@ -20,6 +21,7 @@ import type {
   SendCodeData,
   SendCodeRequest,
   UpdateUserInfoRequest,
+  UserDeleteRequest,
   UserInfoData,
   UserInfoRequest,
   ValidateCodeData,
@@ -56,6 +58,10 @@ export interface KooDriveClient extends Record<RouteName, (...args: never[]) => 
   userInfo(request: UserInfoRequest, options?: CallOptions): Promise<UserInfoData>;
   /** docs/API.md §6.4: sets the caller's `firstname`, `surname` or `email` (at least one); the phone is not changed here. */
   updateUserInfo(request: UpdateUserInfoRequest, options?: CallOptions): Promise<void>;
+  /** docs/API.md §6.2: sets a new password with a password-reset captcha token; every session of the account ends. */
+  passwordReset(request: PasswordResetRequest, options?: CallOptions): Promise<void>;
+  /** docs/API.md §6.6: deletes the account of `accessToken`, named by `userId`; every session of it ends. */
+  userDelete(request: UserDeleteRequest, options?: CallOptions): Promise<void>;
   /** docs/API.md §3.4: the public keys that verify access tokens. */
   jwks(options?: CallOptions): Promise<JwksData>;
   /** docs/API.md §6.1: changes the password; every other session of the user ends, this one stays. */
@@ -177,6 +183,12 @@ export function createClient(options: ClientOptions): KooDriveClient {
     userInfo: ({ accessToken, ...query }, callOptions) => call('userInfo', { query, authorization: accessToken }, callOptions),
     updateUserInfo: async ({ accessToken, ...body }, callOptions) => {
       await call('updateUserInfo', { body, authorization: accessToken }, callOptions);
+    },
+    passwordReset: async (request, callOptions) => {
+      await call('passwordReset', { body: request }, callOptions);
+    },
+    userDelete: async ({ accessToken, ...query }, callOptions) => {
+      await call('userDelete', { query, authorization: accessToken }, callOptions);
     },
     jwks: (callOptions) => call('jwks', { bare: true }, callOptions),
     // The access token goes in the header only.

@@ -3,7 +3,7 @@
 // would count as reuse once the grace window has passed, and end the session).
 import type { KooDriveClient } from './client';
 import { KooDriveError } from './errors';
-import type { CallOptions, PasswordModifyRequest, PhoneModifyData, PhoneModifyRequest, SessionInfo } from './types';
+import type { CallOptions, PasswordModifyRequest, PasswordResetRequest, PhoneModifyData, PhoneModifyRequest, SessionInfo } from './types';
 
 export interface SessionState {
   userId: string;
@@ -73,6 +73,33 @@ export class Session {
   changePhone(request: Omit<PhoneModifyRequest, 'userId' | 'accessToken'>, options?: CallOptions): Promise<PhoneModifyData> {
     const { userId, sessionInfo } = this.live();
     return this.client.phoneModify({ ...request, userId, accessToken: sessionInfo.accessToken }, options);
+  }
+
+  /**
+   * Deletes the account at the service (docs/API.md §6.6). Every session of it ends, this one
+   * included: once the deletion succeeded, or the service refused the access token (the session
+   * had ended already), the tokens are forgotten here. Any other failure leaves the session as it
+   * was, to retry with.
+   */
+  async deleteAccount(options?: CallOptions): Promise<void> {
+    const { userId, sessionInfo } = this.live();
+    try {
+      await this.client.userDelete({ userId, accessToken: sessionInfo.accessToken }, options);
+    } catch (error) {
+      if (error instanceof KooDriveError && error.kind === 'invalidAccessToken') this.end();
+      throw error;
+    }
+    this.end();
+  }
+
+  /**
+   * Resets the password of this session's account with a password-reset captcha token (docs/API.md
+   * §6.2). It ends every session of the account, this one included: once it succeeded the tokens
+   * are forgotten here; a refused reset (a weak password, a bad token) leaves the session as it was.
+   */
+  async resetPassword(request: PasswordResetRequest, options?: CallOptions): Promise<void> {
+    await this.client.passwordReset(request, options);
+    this.end();
   }
 
   private async rotate(options: CallOptions | undefined): Promise<SessionState> {

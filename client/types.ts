@@ -36,6 +36,10 @@ export type PhoneModifyRequest = RequestOf<'phoneModify'> & { accessToken: strin
 export type UserInfoRequest = QueryOf<'userInfo'> & { accessToken: string };
 /** `userId` and at least one of `firstname`, `surname`, `email`; the access token goes as `Authorization`. */
 export type UpdateUserInfoRequest = RequestOf<'updateUserInfo'> & { accessToken: string };
+/** The new password for the phone, paid with a captcha token of `codeType` "3" for it. */
+export type PasswordResetRequest = RequestOf<'passwordReset'>;
+/** The account's `userId` (the query), and its access token, sent as `Authorization`. */
+export type UserDeleteRequest = QueryOf<'userDelete'> & { accessToken: string };
 
 export type SendCodeData = DataOf<'sendCode'>;
 export type ValidateCodeData = DataOf<'validateCode'>;

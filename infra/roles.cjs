@@ -101,6 +101,24 @@ const grants = Object.freeze({
     },
     parameters: ['publicKeys'],
   },
+  // The captcha token read, then spent; the phone's claim and user read, the user's password hash
+  // and session index rewritten, its sessions ended (deleted), the phone's login counter cleared
+  // (deleted). No key: it signs and verifies nothing.
+  passwordReset: {
+    tables: {
+      verifications: ['GetItem', 'UpdateItem'],
+      users: ['GetItem', 'UpdateItem'],
+      sessions: ['DeleteItem'],
+      rateLimits: ['DeleteItem'],
+    },
+    parameters: [],
+  },
+  // The token's session read, the user read; the user, its phone claim, its sessions and the token
+  // its registration spent deleted.
+  userDelete: {
+    tables: { sessions: ['GetItem', 'DeleteItem'], users: ['GetItem', 'DeleteItem'], verifications: ['DeleteItem'] },
+    parameters: ['publicKeys'],
+  },
   jwks: { tables: {}, parameters: ['publicKeys'] },
   // The token's session read.
   authorizer: { tables: { sessions: ['GetItem'] }, parameters: ['publicKeys'] },

@@ -44,9 +44,10 @@ export type DepsProvider = () => Promise<Deps>;
 /**
  * The keys a function holds, one per purpose (docs/SECURITY.md), matching what its role may read
  * (infra/roles.cjs): `signing` the signing key (it verifies with that key set's public parts too),
- * `verifying` the public keys only, `codes` the code key only.
+ * `verifying` the public keys only, `codes` the code key only, `none` no key at all (a password
+ * reset: it neither signs nor verifies a token).
  */
-export type KeyNeed = 'signing' | 'verifying' | 'codes';
+export type KeyNeed = 'signing' | 'verifying' | 'codes' | 'none';
 
 /** What only some functions need, passed in by them so the others' bundles leave it out. */
 export interface DepsParts {

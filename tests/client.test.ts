@@ -105,6 +105,29 @@ describe.each(transports)('the client %s', (_, start) => {
     await expect(client.refreshToken(byPassword.sessionInfo)).resolves.toMatchObject({ sessionInfo: expect.any(Object) });
   });
 
+  it('resets a forgotten password and deletes the account, each ending every session', async () => {
+    const phone = randomPhone();
+    const { userId, sessionInfo } = await client.register(registration(phone, await captchaToken(phone)));
+    const token = await captchaToken(phone, '3');
+    await expect(client.passwordReset({ phoneNumber: phone, captchaToken: token, newPwd: 'N3w-Passw0rd' })).resolves.toBeUndefined();
+    expect(await failure(client.refreshToken(sessionInfo))).toMatchObject({ kind: 'invalidRefreshToken', code: 13001009 });
+
+    const { sessionInfo: fresh } = await client.login({ account: phone, authType: '1', password: 'N3w-Passw0rd' });
+    expect(await failure(client.userDelete({ userId: '1', accessToken: fresh.accessToken }))).toMatchObject({
+      kind: 'accessDenied',
+      status: 403,
+      code: 13001011,
+    });
+    await expect(client.userDelete({ userId, accessToken: fresh.accessToken })).resolves.toBeUndefined();
+    expect(await failure(client.userDelete({ userId, accessToken: fresh.accessToken }))).toMatchObject({
+      kind: 'invalidAccessToken',
+      status: 401,
+    });
+    expect(await failure(client.login({ account: phone, authType: '1', password: 'N3w-Passw0rd' }))).toMatchObject({
+      kind: 'badCredentials',
+    });
+  });
+
   it('gets the JWK Set that verifies its access tokens', async () => {
     const { userId, sessionInfo } = await signUp(client);
     const keys = await client.jwks();
@@ -301,6 +324,42 @@ describe('Session', () => {
     expect(changes).toHaveLength(3);
     expect(changes[2]).toBeUndefined();
     await expect(session.refresh()).rejects.toThrow('The session has ended');
+  });
+
+  it('forgets its tokens once the account is deleted, and keeps them when the deletion was refused', async () => {
+    const { client } = await countingClient();
+    const { userId, sessionInfo } = await signUp(client);
+    const changes: Array<SessionState | undefined> = [];
+    const session = new Session(client, { userId, sessionInfo }, { onChange: (state) => changes.push(state) });
+    const elsewhere = new Session(
+      createClient({ baseUrl: 'http://nowhere.invalid', agentName: 'x', fetch: () => Promise.reject(new Error('offline')) }),
+      {
+        userId,
+        sessionInfo,
+      },
+    );
+    expect(await failure(elsewhere.deleteAccount())).toBeInstanceOf(KooDriveTransportError);
+    expect(elsewhere.state).toBeDefined(); // no answer: the deletion may not have happened
+
+    await session.deleteAccount();
+    expect(session.state).toBeUndefined();
+    expect(changes).toEqual([undefined]);
+    await expect(session.refresh()).rejects.toThrow('The session has ended');
+  });
+
+  it('forgets its tokens once a password reset went through, and keeps them when it was refused', async () => {
+    const { client } = await countingClient();
+    const phone = randomPhone();
+    const { userId, sessionInfo } = await client.register(registration(phone, await captchaToken(phone)));
+    const session = new Session(client, { userId, sessionInfo });
+    const token = await captchaToken(phone, '3');
+    expect(await failure(session.resetPassword({ phoneNumber: phone, captchaToken: token, newPwd: 'password' }))).toMatchObject({
+      kind: 'weakPassword',
+    });
+    expect(session.state).toBeDefined();
+    await session.resetPassword({ phoneNumber: phone, captchaToken: token, newPwd: 'N3w-Passw0rd' });
+    expect(session.state).toBeUndefined();
+    expect(await failure(client.refreshToken(sessionInfo))).toMatchObject({ kind: 'invalidRefreshToken' });
   });
 
   it('ends when the service refuses its refresh token', async () => {

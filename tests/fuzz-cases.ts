@@ -23,6 +23,8 @@ export interface FuzzContext {
   users: Array<{ phone: string; password: string; userId: string; accessToken: string; refreshToken: string }>;
   /** Unused registration captcha tokens, each for its own unregistered phone. */
   captchaTokens: Array<{ phone: string; token: string }>;
+  /** Unused password-reset captcha tokens (codeType 3), one for each user's phone. */
+  resetTokens: Array<{ phone: string; token: string }>;
   /** Sent, unvalidated codes (registration scenario) and the code each SMS carried. */
   codes: Array<{ requestId: string; code: string }>;
 }
@@ -189,6 +191,8 @@ function fieldValues(ctx: FuzzContext): Template {
     refreshToken: str(oneOfDefined(hex48, pick(ctx.users.map((u) => u.refreshToken)))),
     userId: str(oneOfDefined(digits(19), pick(ctx.users.map((u) => u.userId)))),
     accessToken: str(oneOfDefined(pick(ctx.users.map((u) => u.accessToken)), fc.constant('AT a.b.c'))),
+    phoneNumber: str(oneOfDefined(freshPhone, userPhone, phoneLike)),
+    newPwd: str(oneOfDefined(password, fc.constantFrom('N3w-Passw0rd', 'Ｎ３ｗ－Ｐａｓｓｗ０ｒｄ', '12345678', 'a'.repeat(73)))),
   };
 }
 
@@ -217,6 +221,13 @@ function templates(endpoint: Endpoint, ctx: FuzzContext): Template[] {
     made.push({
       'raw:requestId': code.map((c) => `${JSON.stringify(c.requestId)},"code":${JSON.stringify(c.code)}`),
       codeType: str(fc.constant('1')),
+    });
+  }
+  const resetPair = pick(ctx.resetTokens);
+  if (resetPair && fields.has('phoneNumber') && fields.has('captchaToken')) {
+    made.push({
+      'raw:phoneNumber': resetPair.map((p) => `${JSON.stringify(p.phone)},"captchaToken":${JSON.stringify(p.token)}`),
+      newPwd: str(fc.constantFrom('N3w-Passw0rd', 'password', '01ASDAa1')),
     });
   }
   const tokenPair = pick(ctx.captchaTokens);
@@ -731,7 +742,10 @@ export function formatReport(report: FuzzReport): string {
 
 /**
  * Genuine material for the valid-shaped cases, made through the handlers themselves: codes sent and
- * left pending, captcha tokens for fresh phones, and registered users with a live session.
+ * left pending, captcha tokens for fresh phones, and registered users with a live session and a
+ * password-reset token. Each user's phone gets two codes: `handlers` must allow it (no resend
+ * cooldown). An endpoint whose successes end sessions or accounts (a reset, a deletion) uses up
+ * the users: give each endpoint a context of its own.
  */
 export async function prepareContext(
   handlers: Handlers,
@@ -752,12 +766,12 @@ export async function prepareContext(
     return parsed.data ?? {};
   };
   const phone = () => `0095${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}`;
-  const send = async (p: string) => String((await invoke('sendCode', { phone: p, codeType: '1' }))['requestId']);
-  const token = async (p: string) => {
-    const requestId = await send(p);
-    return String((await invoke('validateCode', { requestId, code: await codeOf(requestId), codeType: '1' }))['token']);
+  const send = async (p: string, codeType = '1') => String((await invoke('sendCode', { phone: p, codeType }))['requestId']);
+  const token = async (p: string, codeType = '1') => {
+    const requestId = await send(p, codeType);
+    return String((await invoke('validateCode', { requestId, code: await codeOf(requestId), codeType }))['token']);
   };
-  const ctx: FuzzContext = { users: [], captchaTokens: [], codes: [] };
+  const ctx: FuzzContext = { users: [], captchaTokens: [], resetTokens: [], codes: [] };
   for (let i = 0; i < sizes.codes; i++) {
     const requestId = await send(phone());
     ctx.codes.push({ requestId, code: await codeOf(requestId) });
@@ -778,6 +792,7 @@ export async function prepareContext(
       accessToken: session.accessToken,
       refreshToken: session.refreshToken,
     });
+    ctx.resetTokens.push({ phone: p, token: await token(p, '3') });
   }
   return ctx;
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDocumentClient } from '../lib/store/client';
-import { configWith, randomPhone, registeredUser, service } from './helpers';
+import { call, captchaToken, configWith, randomPhone, registeredUser, service } from './helpers';
 import { freePort } from '../scripts/lib/dynamodb-local';
 import { runServerless } from '../scripts/lib/serverless-cli';
 
@@ -105,3 +105,22 @@ it.each([
   },
   120_000,
 );
+
+it('invokes passwordReset and userDelete locally with their example events, placeholders filled in', async () => {
+  const svc = await service();
+  const user = await registeredUser(svc);
+  const token = await captchaToken(user.phone, '3');
+  const reset = invokeEvent('passwordReset', 'password-reset.json', {
+    '0027188460901': user.phone,
+    REPLACE_WITH_RESET_CAPTCHA_TOKEN: token,
+  });
+  expect([reset.statusCode, JSON.parse(reset.body)]).toEqual([200, { code: 0, msg: 'Success.' }]);
+
+  const login = await call(svc.login, { body: { account: user.phone, authType: '1', password: 'N3w-Passw0rd' } });
+  const accessToken = String(login.body.data?.['sessionInfo'].accessToken);
+  const deleted = invokeEvent('userDelete', 'user-delete.json', {
+    REPLACE_WITH_USER_ID: user.userId,
+    REPLACE_WITH_ACCESS_TOKEN: accessToken,
+  });
+  expect([deleted.statusCode, JSON.parse(deleted.body)]).toEqual([200, { code: 0, msg: 'Success.' }]);
+}, 240_000);

@@ -146,6 +146,16 @@ class Flow {
     });
   }
 
+  /** A user deleted through the API after a password-reset code was sent to its phone: the user, and the token of that code. */
+  deletedUser(): Promise<Awaited<ReturnType<typeof registeredUser>> & { resetToken: string }> {
+    return this.once('deletedUser', async () => {
+      const user = await registeredUser(this.minter);
+      const resetToken = await captchaToken(this.minter, user.phone, '3');
+      await this.minter.client.userDelete({ userId: user.userId, accessToken: user.session.accessToken });
+      return { ...user, resetToken };
+    });
+  }
+
   private once<T>(key: string, make: () => Promise<T>): Promise<T> {
     if (!this.made.has(key)) this.made.set(key, make());
     return this.made.get(key) as Promise<T>;
@@ -183,5 +193,10 @@ export const LIVE: Readonly<Record<LiveValue, (flow: Flow) => Promise<string>>> 
   phoneChangeToken: async (f) => captchaToken(f.minter, await f.get('phone'), '4', await f.get('accessToken')),
   takenPhone: async (f) => (await f.takenNumber()).phone,
   takenPhoneToken: async (f) => (await f.takenNumber()).token,
+  resetCaptchaToken: async (f) => captchaToken(f.minter, (await f.user()).phone, '3'),
+  deletedPhone: async (f) => (await f.deletedUser()).phone,
+  deletedResetToken: async (f) => (await f.deletedUser()).resetToken,
+  deletedUserId: async (f) => (await f.deletedUser()).userId,
+  deletedAccessToken: async (f) => (await f.deletedUser()).session.accessToken,
   oversized: () => Promise.resolve('x'.repeat(MAX_BODY_BYTES)),
 };

@@ -1,7 +1,7 @@
 // Storage faults: DynamoDB slow, unreachable, throttling or failing. The service answers within the
 // function's timeout, says 503 when it gave up, and leaves the tables holding whole registrations
-// or nothing, and each account exactly as before a password or phone change or exactly as after,
-// whatever failed where.
+// or nothing, and each account exactly as before a password or phone change, a password reset
+// or a deletion, or exactly as after, whatever failed where.
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,13 +19,14 @@ import {
   configWith,
   phoneChangeToken,
   randomPhone,
+  registeredUser,
   registration,
   service,
   type Answer,
   type Service,
   type SessionInfo,
 } from './helpers';
-import { NO_LOGIN_LOCKOUT } from './kit/env';
+import { NO_LOGIN_LOCKOUT, NO_SEND_LIMITS } from './kit/env';
 import { startFaultProxy, type FaultProxy, type InjectedCancellation, type InjectedError } from './tools/fault-proxy';
 
 const FUNCTION_TIMEOUT_MS = 10_000; // serverless.yml provider.timeout
@@ -143,17 +144,34 @@ describe('nothing half-written', () => {
     const userIds = new Set(users.filter((i) => String(i['pk']).startsWith('USER#')).map((i) => String(i['pk']).slice(5)));
     const claims = users.filter((i) => String(i['pk']).startsWith('PHONE#'));
 
+    // A scan is no snapshot: an account deleted (tests/user-delete.test.ts) while the tables were read
+    // can show one of its items and not another. Whatever looks orphaned must be gone when read again.
+    const get = async (table: string, pk: unknown) =>
+      (await db.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item;
+    const expectGoneNow = async (table: string, items: Array<Record<string, unknown>>) =>
+      expect((await Promise.all(items.map((i) => get(table, i['pk'])))).filter(Boolean)).toEqual([]);
+
     // No claim without its user, no user without its claim.
-    for (const claim of claims) expect(userIds.has(String(claim['userId']))).toBe(true);
+    await expectGoneNow(
+      tables.users,
+      claims.filter((claim) => !userIds.has(String(claim['userId']))),
+    );
     const claimedBy = new Set(claims.map((c) => String(c['userId'])));
-    for (const id of userIds) expect(claimedBy.has(id)).toBe(true);
-    // No consumed token without the user it paid for, no session without its user.
-    for (const token of verifications.filter((i) => String(i['pk']).startsWith('TOKEN#') && i['usedAt'] !== undefined)) {
-      expect(userIds.has(String(token['usedBy']))).toBe(true);
-    }
-    for (const session of sessions.filter((i) => String(i['pk']).startsWith('SESSION#'))) {
-      expect(userIds.has(String(session['userId']))).toBe(true);
-    }
+    await expectGoneNow(
+      tables.users,
+      [...userIds].filter((id) => !claimedBy.has(id)).map((id) => ({ pk: keys.user(id) })),
+    );
+    // No spent token that names a user who does not exist (tokens spent for a login or a reset name
+    // no one), no session without its user.
+    const namingTokens = verifications.filter((i) => String(i['pk']).startsWith('TOKEN#') && i['usedBy'] !== undefined);
+    await expectGoneNow(
+      tables.verifications,
+      namingTokens.filter((token) => !userIds.has(String(token['usedBy']))),
+    );
+    await expectGoneNow(
+      tables.sessions,
+      sessions.filter((i) => String(i['pk']).startsWith('SESSION#') && !userIds.has(String(i['userId']))),
+    );
     // Every 200 is a stored user, and each phone of this test has at most one.
     for (const { userId } of registered) expect(userIds.has(String(userId))).toBe(true);
     for (const phone of phones) expect(claims.filter((c) => c['pk'] === `PHONE#${phone}`).length).toBeLessThanOrEqual(1);
@@ -321,6 +339,136 @@ describe('a credential change, whatever failed where', () => {
   );
 });
 
+describe('a password reset and a deletion under faults (docs/API.md §6.2, §6.6)', () => {
+  const RESET_PASSWORD = 'N3w-Passw0rd';
+  const direct = createDocumentClient(configWith()); // past the proxy
+  const item = async (table: string, pk: string) =>
+    (await direct.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item;
+
+  /** A user with two sessions, its session ids, and a password-reset token for its phone. */
+  async function endingAccount() {
+    const user = await registeredUser(healthy);
+    await call(healthy.login, { body: { account: user.phone, authType: '1', password: user.password } });
+    const sessionIds = Object.keys((await item(healthy.deps.config.tables.users, keys.user(user.userId)))?.['sessions'] as object);
+    expect(sessionIds).toHaveLength(2);
+    return { ...user, sessionIds, token: await captchaToken(user.phone, '3') };
+  }
+  type Ending = Awaited<ReturnType<typeof endingAccount>>;
+  let healthy: Service;
+  beforeAll(async () => {
+    healthy = await service();
+  });
+
+  /** What a reset writes, as read back: each part either as before it or as after it. */
+  async function resetState(a: Ending) {
+    const tables = healthy.deps.config.tables;
+    const user = await item(tables.users, keys.user(a.userId));
+    const sessions = await Promise.all(a.sessionIds.map((id) => item(tables.sessions, keys.session(id))));
+    return {
+      newPassword: await bcrypt.compare(RESET_PASSWORD, String(user?.['passwordHash'])),
+      indexed: Object.keys(user?.['sessions'] as object).length,
+      sessions: sessions.filter(Boolean).length,
+      tokenSpent: (await item(tables.verifications, keys.token(sha256(a.token))))?.['usedAt'] !== undefined,
+    };
+  }
+  const RESET_BEFORE = { newPassword: false, indexed: 2, sessions: 2, tokenSpent: false };
+  const RESET_AFTER = { newPassword: true, indexed: 0, sessions: 0, tokenSpent: true };
+
+  /** What a deletion removes, as read back. */
+  async function deletionState(a: Ending) {
+    const tables = healthy.deps.config.tables;
+    const sessions = await Promise.all(a.sessionIds.map((id) => item(tables.sessions, keys.session(id))));
+    return {
+      user: (await item(tables.users, keys.user(a.userId))) !== undefined,
+      claim: (await item(tables.users, keys.phone(a.phone))) !== undefined,
+      sessions: sessions.filter(Boolean).length,
+    };
+  }
+  const DELETION_BEFORE = { user: true, claim: true, sessions: 2 };
+  const DELETION_AFTER = { user: false, claim: false, sessions: 0 };
+
+  const reset = (s: Service, a: Ending) =>
+    call(s.passwordReset, { body: { phoneNumber: a.phone, captchaToken: a.token, newPwd: RESET_PASSWORD } });
+  const remove = (s: Service, a: Ending) =>
+    call(s.userDelete, { method: 'DELETE', query: { userId: a.userId }, headers: { Authorization: a.session.accessToken } });
+
+  it.each<[InjectedCancellation, string]>([
+    ['ThrottlingError', 'throttled'],
+    ['TransactionConflict', 'in conflict past its retries'],
+  ])('cancelled with %s (%s), each answers 503, changes nothing, and may be retried', async (reason) => {
+    const a = await endingAccount();
+    proxy.setPlan({ cancel: { share: 1, reason } });
+    for (const act of [reset, remove]) {
+      const answer = await act(faulty, a);
+      expect([answer.status, answer.body.code]).toEqual([503, 13000500]);
+      expect(Number(answer.headers['Retry-After'])).toBeGreaterThan(0);
+    }
+    expect(await resetState(a)).toEqual(RESET_BEFORE);
+    expect(await deletionState(a)).toEqual(DELETION_BEFORE);
+
+    proxy.setPlan({});
+    expect((await reset(faulty, a)).status).toBe(200);
+    expect(await resetState(a)).toEqual(RESET_AFTER);
+    // The reset ended the session the deletion would have used: log in again, as a client would.
+    const session = (await call(healthy.login, { body: { account: a.phone, authType: '1', password: RESET_PASSWORD } })).body.data?.[
+      'sessionInfo'
+    ] as { accessToken: string };
+    const relogged = { ...a, session: { ...a.session, accessToken: session.accessToken } };
+    relogged.sessionIds = Object.keys((await item(healthy.deps.config.tables.users, keys.user(a.userId)))?.['sessions'] as object);
+    expect((await remove(faulty, relogged)).status).toBe(200);
+    expect(await deletionState(relogged)).toEqual({ user: false, claim: false, sessions: 0 });
+  });
+
+  it('after faults at every point of their writes, every account is exactly as before or as after, and every 200 is after', async () => {
+    const accounts: Ending[] = [];
+    for (let i = 0; i < 16; i++) accounts.push(await endingAccount()); // on the healthy path, one at a time
+    const [resetting, deleting] = [accounts.slice(0, 8), accounts.slice(8)];
+    proxy.setPlan({
+      error: { share: 0.15, type: 'InternalServerError' },
+      dropBefore: 0.1,
+      dropAfter: 0.15,
+      delay: { share: 0.1, ms: 2_500 },
+    });
+    /** A client that retries 503s and lost answers, as the README tells clients to. */
+    const retrying = async (act: () => Promise<Answer>) => {
+      const answers: Answer[] = [];
+      for (let attempt = 0; attempt < 6; attempt++) {
+        answers.push(await act());
+        if (answers.at(-1)!.status !== 503) break;
+      }
+      return answers;
+    };
+    const [resets, deletions] = await Promise.all([
+      Promise.all(resetting.map((a) => retrying(() => reset(faulty, a)))),
+      Promise.all(deleting.map((a) => retrying(() => remove(faulty, a)))),
+    ]);
+    proxy.setPlan({});
+    expect(proxy.counts.dropAfter + proxy.counts.error + proxy.counts.dropBefore).toBeGreaterThan(0);
+
+    for (const [i, a] of resetting.entries()) {
+      const state = await resetState(a);
+      expect([RESET_BEFORE, RESET_AFTER]).toContainEqual(state);
+      const last = resets[i]!.at(-1)!;
+      // A retry after a lost answer finds its token spent by the attempt that went through: 13001002, and the reset done.
+      expect([200, 400, 503]).toContain(last.status);
+      if (last.status !== 503) expect(state).toEqual(RESET_AFTER);
+      if (last.status === 400) expect(last.body.code).toBe(13001002);
+    }
+    for (const [i, a] of deleting.entries()) {
+      const state = await deletionState(a);
+      expect([DELETION_BEFORE, DELETION_AFTER]).toContainEqual(state);
+      const last = deletions[i]!.at(-1)!;
+      // A retry after a lost answer finds the session that asked ended with the account: 13001010, and the deletion done.
+      expect([200, 401, 503]).toContain(last.status);
+      if (last.status !== 503) expect(state).toEqual(DELETION_AFTER);
+      if (last.status === 401) expect(last.body.code).toBe(13001010);
+    }
+    // Each request reads before it writes, so more of them meet a fault than a registration does; some get through.
+    expect(resets.filter((r) => r.at(-1)!.status !== 503).length).toBeGreaterThan(0);
+    expect(deletions.filter((r) => r.at(-1)!.status !== 503).length).toBeGreaterThan(0);
+  }, 120_000);
+});
+
 describe('DynamoDB going away', () => {
   it('recovers without a restart of its own when DynamoDB Local is stopped and started again', async () => {
     const dbPath = mkdtempSync(join(tmpdir(), 'koodrive-restart-'));
@@ -329,7 +477,7 @@ describe('DynamoDB going away', () => {
     try {
       const endpoint = dynamo.endpoint;
       await createTables(endpoint, await stageEnvironment());
-      const svc = await service({ env: { DYNAMODB_ENDPOINT: endpoint } });
+      const svc = await service({ env: { DYNAMODB_ENDPOINT: endpoint, ...NO_SEND_LIMITS } });
       expect((await send(svc)).status).toBe(200);
 
       await dynamo.stop();
@@ -337,11 +485,36 @@ describe('DynamoDB going away', () => {
 
       dynamo = await startDynamoDbLocal({ port, dbPath });
       expect((await send(svc)).status).toBe(200);
+
+      // A reset and a deletion while it is gone: refused whole, and done whole once it is back.
+      const signUp = async () => {
+        const phone = randomPhone();
+        const registered = await call(svc.register, { body: registration(phone, await captchaToken(phone, '1', svc)) });
+        return { phone, ...(registered.body.data as { userId: string; sessionInfo: { accessToken: string } }) };
+      };
+      const [resetting, deleting] = [await signUp(), await signUp()];
+      const token = await captchaToken(resetting.phone, '3', svc);
+      const reset = () => call(svc.passwordReset, { body: { phoneNumber: resetting.phone, captchaToken: token, newPwd: 'N3w-Passw0rd' } });
+      const remove = () =>
+        call(svc.userDelete, {
+          method: 'DELETE',
+          query: { userId: deleting.userId },
+          headers: { Authorization: deleting.sessionInfo.accessToken },
+        });
+      const login = (phone: string, password: string) => call(svc.login, { body: { account: phone, authType: '1', password } });
+      await dynamo.stop();
+      expect([(await reset()).status, (await remove()).status]).toEqual([503, 503]);
+      dynamo = await startDynamoDbLocal({ port, dbPath });
+      expect((await login(resetting.phone, '01ASDAa1')).status).toBe(200);
+      expect((await login(deleting.phone, '01ASDAa1')).status).toBe(200);
+      expect([(await reset()).status, (await remove()).status]).toEqual([200, 200]);
+      expect((await login(resetting.phone, 'N3w-Passw0rd')).status).toBe(200);
+      expect((await login(deleting.phone, '01ASDAa1')).body.code).toBe(13001008);
     } finally {
       await dynamo.stop();
       rmSync(dbPath, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 120_000);
 
   it('leaves an account whole when DynamoDB Local goes away under a password and a phone change, which then succeed', async () => {
     const dbPath = mkdtempSync(join(tmpdir(), 'koodrive-restart-'));

@@ -116,6 +116,20 @@ const expectedGrants: Record<string, object[]> = {
     items('VerificationsTable', 'UpdateItem'),
     parameters('public-keys'),
   ),
+  passwordReset: granted(
+    'passwordReset',
+    items('VerificationsTable', 'GetItem', 'UpdateItem'),
+    items('UsersTable', 'GetItem', 'UpdateItem'),
+    items('SessionsTable', 'DeleteItem'),
+    items('RateLimitsTable', 'DeleteItem'),
+  ),
+  userDelete: granted(
+    'userDelete',
+    items('SessionsTable', 'GetItem', 'DeleteItem'),
+    items('UsersTable', 'GetItem', 'DeleteItem'),
+    items('VerificationsTable', 'DeleteItem'),
+    parameters('public-keys'),
+  ),
   jwks: granted('jwks', parameters('public-keys')),
   authorizer: granted('authorizer', items('SessionsTable', 'GetItem'), parameters('public-keys')),
 };

@@ -14,6 +14,8 @@ export const CAPTCHA_TOKEN = '5f2b8c0e9d4a47c1b3e6f8a2d7c9e1b4a6f3d8c2e7b9a1f4c6
 export const UNKNOWN_CAPTCHA_TOKEN = '0000000000000000000000000000000000000000000000000000000000000000';
 export const UNKNOWN_REFRESH_TOKEN = '000000000000000000000000000000000000000000000000';
 export const NOT_A_TOKEN = 'AT not-a-token';
+/** A password the examples change to: passes the policy, and is not `PASSWORD`. */
+export const NEW_PASSWORD = 'N3w-Passw0rd';
 
 export const USER_INFO = { userId: USER_ID, firstname: 'John', surname: 'Smith', phone: PHONE, email: '' };
 /** Another user than the examples' access token's: what an authenticated endpoint refuses to act for. */

@@ -174,7 +174,7 @@ export const sharedFieldNotes = (limits: DocumentedLimits): Readonly<Record<stri
   surname: 'Trimmed; no control or format characters; stored NFC-normalised.',
   email: 'Empty, or an email address (stored lower-cased).',
   password: `${PASSWORD_MIN_CHARS}–${PASSWORD_MAX_CHARS} characters and at most ${PASSWORD_MAX_BYTES} UTF-8 bytes; not a common password; must not contain the phone's digits. NFKC-normalised before the policy and the hash, so NFC and NFD spellings are the same password. The policy is checked by the service (13001004).`,
-  captchaToken: `The \`token\` answered by validate: single-use, valid ${duration(limits.captchaTokenTtlSeconds)}, for this phone and scenario (\`codeType\` "1" to register, "2" to log in, "4" to change the phone).`,
+  captchaToken: `The \`token\` answered by validate: single-use, valid ${duration(limits.captchaTokenTtlSeconds)}, for this phone and scenario (\`codeType\` "1" to register, "2" to log in, "3" to reset a password, "4" to change the phone).`,
   requestId: `The code request: answered by send, given to validate. ${REQUEST_ID_HEX_CHARS} lowercase hex digits, 128 random bits: opaque and unguessable.`,
   code: `The ${CODE_DIGITS}-digit code of the SMS.`,
   expireAt: 'When the code (send) or the captcha token (validate) expires, ISO-8601 UTC.',

@@ -10,11 +10,13 @@ import { jwks } from './jwks';
 import { login } from './login';
 import { logout } from './logout';
 import { passwordModify } from './password-modify';
+import { passwordReset } from './password-reset';
 import { phoneModify } from './phone-modify';
 import { refreshToken } from './refresh-token';
 import { register } from './register';
 import { sendCode } from './send-code';
 import { updateUserInfo } from './update-user-info';
+import { userDelete } from './user-delete';
 import { userInfo } from './user-info';
 import { validateCode } from './validate-code';
 
@@ -28,7 +30,9 @@ export const ENDPOINTS = {
   userInfo,
   updateUserInfo,
   passwordModify,
+  passwordReset,
   phoneModify,
+  userDelete,
   jwks,
 } as const;
 

@@ -1,6 +1,6 @@
 // What registration (registration.ts), login (login.ts) and the profile (profile.ts) need from storage. A refused write
 // reports every condition that failed; the flows decide which refusal the client is told.
-import type { Limited, Quota, Session, StoredUser, TokenRefused, TokenSpend, User } from './records';
+import type { Limited, Quota, Session, StoredToken, StoredUser, TokenRefused, TokenSpend, User } from './records';
 
 export interface Registration {
   token: TokenSpend;
@@ -81,6 +81,27 @@ export interface PhoneChangeRefused {
 /** The profile fields a profile update sets; the ones left out keep their value. */
 export type ProfileChanges = Partial<Pick<User, 'firstname' | 'surname' | 'email'>>;
 
+/** A password reset (account-life.ts): the new hash, written over the phone's user as read. */
+export interface PasswordReset {
+  /** The phone's user as read; the write is conditioned on it (`rev`), and re-read and retried when it changed. */
+  user: StoredUser;
+  /** The captcha token that pays for it (`codeType` 3, issued for the user's phone): spent in the same write. */
+  token: TokenSpend;
+  passwordHash: string;
+  /** The phone's login-failure counters that the reset clears, in the same write. */
+  clears: readonly Quota[];
+  now: number;
+}
+
+/** A password reset that wrote nothing: at least one of these held. */
+export interface PasswordResetRefused {
+  kind: 'refused';
+  /** The token could not be spent (spent meanwhile, expired, unknown). */
+  token: TokenRefused | undefined;
+  /** The phone has no account any more (deleted meanwhile, or moved to another number). */
+  noAccount: boolean;
+}
+
 export interface AccountStore {
   /**
    * The whole registration in one atomic write: spends the captcha token (issued for this phone
@@ -133,4 +154,20 @@ export interface AccountStore {
    * releases the old one's claim, updates the user and ends every other session of the user.
    */
   changePhone(input: PhoneChange): Promise<{ kind: 'ok' } | PhoneChangeRefused>;
+
+  /** A captcha token's item as stored, by its hash; undefined when there is none. */
+  findCaptchaToken(tokenHash: string): Promise<StoredToken | undefined>;
+
+  /**
+   * The whole reset in one atomic write: spends the token, replaces the password hash, ends every
+   * session of the user (their items deleted, the index emptied) and clears the counters.
+   */
+  resetPassword(input: PasswordReset): Promise<{ kind: 'ok' } | PasswordResetRefused>;
+
+  /**
+   * Deletes the user in one atomic write with everything that names them: the user item, the
+   * phone claim, every session, and the token the registration spent. `gone` when there is no
+   * such user; then nothing is written.
+   */
+  deleteUser(input: { userId: string }): Promise<{ kind: 'ok'; user: StoredUser } | { kind: 'gone' }>;
 }

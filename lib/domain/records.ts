@@ -26,6 +26,12 @@ export interface StoredUser extends User {
   sessions: Readonly<Record<string, number>> | undefined;
   /** Bumped by every write that changes the user item, so that a write over a read can tell it is stale. */
   rev: number;
+  /**
+   * The key (hash) of the captcha token that paid for the registration: the one spent token that
+   * names its user, for the registration's retry; the account's deletion erases it. Undefined for a
+   * user stored before it was kept.
+   */
+  registeredWith: string | undefined;
 }
 
 /** A new session: its current refresh token (hash) and how long that token lives. */

@@ -21,6 +21,8 @@ const SECRET_FIELDS = [
   // The password change (docs/API.md §6.1).
   'oldPassword',
   'newPassword',
+  // The password reset (docs/API.md §6.2).
+  'newPwd',
 ];
 
 /** The secrets in a request body or an answer's data (sessionInfo included), access tokens without "AT ". */

@@ -24,6 +24,11 @@ export const LIVE_VALUES = {
   phoneChangeToken: 'a phone-change captcha token (codeType 4) for `phone`',
   takenPhone: 'a phone that got a phone-change captcha token, then was registered by another user',
   takenPhoneToken: 'that phone-change captcha token (codeType 4) for `takenPhone`',
+  resetCaptchaToken: 'a password-reset captcha token (codeType 3) for `userPhone`',
+  deletedPhone: 'the phone of a user deleted after a password-reset code was sent to it',
+  deletedResetToken: 'a password-reset captcha token for `deletedPhone`, from that code',
+  deletedUserId: "that deleted user's id",
+  deletedAccessToken: "that deleted user's access token, from before the deletion",
   oversized: 'a string that makes the body larger than the body limit',
 } as const;
 
@@ -105,6 +110,18 @@ export const LIVE_TABLE: Readonly<Record<RouteName, Readonly<Record<string, Live
     unknownToken: { ...ACCESS, '/body/userId': 'userId' },
     anotherUser: ACCESS,
     bodyTooLarge: OVERSIZED,
+  },
+  passwordReset: {
+    passwordReset: { '/body/phoneNumber': 'userPhone', '/body/captchaToken': 'resetCaptchaToken' },
+    commonPassword: { '/body/phoneNumber': 'userPhone', '/body/captchaToken': 'resetCaptchaToken' },
+    noAccount: { '/body/phoneNumber': 'deletedPhone', '/body/captchaToken': 'deletedResetToken' },
+    bodyTooLarge: OVERSIZED,
+  },
+  userDelete: {
+    userDelete: { ...ACCESS, '/query/userId': 'userId' },
+    deletedAlready: { '/headers/Authorization': 'deletedAccessToken', '/query/userId': 'deletedUserId' },
+    anotherUser: ACCESS,
+    noUserId: ACCESS,
   },
   jwks: {},
 };

@@ -4,6 +4,8 @@ import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient }
 import type {
   AccountStore,
   PasswordChange,
+  PasswordReset,
+  PasswordResetRefused,
   PhoneChange,
   PhoneChangeRefused,
   ProfileChanges,
@@ -13,8 +15,9 @@ import type {
   TokenLoginRefused,
   UserChanged,
 } from '../../domain/account-store';
-import type { Limited, Quota, StoredUser, TokenSpend, User } from '../../domain/records';
+import type { Limited, Quota, StoredToken, StoredUser, TokenSpend, User } from '../../domain/records';
 import {
+  anonymousTokenSpend,
   collision,
   keys,
   quotaRefund,
@@ -33,6 +36,12 @@ import {
   type TransactItem,
 } from './shared';
 
+// A reset or a deletion retries over a user that changed between its read and its write (a
+// session opened, the profile updated). Each lost round means another write of the user went
+// through in the few milliseconds between a read and a write; past this many the user is changing
+// faster than it can be written over, which is a failure (500), not a loop.
+const ACCOUNT_WRITE_ROUNDS = 10;
+
 /**
  * One registration's transaction: the token spent (item 0), the phone claimed (item 1), the user
  * and the session stored.
@@ -50,7 +59,13 @@ function registrationItems(tables: Tables, { token, user, session, now }: Regist
     {
       Put: {
         TableName: tables.users,
-        Item: { pk: keys.user(user.userId), ...userAttributes(user), sessions: { [session.sessionId]: session.endsAt }, rev: 0 },
+        Item: {
+          pk: keys.user(user.userId),
+          ...userAttributes(user),
+          sessions: { [session.sessionId]: session.endsAt },
+          rev: 0,
+          registeredWith: token.tokenHash,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -180,7 +195,7 @@ export class DynamoAccountStore implements AccountStore {
   ): Promise<{ kind: 'ok' } | TokenLoginRefused> {
     const { session, now, token, user } = input;
     const failures = await transact(this.db, [
-      tokenSpend(this.tables.verifications, token, session.userId, now),
+      anonymousTokenSpend(this.tables.verifications, token, now),
       {
         // The token's phone must be this user's, still.
         ConditionCheck: {
@@ -223,6 +238,41 @@ export class DynamoAccountStore implements AccountStore {
     const phoneTaken = failures.some((f) => f.index === 1);
     const userChanged = failures.some((f) => f.index === 2 || f.index === 3);
     return { kind: 'refused', token: token && tokenRefused(token.item), phoneTaken, userChanged };
+  }
+
+  async findCaptchaToken(tokenHash: string): Promise<StoredToken | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.verifications, Key: { pk: keys.token(tokenHash) }, ConsistentRead: true }),
+    );
+    return tokenRefused(Item).found;
+  }
+
+  async resetPassword(input: PasswordReset): Promise<{ kind: 'ok' } | PasswordResetRefused> {
+    let user = input.user;
+    for (let round = 1; ; round++) {
+      const failures = await transact(this.db, resetItems(this.tables, { ...input, user }));
+      if (failures.length === 0) return { kind: 'ok' };
+      const spent = failures.find((f) => f.index === 0);
+      if (spent) return { kind: 'refused', token: tokenRefused(spent.item), noAccount: false };
+      // Only the user item's condition is left: it changed since it was read. Whoever holds the phone now is the one to reset.
+      const current = await this.findUserByPhone(input.token.phone);
+      if (!current) return { kind: 'refused', token: undefined, noAccount: true };
+      if (round >= ACCOUNT_WRITE_ROUNDS) throw new Error('the user kept changing while its password was reset');
+      user = current;
+    }
+  }
+
+  async deleteUser({ userId }: { userId: string }): Promise<{ kind: 'ok'; user: StoredUser } | { kind: 'gone' }> {
+    for (let round = 1; ; round++) {
+      const user = await readUser(this.db, this.tables, userId);
+      if (!user) return { kind: 'gone' };
+      const failures = await transact(this.db, deletionItems(this.tables, user));
+      if (failures.length === 0) return { kind: 'ok', user };
+      // Claims and users change together (registration, a phone change): a claim of another user on
+      // this user's phone is a broken invariant, never something a retry mends.
+      if (failures.some((f) => f.index === 1)) throw new Error("the user's phone is claimed by another user");
+      if (round >= ACCOUNT_WRITE_ROUNDS) throw new Error('the user kept changing while being deleted');
+    }
   }
 
   private async get(pk: string): Promise<Item | undefined> {
@@ -307,6 +357,59 @@ function phoneChangeItems(tables: Tables, { user, newPhone, token, keep, now }: 
 }
 
 /**
+ * One reset's transaction: the token spent (item 0), the password hash replaced and the session
+ * index emptied on condition that the user is as read (item 1), every indexed session deleted, the
+ * counters cleared.
+ */
+function resetItems(tables: Tables, { user, token, passwordHash, clears, now }: PasswordReset): TransactItem[] {
+  const { deletes, kept } = sessionEndings(tables.sessions, user);
+  return [
+    anonymousTokenSpend(tables.verifications, token, now),
+    {
+      Update: {
+        TableName: tables.users,
+        Key: { pk: keys.user(user.userId) },
+        UpdateExpression: 'SET passwordHash = :hash, #sessions = :kept ADD rev :one',
+        ConditionExpression: `${userUnchanged(user)} AND phone = :phone`,
+        ExpressionAttributeNames: { '#sessions': 'sessions' },
+        ExpressionAttributeValues: { ':hash': passwordHash, ':kept': kept, ':one': 1, ':rev': user.rev, ':phone': token.phone },
+      },
+    },
+    ...deletes,
+    ...clears.map((quota) => quotaReset(tables.rateLimits, quota, now)),
+  ];
+}
+
+/**
+ * One deletion's transaction: the user item on condition that it is as read (item 0), its phone
+ * claim unless another user's (item 1), every indexed session, and the token the registration
+ * spent (the one verification item that names the user; docs/adr/0020-what-names-a-user.md).
+ */
+function deletionItems(tables: Tables, user: StoredUser): TransactItem[] {
+  const { deletes } = sessionEndings(tables.sessions, user);
+  return [
+    {
+      Delete: {
+        TableName: tables.users,
+        Key: { pk: keys.user(user.userId) },
+        ConditionExpression: userUnchanged(user),
+        ExpressionAttributeValues: { ':rev': user.rev },
+      },
+    },
+    {
+      Delete: {
+        TableName: tables.users,
+        Key: { pk: keys.phone(user.phone) },
+        ConditionExpression: 'attribute_not_exists(pk) OR userId = :userId',
+        ExpressionAttributeValues: { ':userId': user.userId },
+      },
+    },
+    ...deletes,
+    ...(user.registeredWith ? [{ Delete: { TableName: tables.verifications, Key: { pk: keys.token(user.registeredWith) } } }] : []),
+  ];
+}
+
+/**
  * A session's opening: the user's index gains it (item 0, on condition that the user is as read),
  * the session and its first refresh token are stored, and the sessions it pushes out end.
  */
@@ -332,6 +435,7 @@ export async function readUser(db: DynamoDBDocumentClient, tables: Tables, userI
     createdAt: Number(item['createdAt']),
     sessions: isIndex(item['sessions']) ? item['sessions'] : undefined,
     rev: typeof item['rev'] === 'number' ? item['rev'] : 0,
+    registeredWith: typeof item['registeredWith'] === 'string' ? item['registeredWith'] : undefined,
   };
 }
 

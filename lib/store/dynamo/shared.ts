@@ -121,9 +121,28 @@ export const tokenSpend = (table: string, token: TokenSpend, usedBy: string, now
     TableName: table,
     Key: { pk: keys.token(token.tokenHash) },
     UpdateExpression: 'SET usedAt = :now, usedBy = :usedBy',
-    ConditionExpression:
-      'attribute_exists(pk) AND attribute_not_exists(usedAt) AND phone = :phone AND codeType = :codeType AND expiresAt > :now',
+    ConditionExpression: SPENDABLE,
     ExpressionAttributeValues: { ':now': now, ':usedBy': usedBy, ':phone': token.phone, ':codeType': token.codeType },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  },
+});
+
+// A captcha token may be spent once, for the phone and scenario it was issued for, while it lives.
+const SPENDABLE = 'attribute_exists(pk) AND attribute_not_exists(usedAt) AND phone = :phone AND codeType = :codeType AND expiresAt > :now';
+
+/**
+ * Spends a captcha token that no retry will ask about again (a login, a password reset), on the
+ * same conditions as `tokenSpend`, and drops its phone: a token spent so names no one, and nothing
+ * of a deleted user is left in it (docs/adr/0020-what-names-a-user.md). Presented again, it is as
+ * invalid as any spent token.
+ */
+export const anonymousTokenSpend = (table: string, token: TokenSpend, now: number): TransactItem => ({
+  Update: {
+    TableName: table,
+    Key: { pk: keys.token(token.tokenHash) },
+    UpdateExpression: 'SET usedAt = :now REMOVE phone',
+    ConditionExpression: SPENDABLE,
+    ExpressionAttributeValues: { ':now': now, ':phone': token.phone, ':codeType': token.codeType },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   },
 });

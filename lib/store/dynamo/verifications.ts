@@ -282,7 +282,8 @@ function redemptionItems(
       Update: {
         TableName: table,
         Key: { pk: keys.code(requestId) },
-        UpdateExpression: 'SET redeemedAt = :now',
+        // The phone goes on to the token: a redeemed code keeps nothing that names its holder (docs/adr/0020).
+        UpdateExpression: 'SET redeemedAt = :now REMOVE phone',
         ConditionExpression: 'attribute_exists(pk) AND failCount < :max AND attribute_not_exists(redeemedAt) AND expiresAt > :now',
         ExpressionAttributeValues: { ':now': now, ':max': maxAttempts },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
