@@ -62,6 +62,11 @@ export const HEADER_NOTES: Readonly<Record<string, { description: string; exampl
       "The human check's token (Cloudflare Turnstile or Google reCAPTCHA), required when the deployment turns the check on (`SEND_CODE_CHALLENGE`). Verified with the provider before anything is spent.",
     example: '0.zAlJ4T5bZ4G8ko1Iv6HhTXu3cVv0cGoS',
   },
+  language: {
+    description:
+      'The language of the SMS text, as a language tag (`en-US`, `ar-EG`); its primary subtag picks the text. Absent, or a language the texts are not written in: English.',
+    example: 'ar-EG',
+  },
 };
 
 // ---- Request fields ----
