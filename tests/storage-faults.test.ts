@@ -300,8 +300,8 @@ describe('a credential change, whatever failed where', () => {
   beforeAll(async () => {
     healthy = await service();
   });
-  // A DynamoDB client of its own per test: the SDK's retry quota, drained by one test's faults, would
-  // leave the next one without retries (every fault a 503), as it would a container under such faults.
+  // A container of its own per test: what one test's faults leave in a DynamoDB client (its retry
+  // quota, its pooled sockets) does not carry into the next.
   beforeEach(async () => {
     changing = await service({ env: { DYNAMODB_ENDPOINT: proxy.endpoint, ...NO_LOGIN_LOCKOUT } });
   });
