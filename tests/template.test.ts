@@ -351,12 +351,14 @@ describe('prod edge', () => {
     expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
-  it('reserves concurrency for login and register only, and runs them at one vCPU', () => {
+  it('reserves concurrency for login, register and the pages\' sessions only, and runs them at one vCPU', () => {
     const byName = Object.fromEntries(ofType('AWS::Lambda::Function').map(([, fn]) => [functionName(fn), fn.Properties]));
     expect(byName['login']?.['ReservedConcurrentExecutions']).toBe(prod.reservedConcurrency.login);
     expect(byName['register']?.['ReservedConcurrentExecutions']).toBe(prod.reservedConcurrency.register);
+    expect(byName['accountSession']?.['ReservedConcurrentExecutions']).toBe(prod.reservedConcurrency.accountSession);
+    expect(prod.reservedConcurrency.accountSession).toBeGreaterThan(0);
     for (const [name, fn] of Object.entries(byName)) {
-      if (name !== 'login' && name !== 'register')
+      if (!['login', 'register', 'accountSession'].includes(name))
         expect({ name, reserved: fn['ReservedConcurrentExecutions'] }).toEqual({ name, reserved: undefined });
       // The pages' session routes register and log in too (infra/functions.cjs).
       const hashes = ['login', 'register', 'accountSession'].includes(name);
