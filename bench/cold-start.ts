@@ -122,6 +122,14 @@ function eventMakers(
       });
     },
     jwks: () => httpEvent({ path: routes.jwks.path, method: routes.jwks.method }),
+    accountPages: () => httpEvent({ path: '/account/login', method: 'GET' }),
+    // The pages' password login, as a browser on the pages sends it (lib/pages/same-origin.ts).
+    accountSession: () =>
+      httpEvent({
+        path: '/account/session/login',
+        body: { account: account.phone, authType: '1', password: PASSWORD },
+        headers: { 'x-hw-agentName': 'test-agent', 'Content-Type': 'application/json', 'sec-fetch-site': 'same-origin' },
+      }),
     authorizer: async () => {
       const s = await session();
       const base = httpEvent({ path: '/koodrive/ose/v1/user/info' });
