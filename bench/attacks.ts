@@ -9,8 +9,8 @@
 //
 // The base URL may also come from API_URL. Each actor (attacker, victim, owner) has a source
 // address of its own: serverless-offline takes the source IP from the socket, and Linux loopback
-// answers on all of 127.0.0.0/8, so each binds its own 127.x.y.z (a run picks a fresh /16 of them,
-// so that the per-address limits of an earlier run in the same hour do not carry over).
+// answers on all of 127.0.0.0/8, so each binds its own 127.x.y.z (a run picks a /24 of its own, so
+// that the per-address limits of an earlier run in the same hour or day do not carry over).
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -45,8 +45,8 @@ interface Answer {
   ms: number;
 }
 
-/** This run's own 127.R.x.y addresses, one per actor. */
-const RUN_NET = randomInt(1, 255);
+/** This run's own /24 of loopback, 127.a.b.0/24: one of 65,024, so runs within an hour or a day do not share addresses. */
+const RUN_NET = `127.${randomInt(1, 255)}.${randomInt(0, 256)}`;
 let actors = 0;
 
 /** Where an actor's answers are counted: one histogram per role of an attack. */
@@ -71,7 +71,8 @@ class Actor {
 
   constructor(readonly tally: Tally) {
     const n = ++actors;
-    this.address = `127.${RUN_NET}.${Math.floor(n / 250)}.${(n % 250) + 2}`;
+    if (n > 250) throw new Error('a run has 250 addresses');
+    this.address = `${RUN_NET}.${n + 1}`;
     this.agent = new Agent({ keepAlive: true, maxSockets: 1, localAddress: this.address });
   }
 
@@ -93,14 +94,15 @@ class Actor {
           res.on('end', () => {
             const ms = performance.now() - started;
             const status = res.statusCode ?? 0;
-            let envelope: { code?: number; data?: Record<string, unknown> } = {};
+            let envelope: { code?: unknown; data?: Record<string, unknown> } | undefined;
             try {
               envelope = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof envelope;
             } catch {
-              // Not an envelope (a gateway error page): counted by its status alone.
+              // Not JSON (a gateway's error page, serverless-offline's "Lambda timeout"): labelled so.
             }
+            const code = typeof envelope?.code === 'number' ? envelope.code : undefined;
             const retryAfter = res.headers['retry-after'];
-            const answer = { status, code: envelope.code, data: envelope.data, retryAfter, ms };
+            const answer = { status, code, data: envelope?.data, retryAfter, ms };
             this.tally.add(labelOf(answer));
             resolve(answer);
           });
@@ -116,11 +118,12 @@ class Actor {
   }
 }
 
-/** "200", "429 13001006", "400 13001005 +failCount": what an answer tells its caller. */
+/** "200", "429 13001006", "400 13001005 +failCount", "504 (no envelope)": what an answer tells its caller. */
 function labelOf(a: Answer): string {
+  if (a.code === undefined) return `${a.status} (no envelope)`;
   if (a.status === 200) return '200';
   const failCount = a.data && 'failCount' in a.data ? ' +failCount' : '';
-  return `${a.status} ${a.code ?? '?'}${failCount}`;
+  return `${a.status} ${a.code}${failCount}`;
 }
 
 // ---- the public API ---------------------------------------------------------------------------
@@ -518,7 +521,8 @@ const WARMUP = 10;
 const PER_PHONE = 9;
 const PER_ADDRESS = 90;
 
-const pValue = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toFixed(4));
+// Below 1e-6 the normal approximation's own error (1.5e-7) is all a smaller figure would show.
+const pValue = (p: number) => (p < 1e-6 ? '< 1e-6' : p < 0.001 ? p.toExponential(1) : p.toFixed(4));
 
 async function timing(): Promise<Report> {
   const setup = new Tally();
