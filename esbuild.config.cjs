@@ -148,6 +148,37 @@ const xrayFileOfItsOwn = {
   },
 };
 
+// The hosted account pages (pages/, README "Hosted pages") run in the browser: the function that
+// serves them imports their script as `browser-bundle:<path>`, which is that TypeScript bundled
+// here for browsers (one file, the typed client in it, nothing fetched from elsewhere) and handed
+// to the function's bundle as text. Built with the function, so what is served is what was tested.
+/** @type {import('esbuild').Plugin} */
+const browserBundle = {
+  name: 'browser-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^browser-bundle:/ }, (args) => ({
+      path: resolve(args.resolveDir, args.path.slice('browser-bundle:'.length)),
+      namespace: 'browser-bundle',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'browser-bundle' }, async (args) => {
+      const built = await build.esbuild.build({
+        entryPoints: [args.path],
+        bundle: true,
+        minify: true,
+        format: 'iife',
+        platform: 'browser',
+        target: ['chrome100', 'firefox100', 'safari15'],
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const [file] = built.outputFiles;
+      if (!file) throw new Error(`browser-bundle: esbuild wrote nothing for ${args.path}`);
+      return { contents: file.text, loader: 'text', watchFiles: Object.keys(built.metafile.inputs).map((input) => resolve(input)) };
+    });
+  },
+};
+
 /** Options esbuild itself understands. @type {import('esbuild').BuildOptions} */
 const esbuildOptions = {
   bundle: true,
@@ -167,6 +198,7 @@ const esbuildOptions = {
     xrayWhitelistDynamoDbOnly,
     middyWebStreamsOnUse,
     xrayFileOfItsOwn,
+    browserBundle,
   ],
 };
 

@@ -11,6 +11,11 @@ module.exports = {
     '^.+\\.(ts|js|mjs)$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  // Files esbuild embeds as text when it bundles (esbuild.config.cjs, browser-bundle:) are not modules here.
+  moduleNameMapper: {
+    '^browser-bundle:.*$': '<rootDir>/tests/kit/embedded-text.cjs',
+    '^.+\\.css$': '<rootDir>/tests/kit/embedded-text.cjs',
+  },
   globalSetup: '<rootDir>/tests/harness/global-setup.ts',
   setupFiles: ['<rootDir>/tests/harness/capture-logs.ts'],
   globalTeardown: '<rootDir>/tests/harness/global-teardown.ts',

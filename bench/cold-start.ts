@@ -7,7 +7,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { routes } from '../infra/routes.cjs';
-import { sentCode, storedCode } from '../tests/kit/codes';
+import { captchaToken, sentCode, storedCode } from '../tests/kit/codes';
 import { httpEvent } from '../tests/kit/invoke';
 import { Phones } from '../tests/kit/phones';
 import type { InProcessService } from '../tests/kit/service';
@@ -105,6 +105,20 @@ function eventMakers(
         path: routes.phoneModify.path,
         body: { userId: user.userId, newPhone, captchaToken: token, password: PASSWORD },
         headers: authorized(user.session.accessToken),
+      });
+    },
+    passwordReset: async () => {
+      const user = await registeredUser(bench);
+      const token = await captchaToken(bench, user.phone, '3');
+      return httpEvent({ path: routes.passwordReset.path, body: { phoneNumber: user.phone, captchaToken: token, newPwd: `${PASSWORD}x` } });
+    },
+    userDelete: async () => {
+      const s = await session();
+      return httpEvent({
+        path: routes.userDelete.path,
+        method: routes.userDelete.method,
+        query: { userId: s.userId },
+        headers: { Authorization: s.accessToken },
       });
     },
     jwks: () => httpEvent({ path: routes.jwks.path, method: routes.jwks.method }),

@@ -165,12 +165,12 @@ export function createClient(options: ClientOptions): KooDriveClient {
   }
 
   return {
-    sendCode: ({ accessToken, challengeToken, ...body }, callOptions) =>
-      call(
-        'sendCode',
-        { body, authorization: accessToken, ...(challengeToken === undefined ? {} : { headers: { 'X-Challenge-Token': challengeToken } }) },
-        callOptions,
-      ),
+    sendCode: ({ accessToken, challengeToken, language, ...body }, callOptions) => {
+      const headers: Record<string, string> = {};
+      if (challengeToken !== undefined) headers['X-Challenge-Token'] = challengeToken;
+      if (language !== undefined) headers['language'] = language;
+      return call('sendCode', { body, authorization: accessToken, headers }, callOptions);
+    },
     validateCode: (request, callOptions) => call('validateCode', { body: request }, callOptions),
     register: (request, callOptions) => call('register', { body: request }, callOptions),
     login: (request, callOptions) => call('login', { body: request }, callOptions),

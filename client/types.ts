@@ -16,9 +16,9 @@ export type DataOf<N extends keyof typeof ENDPOINTS> = EndpointData<Schema<N>>;
 /**
  * The body, and what goes in headers: `accessToken` (as `Authorization`) for a phone-change code
  * (`codeType` '4'), `challengeToken` (as `X-Challenge-Token`) where the deployment has the human
- * check on (docs/API.md §7).
+ * check on (docs/API.md §7), `language` (as `language`, e.g. `ar-EG`) for the SMS text's.
  */
-export type SendCodeRequest = RequestOf<'sendCode'> & { accessToken?: string; challengeToken?: string };
+export type SendCodeRequest = RequestOf<'sendCode'> & { accessToken?: string; challengeToken?: string; language?: string };
 export type ValidateCodeRequest = RequestOf<'validateCode'>;
 export type RegisterRequest = RequestOf<'register'>;
 /** `{account, authType: '1', password}` or `{account, authType: '2', captchaToken}` (a login-code token). */

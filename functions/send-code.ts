@@ -11,7 +11,12 @@ export const createHandler = (deps: DepsProvider) =>
   httpEndpoint(endpoint, {
     deps,
     handle: async ({ body, headers, sourceIp }) =>
-      sendCode(await deps(), body, { sourceIp, authorization: headers.authorization, challengeToken: headers['x-challenge-token'] }),
+      sendCode(await deps(), body, {
+        sourceIp,
+        authorization: headers.authorization,
+        challengeToken: headers['x-challenge-token'],
+        language: headers.language,
+      }),
   });
 
 // The code key, and the public keys that check a phone-change code's session (codeType 4).

@@ -7,6 +7,7 @@
 'use strict';
 
 const { routes } = require('./routes.cjs');
+const { sessionRoutes } = require('./pages.cjs');
 const { stageSettings } = require('./stages.cjs');
 
 // serverless's own naming of the resources it creates: the stage, its routes, the bucket.
@@ -42,9 +43,13 @@ function stageThrottling(stage) {
   for (const [name, throttle] of Object.entries(settings.routeThrottle)) {
     const route = routes[/** @type {keyof typeof routes} */ (name)];
     if (!route || !throttle) throw new Error(`infra/stages.cjs throttles "${name}", which is no route of infra/routes.cjs`);
-    const key = `${route.method} ${route.path}`;
-    routeSettings[key] = throttling(throttle);
-    routeIds.push(naming.getHttpApiRouteLogicalId(key));
+    // The hosted pages' session route that runs the same handler gets the same limit (infra/pages.cjs).
+    const mirrored = Object.values(sessionRoutes).filter((page) => page.mirrors === name);
+    for (const { method, path } of [route, ...mirrored]) {
+      const key = `${method} ${path}`;
+      routeSettings[key] = throttling(throttle);
+      routeIds.push(naming.getHttpApiRouteLogicalId(key));
+    }
   }
   return {
     Properties: {

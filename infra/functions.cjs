@@ -1,11 +1,13 @@
 // @ts-check
 // serverless.yml's `functions` (`${file(infra/functions.cjs):functions}`): a function per route of
-// infra/routes.cjs, the REQUEST authorizer for routes teams add, and the docs function in stages
-// whose settings serve API docs (infra/stages.cjs).
+// infra/routes.cjs, the REQUEST authorizer for routes teams add, the hosted account pages and their
+// session routes (infra/pages.cjs), and the docs function in stages whose settings serve API docs
+// (infra/stages.cjs).
 'use strict';
 
 const { routes, docsRoutes, DOCS_HANDLER } = require('./routes.cjs');
 const { stageSettings } = require('./stages.cjs');
+const { pageRoutes, sessionRoutes, PAGES_HANDLER, SESSION_HANDLER } = require('./pages.cjs');
 
 /** @typedef {import('./routes.cjs').Route} Route */
 
@@ -32,12 +34,14 @@ const roleLogicalId = (name) => `${normalizedName(name)}IamRole`;
 // Lambda gives CPU in proportion to memory, one vCPU at 1,769 MB. Register and login spend most of
 // their time in one bcrypt hash, single-threaded: at the default 1,024 MB (0.58 vCPU) it takes about
 // 1.7 times as long, for about the same GB-seconds. The others wait on DynamoDB (docs/adr/0011).
+// The pages' session routes run the same registrations and logins.
 /** @type {Readonly<Record<string, number>>} */
-const memorySizes = Object.freeze({ register: 1769, login: 1769 });
+const memorySizes = Object.freeze({ register: 1769, login: 1769, accountSession: 1769 });
 
 /**
  * A stage's functions as serverless.yml declares them: one per route, the authorizer for routes
- * teams add, and the docs function where the stage serves API docs.
+ * teams add, the account pages and their session routes, and the docs function where the stage
+ * serves API docs.
  * Each runs under its own role (infra/roles.cjs).
  * @param {string} stage
  * @returns {Record<string, DeclaredFunction>}
@@ -49,6 +53,8 @@ function functionsFor(stage) {
     declared[name] = { handler: route.handler, events: [httpApiEvent(route)] };
   }
   declared.authorizer = { handler: 'functions/authorizer.handler' };
+  declared.accountPages = { handler: PAGES_HANDLER, events: Object.values(pageRoutes).map(httpApiEvent) };
+  declared.accountSession = { handler: SESSION_HANDLER, events: Object.values(sessionRoutes).map(httpApiEvent) };
   if (stageSettings(stage).apiDocs) {
     declared.docs = { handler: DOCS_HANDLER, events: Object.values(docsRoutes).map(httpApiEvent) };
   }

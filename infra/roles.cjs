@@ -122,6 +122,19 @@ const grants = Object.freeze({
   jwks: { tables: {}, parameters: ['publicKeys'] },
   // The token's session read.
   authorizer: { tables: { sessions: ['GetItem'] }, parameters: ['publicKeys'] },
+  // The hosted account pages: prebuilt files from its own bundle, nothing else.
+  accountPages: { tables: {}, parameters: [] },
+  // The pages' session routes run the register, login and refresh handlers (infra/pages.cjs): the
+  // union of those three functions' grants, and the signing key they all hold.
+  accountSession: {
+    tables: {
+      verifications: ['UpdateItem'],
+      users: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+      sessions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      rateLimits: ['UpdateItem', 'DeleteItem'],
+    },
+    parameters: ['signingKey'],
+  },
   // API docs (local stage only): its own logs, nothing else.
   docs: { tables: {}, parameters: [] },
 });

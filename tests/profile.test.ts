@@ -1,7 +1,7 @@
 // docs/API.md §6.3 and §6.4: the profile, read and updated by its own user only, against DynamoDB
 // Local. Another user is refused whether or not they exist, and without being read; an ended
 // session is refused; an update racing the account's deletion never brings the user back.
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../lib/store/client';
 import { call, configWith, randomPhone, registeredUser, service, type Answer, type Service } from './helpers';
 
@@ -24,8 +24,9 @@ const update = (user: Pick<User, 'session'>, body: Record<string, unknown>) =>
 
 const userItem = async (userId: string) =>
   (await db.send(new GetCommand({ TableName: svc.deps.config.tables.users, Key: { pk: `USER#${userId}` }, ConsistentRead: true }))).Item;
-const deleteUserItem = (userId: string) =>
-  db.send(new DeleteCommand({ TableName: svc.deps.config.tables.users, Key: { pk: `USER#${userId}` } }));
+// The account's own deletion (docs/API.md §6.6): its sessions and claim go with it, so no other
+// suite's scan finds them orphaned.
+const deleteUserItem = (userId: string) => svc.deps.accounts.deleteUser({ userId });
 
 const expectError = (answer: Answer, status: number, code: number) => {
   expect([answer.status, answer.body.code, answer.body.data]).toEqual([status, code, undefined]);

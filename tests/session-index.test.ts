@@ -1,6 +1,6 @@
 // docs/API.md §3.3: signing out everywhere, the session's absolute lifetime, and the user's session
 // index that lets one write end every session (docs/adr/0014-session-index-on-the-user.md).
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_SESSIONS_PER_USER } from '../lib/domain/sessions';
 import { sha256 } from '../lib/secrets';
 import { createDocumentClient } from '../lib/store/client';
@@ -121,7 +121,7 @@ describe('the session index on the user', () => {
     // The user goes while the login's bcrypt compare runs.
     const write = svc.deps.accounts.openSession.bind(svc.deps.accounts);
     const deleting = jest.spyOn(svc.deps.accounts, 'openSession').mockImplementationOnce(async (input) => {
-      await db.send(new DeleteCommand({ TableName: svc.deps.config.tables.users, Key: { pk: `USER#${user.userId}` } }));
+      await svc.deps.accounts.deleteUser({ userId: user.userId });
       return write(input);
     });
     try {

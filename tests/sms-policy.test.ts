@@ -223,7 +223,7 @@ describe('the agents a deployment accepts (AGENT_NAMES)', () => {
     call(svc[name], { body: {}, headers: { 'x-hw-agentName': agent, 'Content-Type': 'application/json' } });
 
   it('is asked of every endpoint that takes x-hw-agentName', () => {
-    expect(takingTheHeader.sort()).toEqual(['login', 'register', 'sendCode', 'validateCode']);
+    expect(takingTheHeader.sort()).toEqual(['login', 'passwordReset', 'register', 'sendCode', 'validateCode']);
   });
 
   it.each(takingTheHeader)('%s refuses an agent not listed with 400/13000102 naming the header, and takes a listed one', async (name) => {

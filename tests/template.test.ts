@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { XRAY_FILE } from '../esbuild.config.cjs';
 import { functionsFor } from '../infra/functions.cjs';
+import { sessionRoutes } from '../infra/pages.cjs';
 import { docsRoutes, routes } from '../infra/routes.cjs';
 import infra from '../infra/tables.cjs';
 import infraMetrics from '../infra/metrics.cjs';
@@ -132,6 +133,17 @@ const expectedGrants: Record<string, object[]> = {
   ),
   jwks: granted('jwks', parameters('public-keys')),
   authorizer: granted('authorizer', items('SessionsTable', 'GetItem'), parameters('public-keys')),
+  // The hosted pages: files from its own bundle, no table, no key.
+  accountPages: granted('accountPages'),
+  // The pages' session routes: register, login and refresh, so their three roles' actions together.
+  accountSession: granted(
+    'accountSession',
+    items('VerificationsTable', 'UpdateItem'),
+    items('UsersTable', 'GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'),
+    items('SessionsTable', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
+    items('RateLimitsTable', 'UpdateItem', 'DeleteItem'),
+    parameters('signing-key'),
+  ),
 };
 
 // Packaged beside a running local stack (`npm start`), both bundling under one folder as in a
@@ -323,14 +335,19 @@ describe('prod edge', () => {
         ThrottlingBurstLimit: prod.routeThrottle.sendCode!.burst,
       },
       [key(routes.login)]: { ThrottlingRateLimit: prod.routeThrottle.login!.rate, ThrottlingBurstLimit: prod.routeThrottle.login!.burst },
+      // The hosted pages' login runs the same handler, so it gets the same limit (infra/pages.cjs).
+      [key(sessionRoutes.login)]: {
+        ThrottlingRateLimit: prod.routeThrottle.login!.rate,
+        ThrottlingBurstLimit: prod.routeThrottle.login!.burst,
+      },
     });
     expect(prod.routeThrottle.sendCode!.rate).toBeLessThan(prod.throttle.rate);
     expect(prod.routeThrottle.login!.rate).toBeLessThan(prod.throttle.rate);
     // Route settings may only name routes that exist already.
     const routeIds = ofType('AWS::ApiGatewayV2::Route')
-      .filter(([, r]) => [key(routes.sendCode), key(routes.login)].includes(String(r.Properties['RouteKey'])))
+      .filter(([, r]) => [key(routes.sendCode), key(routes.login), key(sessionRoutes.login)].includes(String(r.Properties['RouteKey'])))
       .map(([id]) => id);
-    expect(routeIds).toHaveLength(2);
+    expect(routeIds).toHaveLength(3);
     expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
@@ -341,7 +358,9 @@ describe('prod edge', () => {
     for (const [name, fn] of Object.entries(byName)) {
       if (name !== 'login' && name !== 'register')
         expect({ name, reserved: fn['ReservedConcurrentExecutions'] }).toEqual({ name, reserved: undefined });
-      expect({ name, memory: fn['MemorySize'] }).toEqual({ name, memory: name === 'login' || name === 'register' ? 1769 : 1024 });
+      // The pages' session routes register and log in too (infra/functions.cjs).
+      const hashes = ['login', 'register', 'accountSession'].includes(name);
+      expect({ name, memory: fn['MemorySize'] }).toEqual({ name, memory: hashes ? 1769 : 1024 });
     }
   });
 

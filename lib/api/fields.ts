@@ -9,16 +9,7 @@ import { canonicalPhone, PHONE_DIGITS } from '../phone';
 import { CODE_DIGITS, REQUEST_ID_HEX_CHARS, TOKEN_HEX_CHARS } from '../secrets';
 import type { DocumentedLimits } from './endpoint';
 
-export const MAX_BODY_BYTES = 16 * 1024;
-export const BODY_LIMIT = `${MAX_BODY_BYTES / 1024} KiB`;
-export const TRACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** Request headers as the API spells them; the schemas hold them lower-cased, as middy hands them over. */
-export const HEADER_SPELLING: Readonly<Record<string, string>> = {
-  'x-hw-agentname': 'x-hw-agentName',
-  authorization: 'Authorization',
-  'x-challenge-token': 'X-Challenge-Token',
-};
+export { BODY_LIMIT, HEADER_SPELLING, MAX_BODY_BYTES, noHeaders, TRACE_ID } from './wire';
 
 /** Any endpoint may refuse its input or be unable to answer. */
 export const COMMON_ERRORS = ['parameter', 'serviceBusy', 'internal'] as const satisfies readonly ErrorKind[];
@@ -49,8 +40,6 @@ export const authorizationHeaders = z.object({
   authorization: z.string({ error: 'is required' }).check(z.minLength(1, 'is required'), z.maxLength(4096, 'is too long')),
 });
 
-export const noHeaders = z.object({});
-
 /** What the API document says of each request header the schemas hold (lower-cased; spelled as HEADER_SPELLING has it). */
 export const HEADER_NOTES: Readonly<Record<string, { description: string; example: string }>> = {
   'x-hw-agentname': {
@@ -61,6 +50,11 @@ export const HEADER_NOTES: Readonly<Record<string, { description: string; exampl
     description:
       "The human check's token (Cloudflare Turnstile or Google reCAPTCHA), required when the deployment turns the check on (`SEND_CODE_CHALLENGE`). Verified with the provider before anything is spent.",
     example: '0.zAlJ4T5bZ4G8ko1Iv6HhTXu3cVv0cGoS',
+  },
+  language: {
+    description:
+      'The language of the SMS text, as a language tag (`en-US`, `ar-EG`); its primary subtag picks the text. Absent, or a language the texts are not written in: English.',
+    example: 'ar-EG',
   },
 };
 

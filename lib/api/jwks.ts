@@ -1,7 +1,7 @@
 // GET /.well-known/jwks.json — docs/API.md §3.4: the public keys, as a plain JWK Set for any JOSE library.
 import * as z from 'zod/mini';
 import { defineEndpoint, type EndpointData } from './endpoint';
-import { noHeaders } from './fields';
+import { noHeaders } from './wire';
 
 // Short enough for a key rotation to reach verifiers well inside an access token's life.
 const JWKS_CACHE_SECONDS = 300;

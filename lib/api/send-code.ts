@@ -13,6 +13,8 @@ const headers = z.object({
   ...agentHeaders.shape,
   authorization: z.optional(authorizationHeaders.shape.authorization),
   'x-challenge-token': z.optional(bounded(1, 4096)),
+  // The SMS text's language (lib/sms/texts.ts): any value is accepted, one not written in is English.
+  language: z.optional(z.string()),
 });
 
 export const sendCode = defineEndpoint({

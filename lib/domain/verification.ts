@@ -9,6 +9,7 @@ import { codeHash, randomCode, randomRequestId, randomToken, requestRef, sameDig
 import { HumanCheckUnavailable } from '../challenge/human-check';
 import { SendPace } from '../sms/pace';
 import { SmsSendError } from '../sms/sender';
+import { smsLanguage } from '../sms/texts';
 import type { Deps } from '../container';
 import type { CodeType } from '../api/fields';
 import type { SendCodeInput } from '../api/send-code';
@@ -27,6 +28,8 @@ export interface SendRequest {
   authorization?: string | undefined;
   /** `X-Challenge-Token`: the human check's token, required when SEND_CODE_CHALLENGE is on. */
   challengeToken?: string | undefined;
+  /** `language`: the SMS text's (lib/sms/texts.ts), English when absent or not one it is written in. */
+  language?: string | undefined;
 }
 
 // Real sends' durations in this container, which a suppressed send takes too (lib/sms/pace.ts).
@@ -76,7 +79,8 @@ export async function sendCode(deps: Deps, input: SendCodeInput, request: SendRe
       requestRef: ref,
     });
   } else {
-    await text(deps, { phone: input.phone, code, codeType: input.codeType, requestId }, planned.cooldown, now);
+    const message = { phone: input.phone, code, codeType: input.codeType, requestId, language: smsLanguage(request.language) };
+    await text(deps, message, planned.cooldown, now);
     countSuccess('CodesSent');
     logger.info('verification code sent', { phone: maskPhone(input.phone), codeType: input.codeType, requestRef: ref });
   }

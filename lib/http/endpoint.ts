@@ -23,7 +23,7 @@ import { recordFault, traceInvocation } from '../observability/tracer';
 import { SmsSendError } from '../sms/sender';
 import { isStorageThrottling, isTransientStorageError } from '../store/errors';
 import type { Endpoint, EndpointData, EndpointInput, EndpointQuery, EndpointSchema } from '../api/endpoint';
-import { HEADER_SPELLING, MAX_BODY_BYTES, TRACE_ID } from '../api/fields';
+import { HEADER_SPELLING, MAX_BODY_BYTES, TRACE_ID } from '../api/wire';
 import { checkAgentName } from './agent-names';
 import { failure, json, successBody, type HttpResponse } from './envelope';
 

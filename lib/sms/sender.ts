@@ -1,11 +1,14 @@
 // Where SMS codes go: Amazon SNS when deployed, a local outbox file for development.
 import type { CodeType } from '../api/fields';
+import type { SmsLanguage } from './texts';
 
 export interface SmsMessage {
   phone: string;
   code: string;
   codeType: CodeType;
   requestId: string;
+  /** The language of its text (lib/sms/texts.ts). */
+  language: SmsLanguage;
 }
 
 export interface SmsSender {
@@ -45,5 +48,3 @@ export class SmsSendError extends Error {
     this.transient = $fault !== 'client' || $retryable !== undefined;
   }
 }
-
-export const smsText = (code: string): string => `Your KooDrive verification code is ${code}. Do not share it with anyone.`;
