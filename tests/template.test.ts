@@ -351,7 +351,7 @@ describe('prod edge', () => {
     expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
-  it('reserves concurrency for login, register and the pages\' sessions only, and runs them at one vCPU', () => {
+  it("reserves concurrency for login, register and the pages' sessions only, and runs them at one vCPU", () => {
     const byName = Object.fromEntries(ofType('AWS::Lambda::Function').map(([, fn]) => [functionName(fn), fn.Properties]));
     expect(byName['login']?.['ReservedConcurrentExecutions']).toBe(prod.reservedConcurrency.login);
     expect(byName['register']?.['ReservedConcurrentExecutions']).toBe(prod.reservedConcurrency.register);
