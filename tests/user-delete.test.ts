@@ -14,6 +14,7 @@ import {
   call,
   captchaToken,
   configWith,
+  phoneChangeToken,
   randomPhone,
   registeredUser,
   registration,
@@ -198,6 +199,27 @@ describe('what is left of a deleted user (docs/adr/0020-what-names-a-user.md)', 
       expect(JSON.stringify(counter)).not.toContain(userId);
       expect(Number(counter['ttl'])).toBeLessThanOrEqual(now + 24 * 3600);
     }
+  });
+
+  it("deletes the tokens of the user's phone changes: each change the one before it, the deletion the last", async () => {
+    const user = await registeredUser(svc);
+    const change = async (newPhone: string) => {
+      const token = await phoneChangeToken(newPhone, user.session.accessToken);
+      const answer = await call(svc.phoneModify, {
+        body: { userId: user.userId, newPhone, captchaToken: token, password: user.password },
+        headers: { Authorization: user.session.accessToken, 'Content-Type': 'application/json' },
+      });
+      expect(answer.status).toBe(200);
+      return keys.token(sha256(token));
+    };
+    const tokenItem = async (key: string) => (await everything())['verifications']!.find((i) => i['pk'] === key);
+    const first = await change(randomPhone());
+    expect(await tokenItem(first)).toMatchObject({ usedBy: user.userId });
+    const second = await change(randomPhone());
+    expect(await tokenItem(first)).toBeUndefined();
+    expect(await tokenItem(second)).toMatchObject({ usedBy: user.userId });
+    expect((await remove(svc, user.userId, user.session.accessToken)).status).toBe(200);
+    expect(await tokenItem(second)).toBeUndefined();
   });
 
   it('deletes the token its registration spent, the one verification item that named the user', async () => {

@@ -32,6 +32,11 @@ export interface StoredUser extends User {
    * user stored before it was kept.
    */
   registeredWith: string | undefined;
+  /**
+   * The key (hash) of the captcha token of the user's latest phone change, which names the user for
+   * that change's retry (docs/API.md §6.5). The next phone change deletes it, the deletion too.
+   */
+  phoneChangedWith: string | undefined;
 }
 
 /** A new session: its current refresh token (hash) and how long that token lives. */

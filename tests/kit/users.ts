@@ -57,5 +57,5 @@ async function bareUser(deps: Deps, userId: string, now: number) {
   } finally {
     db.destroy();
   }
-  return { ...user, sessions: {}, rev: 0, registeredWith: undefined };
+  return { ...user, sessions: {}, rev: 0, registeredWith: undefined, phoneChangedWith: undefined };
 }

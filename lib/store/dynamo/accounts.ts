@@ -351,8 +351,14 @@ function phoneChangeItems(tables: Tables, { user, newPhone, token, keep, now }: 
         ExpressionAttributeValues: { ':userId': user.userId },
       },
     },
-    credentialUpdate(tables.users, user, kept, { expression: 'phone = :phone', values: { ':phone': newPhone } }),
+    // The user keeps the key of the token that moved it, so that its deletion erases that token too;
+    // the previous change's token, which named the user for a retry long over, goes now.
+    credentialUpdate(tables.users, user, kept, {
+      expression: 'phone = :phone, phoneChangedWith = :token',
+      values: { ':phone': newPhone, ':token': token.tokenHash },
+    }),
     ...deletes,
+    ...spentTokenDeletes(tables, [user.phoneChangedWith]),
   ];
 }
 
@@ -405,8 +411,15 @@ function deletionItems(tables: Tables, user: StoredUser): TransactItem[] {
       },
     },
     ...deletes,
-    ...(user.registeredWith ? [{ Delete: { TableName: tables.verifications, Key: { pk: keys.token(user.registeredWith) } } }] : []),
+    ...spentTokenDeletes(tables, [user.registeredWith, user.phoneChangedWith]),
   ];
+}
+
+/** Deletes of the spent captcha tokens that name a user (docs/adr/0020): its registration's, its latest phone change's. */
+function spentTokenDeletes(tables: Tables, tokenHashes: ReadonlyArray<string | undefined>): TransactItem[] {
+  return tokenHashes
+    .filter((hash): hash is string => hash !== undefined)
+    .map((hash) => ({ Delete: { TableName: tables.verifications, Key: { pk: keys.token(hash) } } }));
 }
 
 /**
@@ -436,6 +449,7 @@ export async function readUser(db: DynamoDBDocumentClient, tables: Tables, userI
     sessions: isIndex(item['sessions']) ? item['sessions'] : undefined,
     rev: typeof item['rev'] === 'number' ? item['rev'] : 0,
     registeredWith: typeof item['registeredWith'] === 'string' ? item['registeredWith'] : undefined,
+    phoneChangedWith: typeof item['phoneChangedWith'] === 'string' ? item['phoneChangedWith'] : undefined,
   };
 }
 
