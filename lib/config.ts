@@ -1,7 +1,9 @@
 // Configuration: read from the environment once per container, validated, and failing fast with
 // a message that names every bad variable. Each setting is a row of lib/settings.cjs: its
 // validation here and its place in `Config` are built from that row, not written per setting.
-import * as z from 'zod/mini';
+// The rows are the schema, read by a small interpreter of their four kinds rather than turned into
+// zod schemas: building and running some 150 of those cost every cold start about 4 ms
+// (docs/adr/0022-configuration-without-zod.md). Request schemas stay zod's (lib/api/).
 import infra from '../infra/tables.cjs';
 import { isCallingCode } from './phone';
 import { allowed, MIN_DEPLOYED_BCRYPT_COST, settings } from './settings.cjs';
@@ -29,101 +31,104 @@ type Flatten<T> = { [K in keyof T]: T[K] } & {};
 
 export type Config = Flatten<Ungrouped & Grouped & Tables>;
 
-// zod/mini ships no message texts ("Invalid input"): a refusal says what the row allows instead.
-function valueSchema(kind: Row['kind']): z.ZodMiniType {
-  const message = `must be ${allowed(kind)}`;
-  switch (kind.type) {
-    case 'int': {
-      const bounds = [z.gte(kind.min, message), ...('max' in kind ? [z.lte(kind.max, message)] : [])];
-      return z.coerce.number(message).check(z.refine<number>(Number.isInteger, message), ...bounds);
-    }
-    case 'enum':
-      return z.enum(kind.values, message);
-    case 'text':
-      return 'pattern' in kind
-        ? z.string(message).check(z.minLength(1, message), z.regex(new RegExp(kind.pattern), message))
-        : z.string(message).check(z.minLength(1, message));
-    case 'url':
-      return z.url(message);
+/** What one setting's text parses to: its value (a number, one of its values, the text), or why not. */
+export type SettingResult = { success: true; data: unknown } | { success: false; message: string };
+
+const WHOLE_NUMBER = /^[0-9]+$/;
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
   }
 }
 
-function settingSchema(row: Row): z.ZodMiniType {
-  const value = valueSchema(row.kind);
-  return 'default' in row ? z._default(value, row.default) : z.optional(value);
+// Each pattern compiled once, when a value is first checked against it.
+const patterns = new Map<string, RegExp>();
+function patternOf(source: string): RegExp {
+  let pattern = patterns.get(source);
+  if (!pattern) patterns.set(source, (pattern = new RegExp(source)));
+  return pattern;
+}
+
+function parseValue(kind: Row['kind'], text: string): SettingResult {
+  const refused: SettingResult = { success: false, message: `must be ${allowed(kind)}` };
+  switch (kind.type) {
+    case 'int': {
+      const digits = text.trim();
+      const value = Number(digits);
+      const inBounds = value >= kind.min && (!('max' in kind) || value <= kind.max);
+      return WHOLE_NUMBER.test(digits) && inBounds ? { success: true, data: value } : refused;
+    }
+    case 'enum':
+      return (kind.values as readonly string[]).includes(text) ? { success: true, data: text } : refused;
+    case 'text':
+      return !('pattern' in kind) || patternOf(kind.pattern).test(text) ? { success: true, data: text } : refused;
+    case 'url':
+      return isHttpUrl(text) ? { success: true, data: text } : refused;
+  }
+}
+
+/**
+ * One setting as the environment gives it (text; unset or empty means its default, or nothing
+ * when it has none).
+ */
+export function parseSetting(name: SettingName, text: string | undefined): SettingResult {
+  const row: Row = settings[name];
+  if (text === undefined || text === '') return { success: true, data: 'default' in row ? row.default : undefined };
+  return parseValue(row.kind, text);
 }
 
 const settingNames = Object.keys(settings) as SettingName[];
 
-/** The schema of one setting, as the environment gives it (text). */
-export const settingSchemas = Object.fromEntries(settingNames.map((name) => [name, settingSchema(settings[name])])) as Record<
-  SettingName,
-  z.ZodMiniType
->;
-
-const tableNames = Object.fromEntries(
-  Object.values(infra.tables).map((t) => [t.envVar, z.string().check(z.minLength(3, `${t.envVar} must name a table`))]),
-);
+/** Collects what is wrong with a configuration, as `VARIABLE: what it must be`. */
+class Problems {
+  readonly found: string[] = [];
+  add(name: string, message: string): void {
+    const line = `${name}: ${message}`;
+    if (!this.found.includes(line)) this.found.push(line);
+  }
+}
 
 // The rules that span settings.
-function crossFieldRules(env: SettingValues & { AWS_EXECUTION_ENV?: string | undefined }, ctx: z.core.$RefinementCtx): void {
+function crossFieldRules(env: SettingValues & { AWS_EXECUTION_ENV?: string | undefined }, problems: Problems): void {
   const keySources = [env.SIGNING_KEY_PARAMETER, env.SIGNING_KEY_FILE].filter(Boolean).length;
   if (keySources !== 1) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['SIGNING_KEY_PARAMETER'],
-      message: 'set exactly one of SIGNING_KEY_PARAMETER (SSM, deployed) or SIGNING_KEY_FILE (local)',
-    });
+    problems.add('SIGNING_KEY_PARAMETER', 'set exactly one of SIGNING_KEY_PARAMETER (SSM, deployed) or SIGNING_KEY_FILE (local)');
   }
   const inAws = env.AWS_EXECUTION_ENV?.startsWith('AWS_Lambda') ?? false;
-  if (inAws && env.SMS_SENDER === 'outbox') {
-    ctx.addIssue({ code: 'custom', path: ['SMS_SENDER'], message: 'the local outbox cannot be used in a deployed stage' });
-  }
+  if (inAws && env.SMS_SENDER === 'outbox') problems.add('SMS_SENDER', 'the local outbox cannot be used in a deployed stage');
   if (inAws && env.BCRYPT_COST < MIN_DEPLOYED_BCRYPT_COST) {
-    ctx.addIssue({ code: 'custom', path: ['BCRYPT_COST'], message: `a deployed stage hashes at cost ${MIN_DEPLOYED_BCRYPT_COST} or more` });
+    problems.add('BCRYPT_COST', `a deployed stage hashes at cost ${MIN_DEPLOYED_BCRYPT_COST} or more`);
   }
-  if (inAws && env.SIGNING_KEY_FILE) {
-    ctx.addIssue({ code: 'custom', path: ['SIGNING_KEY_FILE'], message: 'a deployed stage reads its key from SSM' });
-  }
+  if (inAws && env.SIGNING_KEY_FILE) problems.add('SIGNING_KEY_FILE', 'a deployed stage reads its key from SSM');
   if (env.CODE_KEY_PARAMETER && env.CODE_KEY_FILE) {
-    ctx.addIssue({ code: 'custom', path: ['CODE_KEY_PARAMETER'], message: 'set one of CODE_KEY_PARAMETER or CODE_KEY_FILE, not both' });
+    problems.add('CODE_KEY_PARAMETER', 'set one of CODE_KEY_PARAMETER or CODE_KEY_FILE, not both');
   }
-  if (inAws && env.CODE_KEY_FILE) {
-    ctx.addIssue({ code: 'custom', path: ['CODE_KEY_FILE'], message: 'a deployed stage reads its key from SSM' });
-  }
-  smsRules(env, inAws, ctx);
+  if (inAws && env.CODE_KEY_FILE) problems.add('CODE_KEY_FILE', 'a deployed stage reads its key from SSM');
+  smsRules(env, inAws, problems);
 }
 
 // Where codes may go, and where the human check is asked (docs/SECURITY.md, "SMS").
-function smsRules(env: SettingValues, inAws: boolean, ctx: z.core.$RefinementCtx): void {
+function smsRules(env: SettingValues, inAws: boolean, problems: Problems): void {
   const countries = env.SMS_ALLOWED_COUNTRY_CODES;
-  if (inAws && !countries) {
-    ctx.addIssue({ code: 'custom', path: ['SMS_ALLOWED_COUNTRY_CODES'], message: 'a deployed stage names where codes may go (or *)' });
-  }
+  if (inAws && !countries) problems.add('SMS_ALLOWED_COUNTRY_CODES', 'a deployed stage names where codes may go (or *)');
   const unknown = (countries ?? '*')
     .split(',')
     .map((code) => code.trim())
     .filter((code) => code !== '*' && !isCallingCode(code));
   if (unknown.length > 0) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['SMS_ALLOWED_COUNTRY_CODES'],
-      message: `${unknown.join(', ')} ${unknown.length === 1 ? 'is no' : 'are no'} country calling code (ITU-T E.164)`,
-    });
+    problems.add(
+      'SMS_ALLOWED_COUNTRY_CODES',
+      `${unknown.join(', ')} ${unknown.length === 1 ? 'is no' : 'are no'} country calling code (ITU-T E.164)`,
+    );
   }
   if (inAws && env.CHALLENGE_VERIFY_URL) {
-    ctx.addIssue({ code: 'custom', path: ['CHALLENGE_VERIFY_URL'], message: "a deployed stage asks the provider's own siteverify" });
+    problems.add('CHALLENGE_VERIFY_URL', "a deployed stage asks the provider's own siteverify");
   }
 }
-
-export const configSchema = z
-  .object({
-    ...settingSchemas,
-    // Set by the real Lambda runtime only; used to refuse local-only settings in AWS.
-    AWS_EXECUTION_ENV: z.optional(z.string()),
-    ...tableNames,
-  })
-  .check(z.superRefine((env, ctx) => crossFieldRules(env as unknown as SettingValues, ctx)));
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -142,19 +147,22 @@ function place(config: Record<string, unknown>, field: string, value: unknown): 
 }
 
 export function parseConfig(source: NodeJS.ProcessEnv): Config {
-  // Unset or empty means the default (README, Configuration).
-  const given = { ...source };
-  for (const name of settingNames) if (given[name] === '') given[name] = undefined;
-  const result = configSchema.safeParse(given);
-  if (!result.success) {
-    // A value can fail several checks with the same message (-1.5: not whole, not 1 or more).
-    const problems = new Set(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
-    throw new ConfigError(`Invalid configuration: ${[...problems].join('; ')}`);
+  const problems = new Problems();
+  const env: Record<string, unknown> = {};
+  for (const name of settingNames) {
+    const result = parseSetting(name, source[name]);
+    if (result.success) env[name] = result.data;
+    else problems.add(name, result.message);
   }
-  const env = result.data as Record<string, unknown>;
-  const config: Record<string, unknown> = {
-    tables: Object.fromEntries(Object.entries(infra.tables).map(([key, t]) => [key, env[t.envVar]])),
-  };
+  const config: Record<string, unknown> = { tables: {} };
+  for (const [key, table] of Object.entries(infra.tables)) {
+    const tableName = source[table.envVar];
+    if (tableName === undefined || tableName.length < 3) problems.add(table.envVar, 'must name a table');
+    (config['tables'] as Record<string, unknown>)[key] = tableName;
+  }
+  // Set by the real Lambda runtime only; used to refuse local-only settings in AWS.
+  crossFieldRules({ ...(env as SettingValues), AWS_EXECUTION_ENV: source['AWS_EXECUTION_ENV'] }, problems);
+  if (problems.found.length > 0) throw new ConfigError(`Invalid configuration: ${problems.found.join('; ')}`);
   for (const name of settingNames) place(config, settings[name].field, env[name]);
   // The shape follows from the same rows as the type; tests/unit/settings.test.ts checks each field.
   return config as Config;

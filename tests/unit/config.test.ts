@@ -52,6 +52,36 @@ describe('configuration', () => {
     expect(() => parseConfig({ ...base, [name]: value })).toThrow(new RegExp(`Invalid configuration: .*${name}`));
   });
 
+  it.each([
+    ['BCRYPT_COST', '0x0c'],
+    ['CODE_TTL_SECONDS', '3e2'],
+    ['CODE_MAX_ATTEMPTS', '2.0'],
+    ['DYNAMODB_ENDPOINT', 'file:///etc/passwd'],
+    ['DYNAMODB_ENDPOINT', 'localhost:8000'],
+  ])('takes only decimal digits for a number and http(s) for a URL: refuses %s=%s', (name, value) => {
+    expect(() => parseConfig({ ...base, [name]: value })).toThrow(new RegExp(`Invalid configuration: ${name}: must be `));
+  });
+
+  it('takes a number with spaces around it, and a URL as given', () => {
+    const config = parseConfig({ ...base, BCRYPT_COST: ' 12 ', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' });
+    expect(config.bcryptCost).toBe(12);
+    expect(config.dynamodbEndpoint).toBe('http://127.0.0.1:8000');
+  });
+
+  it('names every bad variable at once, each once', () => {
+    const error = (() => {
+      try {
+        parseConfig({ ...base, CODE_TTL_SECONDS: 'five', SMS_SENDER: 'pigeon', USERS_TABLE: '' });
+      } catch (caught) {
+        return String(caught);
+      }
+      return 'no error';
+    })();
+    expect(error).toBe(
+      'ConfigError: Invalid configuration: CODE_TTL_SECONDS: must be a whole number, 1 or more; SMS_SENDER: must be sns or outbox; USERS_TABLE: must name a table',
+    );
+  });
+
   it('requires the table names and exactly one signing-key source', () => {
     expect(() => parseConfig({ ...base, USERS_TABLE: undefined })).toThrow(/USERS_TABLE/);
     expect(() => parseConfig({ ...base, SIGNING_KEY_FILE: undefined })).toThrow(/SIGNING_KEY_PARAMETER/);
