@@ -222,6 +222,7 @@ function report(variants: Variant[], skipped: string[], runs: number, environmen
   const functions = variants.filter((v) => !references.has(v.name));
   const floor = variants.find((v) => v.name === SDK_FLOOR);
   if (!floor) throw new Error('no runs of the DynamoDB client alone to compare with');
+  const pooledFloor = (v: Variant) => pooledRatio(v) / pooledRatio(floor);
 
   const sizes: Table = {
     title: `Bundles (esbuildOptions of esbuild.config.cjs; target ≤ ${kib(BUNDLE_TARGET_BYTES)} KiB minified)`,
@@ -257,6 +258,7 @@ function report(variants: Variant[], skipped: string[], runs: number, environmen
       '÷ hello',
       '÷ hello, start pooled',
       '÷ DynamoDB alone',
+      '÷ DynamoDB alone, start pooled',
       'first request',
       'process → answered',
       '÷ hello',
@@ -270,6 +272,7 @@ function report(variants: Variant[], skipped: string[], runs: number, environmen
       fmt(med(v, 'loaded') / helloLoaded, 2),
       fmt(pooledRatio(v), 2),
       fmt(med(v, 'loaded') / med(floor, 'loaded'), 2),
+      fmt(pooledFloor(v), 2),
       fmt(med(v, 'firstRequestMs')),
       fmt(med(v, 'answered')),
       fmt(med(v, 'answered') / helloAnswered, 2),
@@ -283,13 +286,14 @@ function report(variants: Variant[], skipped: string[], runs: number, environmen
   const usesDynamoDb = (v: Variant) => v.bundle.packages.some((p) => p.name === DYNAMODB_PACKAGE);
   const ratioRange = (rs: Array<{ name: string; ratio: number }>) =>
     rs.length === 0 ? '-' : `${fmt(Math.min(...rs.map((r) => r.ratio)), 2)}–${fmt(Math.max(...rs.map((r) => r.ratio)), 2)}×`;
-  const storing = functions.filter(usesDynamoDb).map((v) => ({ name: v.name, ratio: med(v, 'loaded') / floorLoaded }));
-  const others = functions.filter((v) => !usesDynamoDb(v)).map((v) => ({ name: v.name, ratio: med(v, 'loaded') / helloLoaded }));
+  // The verdicts are on the start-pooled ratios, as the cold-start targets are stated; each row's
+  // own medians are reported beside them.
+  const storing = functions.filter(usesDynamoDb).map((v) => ({ name: v.name, ratio: pooledFloor(v) }));
+  const others = functions.filter((v) => !usesDynamoDb(v)).map((v) => ({ name: v.name, ratio: pooledRatio(v) }));
   const storingWithin = storing.filter((r) => r.ratio <= FLOOR_RATIO_TARGET);
   const othersWithin = others.filter((r) => r.ratio <= LOAD_RATIO_TARGET);
-  const pooled = functions.map(pooledRatio).sort((a, b) => a - b);
-  const pooledFloor = (v: Variant) => pooledRatio(v) / pooledRatio(floor);
-  const storingPooled = functions.filter(usesDynamoDb).map(pooledFloor);
+  const storingOwn = functions.filter(usesDynamoDb).map((v) => ({ name: v.name, ratio: med(v, 'loaded') / floorLoaded }));
+  const othersOwn = functions.filter((v) => !usesDynamoDb(v)).map((v) => ({ name: v.name, ratio: med(v, 'loaded') / helloLoaded }));
   const over = (rs: Array<{ name: string; ratio: number }>, limit: number) =>
     rs.filter((r) => r.ratio > limit).map((r) => `${r.name} ${fmt(r.ratio, 2)}×`);
   const targets: Target[] = [
@@ -300,15 +304,15 @@ function report(variants: Variant[], skipped: string[], runs: number, environmen
       pass: within.length === functions.length,
     },
     {
-      name: `module load ≤ ${FLOOR_RATIO_TARGET} × ${SDK_FLOOR} (process start → loaded, median), each function that uses DynamoDB`,
+      name: `module load ≤ ${FLOOR_RATIO_TARGET} × ${SDK_FLOOR} (process start → loaded, start pooled), each function that uses DynamoDB`,
       target: `${storing.length} of ${storing.length}`,
-      measured: `${storingWithin.length} of ${storing.length} (${ratioRange(storing)}${over(storing, FLOOR_RATIO_TARGET).length > 0 ? `; over: ${over(storing, FLOOR_RATIO_TARGET).join(', ')}` : ''}; ${SDK_FLOOR} ${fmt(floorLoaded)} ms; start pooled: ${storingPooled.length > 0 ? `${fmt(Math.min(...storingPooled), 2)}–${fmt(Math.max(...storingPooled), 2)}×` : '-'})`,
+      measured: `${storingWithin.length} of ${storing.length} (${ratioRange(storing)}${over(storing, FLOOR_RATIO_TARGET).length > 0 ? `; over: ${over(storing, FLOOR_RATIO_TARGET).join(', ')}` : ''}; ${SDK_FLOOR} ${fmt(floorLoaded)} ms; each row's own medians: ${ratioRange(storingOwn)})`,
       pass: storingWithin.length === storing.length,
     },
     {
-      name: `module load ≤ ${LOAD_RATIO_TARGET} × hello-world (process start → loaded, median), each function without DynamoDB`,
+      name: `module load ≤ ${LOAD_RATIO_TARGET} × hello-world (process start → loaded, start pooled), each function without DynamoDB`,
       target: `${others.length} of ${others.length}`,
-      measured: `${othersWithin.length} of ${others.length} (${ratioRange(others)}; hello-world ${fmt(helloLoaded)} ms; all functions start pooled: ${fmt(pooled[0] ?? NaN, 2)}–${fmt(pooled.at(-1) ?? NaN, 2)}× hello)`,
+      measured: `${othersWithin.length} of ${others.length} (${ratioRange(others)}${over(others, LOAD_RATIO_TARGET).length > 0 ? `; over: ${over(others, LOAD_RATIO_TARGET).join(', ')}` : ''}; hello-world ${fmt(helloLoaded)} ms; each row's own medians: ${ratioRange(othersOwn)})`,
       pass: othersWithin.length === others.length,
     },
   ];
@@ -324,7 +328,7 @@ function report(variants: Variant[], skipped: string[], runs: number, environmen
     notes: [
       `Each process: \`node bench/fn-runner.cjs cold <bundle> <event>\` reads the event, requires the bundle, calls handler(event, context) once (a fresh captcha token, code or session per process, prepared by the parent), checks the answer is 200 (the authorizer's: isAuthorized) and exits. Environment: ${environment}.`,
       `"${SDK_FLOOR}" (bench/sdk-floor.ts): a function that only builds the DynamoDB document client as lib/store/client.ts does and makes one consistent GetItem, bundled the same way: what any function of this service costs with the packages chosen for it (AWS SDK v3 client-dynamodb and lib-dynamodb), before its own code, validation, tokens, logging, metrics, tracing and signing key.`,
-      `"÷ hello, start pooled": Node's start-up (node start → require, ${fmt(start)} ms) is the same work in every process but its median moves by many ms from row to row; this ratio takes its median over all ${variants.reduce((n, v) => n + v.runs.length, 0)} processes and adds each bundle's own require. It estimates the same ratio as "÷ hello", with less noise; the verdict is on "÷ hello".`,
+      `"÷ hello, start pooled": Node's start-up (node start → require, ${fmt(start)} ms) is the same work in every process but its median moves by many ms from row to row; this ratio takes its median over all ${variants.reduce((n, v) => n + v.runs.length, 0)} processes and adds each bundle's own require. It estimates the same ratio as "÷ hello", with less noise, and "÷ DynamoDB alone, start pooled" the same for the floor: the targets' verdicts are on these two.`,
       `"first request" includes what the container loads on its first use (config, signing key, DynamoDB client and its first connection), what loads when first used (${XRAY_FILE}, the tracer beside the bundle, where tracing is on; register's common-password list) and, for register and login, one bcrypt at the default cost.`,
       `"${XRAY_FILE} KiB": Powertools Tracer and the X-Ray SDK, a file of their own beside each bundle (esbuild.config.cjs), required when tracing starts, after init; the bundle target is on the function's own file.`,
       `"${REGISTER_WITH_MAP}": the register bundle with its linked source map and NODE_OPTIONS=--enable-source-maps: what Node's source-map support would cost at load. The deployed functions ship the map (sourcemap: 'linked') but leave the option off.`,
