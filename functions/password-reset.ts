@@ -1,7 +1,7 @@
 // POST /koodrive/ose/v1/password/reset — its facts: lib/api/password-reset.ts.
 import { passwordReset as endpoint } from '../lib/api/password-reset';
 import { warmContainer, type DepsProvider } from '../lib/container';
-import { resetPassword } from '../lib/domain/account-life';
+import { resetPassword } from '../lib/domain/password-reset';
 import { httpEndpoint } from '../lib/http/endpoint';
 
 export const createHandler = (deps: DepsProvider) =>

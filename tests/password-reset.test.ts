@@ -4,7 +4,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDeps } from '../lib/container';
-import { loginCountersClearedByReset } from '../lib/domain/account-life';
+import { loginCountersClearedByReset } from '../lib/domain/password-reset';
 import { sha256 } from '../lib/secrets';
 import { createDocumentClient } from '../lib/store/client';
 import { keys } from '../lib/store/dynamo/shared';

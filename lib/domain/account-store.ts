@@ -81,7 +81,7 @@ export interface PhoneChangeRefused {
 /** The profile fields a profile update sets; the ones left out keep their value. */
 export type ProfileChanges = Partial<Pick<User, 'firstname' | 'surname' | 'email'>>;
 
-/** A password reset (account-life.ts): the new hash, written over the phone's user as read. */
+/** A password reset (password-reset.ts): the new hash, written over the phone's user as read. */
 export interface PasswordReset {
   /** The phone's user as read; the write is conditioned on it (`rev`), and re-read and retried when it changed. */
   user: StoredUser;

@@ -1,6 +1,6 @@
-// docs/API.md §6.2 and §6.6: the two ends of an account's life that end every session of it at
-// once. A reset replaces a forgotten password with a captcha token of `codeType` 3; a deletion
-// erases the account and everything that names it. Each is one transaction (account-store.ts).
+// docs/API.md §6.2: a reset replaces a forgotten password with a captcha token of `codeType` 3, and
+// ends every session of the account, in one transaction (account-store.ts). Apart from the
+// deletion (account-deletion.ts) so that the function that deletes ships no password hashing.
 import bcrypt from 'bcryptjs';
 import { ApiError } from '../errors';
 import { logger } from '../logger';
@@ -9,7 +9,6 @@ import { maskPhone } from '../phone';
 import { sha256 } from '../secrets';
 import type { Deps } from '../container';
 import type { PasswordResetInput } from '../api/password-reset';
-import { authenticate } from './authenticated';
 import { passwordBudgets } from './password-check';
 import type { Quota, StoredToken, TokenSpend } from './records';
 import { judgeToken, tokenError } from './refusals';
@@ -68,16 +67,4 @@ export async function resetPassword(deps: Deps, input: PasswordResetInput, sourc
     throw new ApiError('badCredentials');
   }
   logger.info('password reset', { userId: user.userId, phone: maskPhone(phone) });
-}
-
-/**
- * docs/API.md §6.6. The caller deletes their own account, and with it every session (theirs
- * included: the token that asked is refused from then on) and every item that names them.
- */
-export async function deleteAccount(deps: Deps, input: { authorization: string | undefined; userId: string }): Promise<void> {
-  const caller = await authenticate(deps, { authorization: input.authorization, userId: input.userId, now: deps.now() });
-  const deleted = await deps.accounts.deleteUser({ userId: caller.userId });
-  // Gone already (a concurrent deletion won): the session that asked has ended with it.
-  if (deleted.kind === 'gone') throw new ApiError('invalidAccessToken');
-  logger.info('account deleted', { userId: caller.userId, phone: maskPhone(deleted.user.phone) });
 }
