@@ -31,12 +31,21 @@ const roleLogicalId = (name) => `${normalizedName(name)}IamRole`;
  * @typedef {{ handler: string; events?: object[]; role: string; memorySize?: number; reservedConcurrency?: number }} DeclaredFunction
  */
 
-// Lambda gives CPU in proportion to memory, one vCPU at 1,769 MB. Register and login spend most of
-// their time in one bcrypt hash, single-threaded: at the default 1,024 MB (0.58 vCPU) it takes about
-// 1.7 times as long, for about the same GB-seconds. The others wait on DynamoDB (docs/adr/0011).
-// The pages' session routes run the same registrations and logins.
+// Lambda gives CPU in proportion to memory, one vCPU at 1,769 MB. The functions that hash or compare
+// a password spend most of their time in bcrypt, single-threaded: at the default 1,024 MB (0.58
+// vCPU) it takes about 1.7 times as long, for about the same GB-seconds. The others wait on DynamoDB
+// (docs/adr/0011). The pages' session routes run the same registrations and logins; a password
+// change compares the old password and hashes the new one. tests/template.test.ts reads which
+// packaged functions ship bcrypt and checks this list against them.
 /** @type {Readonly<Record<string, number>>} */
-const memorySizes = Object.freeze({ register: 1769, login: 1769, accountSession: 1769 });
+const memorySizes = Object.freeze({
+  register: 1769,
+  login: 1769,
+  accountSession: 1769,
+  passwordModify: 1769,
+  phoneModify: 1769,
+  passwordReset: 1769,
+});
 
 /**
  * A stage's functions as serverless.yml declares them: one per route, the authorizer for routes

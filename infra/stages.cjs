@@ -20,9 +20,15 @@
  * @property {Throttle} throttle             API Gateway's limit on every route of the stage
  * @property {Partial<Record<'sendCode' | 'login', Throttle>>} routeThrottle  tighter limits on the routes
  *   an attacker pays least for: each send-code request is an SMS, each login a bcrypt
- * @property {Partial<Record<'login' | 'register' | 'accountSession', number>>} reservedConcurrency  Lambda concurrency kept
- *   for (and capped at) the bcrypt-bound functions (the hosted pages' sessions register and log in too), so a flood of them cannot take the account's
- *   whole concurrency, the authorizer's and the other functions' with it
+ * @property {Partial<Record<BcryptBound, number>>} reservedConcurrency  Lambda concurrency kept for (and
+ *   capped at) the bcrypt-bound functions (the hosted pages' sessions register and log in too), so a
+ *   flood of them cannot take the account's whole concurrency, the authorizer's and the other
+ *   functions' with it
+ */
+
+/**
+ * The functions that hash or compare a password (infra/functions.cjs runs them at one vCPU).
+ * @typedef {'login' | 'register' | 'accountSession' | 'passwordModify' | 'phoneModify' | 'passwordReset'} BcryptBound
  */
 
 /**
@@ -32,15 +38,16 @@
  */
 
 // Why these numbers (docs/SCALING.md has the arithmetic): a login or a registration at one vCPU
-// takes about 0.15 s of bcrypt, so 25 reserved instances serve about 160 a second, far above the
-// 50 logins a second the route lets through; the three reservations leave 925 of the account's
-// default 1,000 for the rest.
+// takes about 0.12-0.15 s of bcrypt, so 25 reserved instances serve about 160 a second, far above
+// the 50 logins a second the route lets through. A password change (two hashes' work), a phone
+// change and a reset are rarer, and each needs a session or a texted code, so 10 each. Together
+// the reservations leave 865 of the account's default 1,000 for the rest.
 // dev reserves nothing: new accounts start with a concurrency quota of 10, and Lambda refuses a
 // reservation that leaves fewer than 100 unreserved.
 const PROD_EDGE = {
   throttle: { rate: 500, burst: 1000 },
   routeThrottle: { sendCode: { rate: 20, burst: 40 }, login: { rate: 50, burst: 100 } },
-  reservedConcurrency: { login: 25, register: 25, accountSession: 25 },
+  reservedConcurrency: { login: 25, register: 25, accountSession: 25, passwordModify: 10, phoneModify: 10, passwordReset: 10 },
 };
 const DEV_EDGE = {
   throttle: { rate: 50, burst: 100 },

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { inflateRawSync } from 'node:zlib';
 import { basename, join } from 'node:path';
 import { XRAY_FILE } from '../esbuild.config.cjs';
 import { functionsFor } from '../infra/functions.cjs';
@@ -235,7 +236,7 @@ describe('prod CloudFormation template', () => {
       // local keys, outbox or data a local run may have left behind.
       const bundle = `functions/${basename(String(fn.Properties['Handler']).replace(/\.handler$/, ''))}.js`;
       const xray = `functions/${XRAY_FILE}`;
-      expect(zipEntries(join(out, artifact)).sort()).toEqual([bundle, `${bundle}.map`, xray, `${xray}.map`].sort());
+      expect([...zipFiles(join(out, artifact)).keys()].sort()).toEqual([bundle, `${bundle}.map`, xray, `${xray}.map`].sort());
     }
   });
 
@@ -351,19 +352,35 @@ describe('prod edge', () => {
     expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
-  it("reserves concurrency for login, register and the pages' sessions only, and runs them at one vCPU", () => {
-    const byName = Object.fromEntries(ofType('AWS::Lambda::Function').map(([, fn]) => [functionName(fn), fn.Properties]));
-    expect(byName['login']?.['ReservedConcurrentExecutions']).toBe(prod.reservedConcurrency.login);
-    expect(byName['register']?.['ReservedConcurrentExecutions']).toBe(prod.reservedConcurrency.register);
-    expect(byName['accountSession']?.['ReservedConcurrentExecutions']).toBe(prod.reservedConcurrency.accountSession);
-    expect(prod.reservedConcurrency.accountSession).toBeGreaterThan(0);
-    for (const [name, fn] of Object.entries(byName)) {
-      if (!['login', 'register', 'accountSession'].includes(name))
-        expect({ name, reserved: fn['ReservedConcurrentExecutions'] }).toEqual({ name, reserved: undefined });
-      // The pages' session routes register and log in too (infra/functions.cjs).
-      const hashes = ['login', 'register', 'accountSession'].includes(name);
-      expect({ name, memory: fn['MemorySize'] }).toEqual({ name, memory: hashes ? 1769 : 1024 });
+  // The functions that hash or compare a password, read from what ships: their packaged source maps.
+  const shipsBcrypt = (fn: Resource) => {
+    const bundle = `functions/${basename(String(fn.Properties['Handler']).replace(/\.handler$/, ''))}.js`;
+    const map = zipFiles(join(out, String(fn.Properties['Code'].S3Key).split('/').pop()!)).get(`${bundle}.map`);
+    const sources: string[] = JSON.parse(String(map)).sources;
+    return sources.some((source) => /node_modules\/bcryptjs\//.test(source));
+  };
+
+  it('sees bcrypt where a password is hashed or compared, and nowhere else', () => {
+    const bcryptBound = ofType('AWS::Lambda::Function')
+      .filter(([, fn]) => shipsBcrypt(fn))
+      .map(([, fn]) => functionName(fn));
+    expect(bcryptBound.sort()).toEqual(['accountSession', 'login', 'passwordModify', 'passwordReset', 'phoneModify', 'register']);
+  });
+
+  it('runs the functions that ship bcrypt at one vCPU, and reserves concurrency for (and caps) them only', () => {
+    const reservations: Record<string, number | undefined> = prod.reservedConcurrency;
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      const name = functionName(fn);
+      const hashes = shipsBcrypt(fn);
+      expect({ name, memory: fn.Properties['MemorySize'] }).toEqual({ name, memory: hashes ? 1769 : 1024 });
+      expect({ name, reserved: fn.Properties['ReservedConcurrentExecutions'] }).toEqual({
+        name,
+        reserved: hashes ? reservations[name] : undefined,
+      });
+      if (hashes) expect({ name, reserved: reservations[name] }).toEqual({ name, reserved: expect.any(Number) });
     }
+    // Lambda refuses reservations that leave an account's default 1,000 fewer than 100 unreserved.
+    expect(Object.values(reservations).reduce((sum: number, n) => sum + (n ?? 0), 0)).toBeLessThanOrEqual(900);
   });
 
   it("lets the alarm topic take publishes over TLS only, from this account's alarms", () => {
@@ -525,18 +542,23 @@ describe.each([
   });
 });
 
-/** The file names in a zip, read from its central directory (found through the end record). */
-function zipEntries(file: string): string[] {
+/** The files of a zip by name, read through its central directory (found through the end record). */
+function zipFiles(file: string): Map<string, Buffer> {
   const zip = readFileSync(file);
   const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   const count = zip.readUInt16LE(end + 10);
-  const names: string[] = [];
+  const files = new Map<string, Buffer>();
   for (let i = 0, at = zip.readUInt32LE(end + 16); i < count; i++) {
+    const method = zip.readUInt16LE(at + 10);
+    const compressedSize = zip.readUInt32LE(at + 20);
     const nameLength = zip.readUInt16LE(at + 28);
-    names.push(zip.toString('utf8', at + 46, at + 46 + nameLength));
+    const local = zip.readUInt32LE(at + 42);
+    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(dataStart, dataStart + compressedSize);
+    files.set(zip.toString('utf8', at + 46, at + 46 + nameLength), method === 8 ? inflateRawSync(data) : data);
     at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
   }
-  return names;
+  return files;
 }
 
 // Credentials that work nowhere: should the refusal ever break, the command fails at AWS's door.
