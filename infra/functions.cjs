@@ -37,15 +37,14 @@ const roleLogicalId = (name) => `${normalizedName(name)}IamRole`;
 // (docs/adr/0011). The pages' session routes run the same registrations and logins; a password
 // change compares the old password and hashes the new one. tests/template.test.ts reads which
 // packaged functions ship bcrypt and checks this list against them.
+const BCRYPT_BOUND = Object.freeze(
+  /** @type {const} */ (['register', 'login', 'accountSession', 'passwordModify', 'phoneModify', 'passwordReset']),
+);
+/** @typedef {(typeof BCRYPT_BOUND)[number]} BcryptBound */
+const ONE_VCPU_MB = 1769;
+
 /** @type {Readonly<Record<string, number>>} */
-const memorySizes = Object.freeze({
-  register: 1769,
-  login: 1769,
-  accountSession: 1769,
-  passwordModify: 1769,
-  phoneModify: 1769,
-  passwordReset: 1769,
-});
+const memorySizes = Object.freeze(Object.fromEntries(BCRYPT_BOUND.map((name) => [name, ONE_VCPU_MB])));
 
 /**
  * A stage's functions as serverless.yml declares them: one per route, the authorizer for routes

@@ -20,15 +20,10 @@
  * @property {Throttle} throttle             API Gateway's limit on every route of the stage
  * @property {Partial<Record<'sendCode' | 'login', Throttle>>} routeThrottle  tighter limits on the routes
  *   an attacker pays least for: each send-code request is an SMS, each login a bcrypt
- * @property {Partial<Record<BcryptBound, number>>} reservedConcurrency  Lambda concurrency kept for (and
+ * @property {Partial<Record<import('./functions.cjs').BcryptBound, number>>} reservedConcurrency  Lambda concurrency kept for (and
  *   capped at) the bcrypt-bound functions (the hosted pages' sessions register and log in too), so a
  *   flood of them cannot take the account's whole concurrency, the authorizer's and the other
  *   functions' with it
- */
-
-/**
- * The functions that hash or compare a password (infra/functions.cjs runs them at one vCPU).
- * @typedef {'login' | 'register' | 'accountSession' | 'passwordModify' | 'phoneModify' | 'passwordReset'} BcryptBound
  */
 
 /**

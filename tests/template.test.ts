@@ -229,14 +229,13 @@ describe('prod CloudFormation template', () => {
       expect(env).not.toHaveProperty('CHALLENGE_SECRET_FILE');
       expect(env).not.toHaveProperty('CHALLENGE_VERIFY_URL');
       expect(env).not.toHaveProperty('DYNAMODB_ENDPOINT');
-      const artifact = String(fn.Properties['Code'].S3Key).split('/').pop()!;
-      expect(existsSync(join(out, artifact))).toBe(true);
+      expect(existsSync(artifactOf(fn))).toBe(true);
       // Only its own bundle ships, with the tracing file it requires where tracing is on
       // (esbuild.config.cjs): no other function's (the local stage's docs one included), and no
       // local keys, outbox or data a local run may have left behind.
-      const bundle = `functions/${basename(String(fn.Properties['Handler']).replace(/\.handler$/, ''))}.js`;
+      const bundle = bundleOf(fn);
       const xray = `functions/${XRAY_FILE}`;
-      expect([...zipFiles(join(out, artifact)).keys()].sort()).toEqual([bundle, `${bundle}.map`, xray, `${xray}.map`].sort());
+      expect([...packagedFiles(fn).keys()].sort()).toEqual([bundle, `${bundle}.map`, xray, `${xray}.map`].sort());
     }
   });
 
@@ -354,9 +353,7 @@ describe('prod edge', () => {
 
   // The functions that hash or compare a password, read from what ships: their packaged source maps.
   const shipsBcrypt = (fn: Resource) => {
-    const bundle = `functions/${basename(String(fn.Properties['Handler']).replace(/\.handler$/, ''))}.js`;
-    const map = zipFiles(join(out, String(fn.Properties['Code'].S3Key).split('/').pop()!)).get(`${bundle}.map`);
-    const sources: string[] = JSON.parse(String(map)).sources;
+    const sources: string[] = JSON.parse(String(packagedFiles(fn).get(`${bundleOf(fn)}.map`))).sources;
     return sources.some((source) => /node_modules\/bcryptjs\//.test(source));
   };
 
@@ -541,6 +538,20 @@ describe.each([
     for (const fn of Object.values(config.functions)) expect(fn.reservedConcurrency).toBeUndefined();
   });
 });
+
+/** A function's packaged zip, as its template names it. */
+const artifactOf = (fn: Resource) => join(out, String(fn.Properties['Code'].S3Key).split('/').pop()!);
+/** A function's bundle inside its zip. */
+const bundleOf = (fn: Resource) => `functions/${basename(String(fn.Properties['Handler']).replace(/\.handler$/, ''))}.js`;
+
+/** The files of a function's packaged zip by name, unpacked once. */
+const unpacked = new Map<string, Map<string, Buffer>>();
+function packagedFiles(fn: Resource): Map<string, Buffer> {
+  const file = artifactOf(fn);
+  let files = unpacked.get(file);
+  if (!files) unpacked.set(file, (files = zipFiles(file)));
+  return files;
+}
 
 /** The files of a zip by name, read through its central directory (found through the end record). */
 function zipFiles(file: string): Map<string, Buffer> {
